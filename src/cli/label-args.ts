@@ -1,0 +1,105 @@
+import { parseArgs } from 'node:util';
+import { GroundLabelError } from '../shared/errors';
+import type { ImageSize } from '../shared/geometry';
+import { isDevice, DEVICES, type Device } from '../main/inference/devices';
+import { parseClassSpec } from '../shared/labels/class-map';
+
+export const FORMATS = ['coco', 'yolo', 'voc'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export interface LabelArgs {
+  readonly model: string;
+  readonly images: string;
+  readonly prompt: string;
+  readonly out: string;
+  readonly format: Format;
+  readonly boxThreshold?: number;
+  readonly textThreshold?: number;
+  /** undefined: the model's default; null: NMS off. */
+  readonly nmsIou?: number | null;
+  readonly device: Device;
+  readonly inputSize?: ImageSize;
+  readonly classes: ReadonlyMap<string, string>;
+  readonly copyImages: boolean;
+  readonly perPhrase: boolean;
+}
+
+export const LABEL_USAGE = `Usage: npm run label -- --model <file-or-folder> --images <folder> --prompt "<text>" --out <folder>
+  [--format coco|yolo|voc]      output format (default coco)
+  [--box-threshold 0.35]        keep boxes scoring strictly above this
+  [--text-threshold 0.25]       tokens above this make up the raw text shown with a box
+  [--nms-iou 0.5|off]           per-phrase non-maximum suppression
+  [--device ${DEVICES.join('|')}]  (default auto: the platform's GPU, else CPU)
+  [--input-size HxW]            model input size, e.g. 800x1200
+  [--classes "phrase=class,..."] map prompt phrases to class names
+  [--per-phrase]                one forward pass per phrase
+  [--copy-images]               YOLO: copy images instead of linking them`;
+
+const bad = (message: string) => new GroundLabelError('bad-argument', message);
+
+function probability(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const v = Number(raw);
+  if (!Number.isFinite(v) || v <= 0 || v >= 1) throw bad(`--${name} must be a number between 0 and 1 (exclusive), got "${raw}"`);
+  return v;
+}
+
+function inputSize(raw: string | undefined): ImageSize | undefined {
+  if (raw === undefined) return undefined;
+  const m = /^(\d+)x(\d+)$/i.exec(raw.trim());
+  if (!m || Number(m[1]) < 32 || Number(m[2]) < 32) throw bad(`--input-size must look like 800x1200 (height x width, each ≥ 32), got "${raw}"`);
+  return { height: Number(m[1]), width: Number(m[2]) };
+}
+
+/** Parses and checks the command line; every problem is a 'bad-argument' error naming the option. */
+export function parseLabelArgs(argv: readonly string[]): LabelArgs | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      options: {
+        model: { type: 'string' },
+        images: { type: 'string' },
+        prompt: { type: 'string' },
+        out: { type: 'string' },
+        format: { type: 'string', default: 'coco' },
+        'box-threshold': { type: 'string' },
+        'text-threshold': { type: 'string' },
+        'nms-iou': { type: 'string' },
+        device: { type: 'string', default: 'auto' },
+        'input-size': { type: 'string' },
+        classes: { type: 'string', default: '' },
+        'copy-images': { type: 'boolean', default: false },
+        'per-phrase': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (e) {
+    throw bad((e as Error).message);
+  }
+  if (values.help) return 'help';
+  const missing = (['model', 'images', 'prompt', 'out'] as const).filter((k) => !values[k]);
+  if (missing.length) throw bad(`missing ${missing.map((m) => `--${m}`).join(', ')}`);
+  const format = values.format as Format;
+  if (!FORMATS.includes(format)) throw bad(`--format must be one of ${FORMATS.join(', ')}, got "${values.format}"`);
+  if (!isDevice(values.device)) throw bad(`--device must be one of ${DEVICES.join(', ')}, got "${values.device}"`);
+  const nms = values['nms-iou'];
+  const classes = parseClassSpec(values.classes);
+  if (!classes.ok) throw bad(`--classes: ${classes.error}`);
+  return {
+    model: values.model!,
+    images: values.images!,
+    prompt: values.prompt!,
+    out: values.out!,
+    format,
+    boxThreshold: probability('box-threshold', values['box-threshold']),
+    textThreshold: probability('text-threshold', values['text-threshold']),
+    nmsIou: nms === undefined ? undefined : nms === 'off' ? null : probability('nms-iou', nms),
+    device: values.device,
+    inputSize: inputSize(values['input-size']),
+    classes: classes.value,
+    copyImages: values['copy-images'],
+    perPhrase: values['per-phrase'],
+  };
+}

@@ -1,0 +1,114 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { isGroundLabelError, messageOf, GroundLabelError } from '../shared/errors';
+import { exportLabels } from '../shared/formats';
+import { mapPhrasesToClasses } from '../shared/labels/class-map';
+import { listImages } from '../main/dataset/scan';
+import { exportInputFromOutcomes } from '../main/export/from-outcomes';
+import { writeExport } from '../main/export/write-export';
+import { Detector } from '../main/inference/detector';
+import { describeDevice } from '../main/inference/devices';
+import { describeSizeRule } from '../main/inference/resize';
+import { parsePhrases } from '../main/inference/text';
+import { labelImages, type LabelOutcome } from '../main/jobs/label-images';
+import { bundledVocabPath } from '../main/paths';
+import { LABEL_USAGE, parseLabelArgs, type LabelArgs } from './label-args';
+import { startProgress } from './progress';
+
+const log = (line = '') => process.stderr.write(`${line}\n`);
+
+async function ensureFolder(dir: string, what: string): Promise<void> {
+  const info = await stat(dir).catch(() => null);
+  if (!info?.isDirectory()) throw new GroundLabelError('bad-argument', `${what} ${dir} is not a folder`);
+}
+
+function summarise(outcomes: readonly LabelOutcome[], classes: readonly string[], classOfPhrase: readonly number[]): string[] {
+  const ok = outcomes.filter((o) => o.ok);
+  const perClass = new Array<number>(classes.length).fill(0);
+  for (const o of ok) for (const d of o.detections) perClass[classOfPhrase[d.phraseIndex]]++;
+  const negatives = ok.filter((o) => o.detections.length === 0).length;
+  return [
+    `images: ${outcomes.length} (${ok.length - negatives} with boxes, ${negatives} negatives, ${outcomes.length - ok.length} failed)`,
+    ...classes.map((c, i) => `  ${c}: ${perClass[i]} boxes`),
+  ];
+}
+
+export async function runLabel(args: LabelArgs): Promise<number> {
+  await ensureFolder(args.images, '--images');
+  const phrases = parsePhrases(args.prompt);
+  const mapping = mapPhrasesToClasses(phrases, args.classes);
+  if (!mapping.ok) throw new GroundLabelError('bad-argument', mapping.error);
+
+  const detector = await Detector.open({
+    model: args.model,
+    device: args.device,
+    inputSize: args.inputSize,
+    bundledVocab: bundledVocabPath(),
+  });
+  try {
+    const { info } = detector;
+    log(`model: ${info.name} (flavour ${info.flavour}, ${info.file})`);
+    log(`device: ${describeDevice(info.device)}`);
+    if (info.device.fallback) log(`warning: running on the CPU because the GPU provider failed to load: ${info.device.fallback}`);
+    log(`input size: ${describeSizeRule(info.sizeRule)}`);
+    const runs = detector.textRuns(args.prompt, args.perPhrase);
+    if (runs.length > 1) log(`prompt: ${phrases.length} phrases in ${runs.length} passes of ≤ ${info.maxTokens} tokens each`);
+
+    const relPaths = await listImages(args.images, [args.out]);
+    if (relPaths.length === 0) throw new GroundLabelError('image-not-found', `No images found in ${args.images}`);
+    const progress = startProgress(relPaths.length);
+    const outcomes = await labelImages(
+      detector,
+      relPaths.map((relPath) => ({ relPath, file: path.join(args.images, relPath) })),
+      args.prompt,
+      {
+        perPhrase: args.perPhrase,
+        thresholds: {
+          ...(args.boxThreshold !== undefined && { box: args.boxThreshold }),
+          ...(args.textThreshold !== undefined && { text: args.textThreshold }),
+          ...(args.nmsIou !== undefined && { nmsIou: args.nmsIou }),
+        },
+        onOutcome: () => progress.tick(),
+      },
+    );
+    progress.stop();
+
+    const input = exportInputFromOutcomes(outcomes, mapping.value);
+    const result = exportLabels(args.format, input);
+    await writeExport(result, { outDir: args.out, imageRoot: args.images, copyImages: args.copyImages });
+
+    for (const line of summarise(outcomes, mapping.value.classes, mapping.value.classOfPhrase)) log(line);
+    for (const p of result.problems) log(`problem: ${p.relPath}: ${p.message}`);
+    log(`wrote ${args.format.toUpperCase()} to ${args.out}`);
+    const failures = outcomes.filter((o) => !o.ok);
+    if (failures.length) {
+      log(`\n${failures.length} image(s) failed:`);
+      for (const f of failures) if (!f.ok) log(`  ${f.relPath}: [${f.error.code}] ${f.error.message}`);
+      return 1;
+    }
+    return 0;
+  } finally {
+    await detector.close();
+  }
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const args = parseLabelArgs(argv);
+    if (args === 'help') {
+      process.stdout.write(`${LABEL_USAGE}\n`);
+      return 0;
+    }
+    return await runLabel(args);
+  } catch (e) {
+    if (isGroundLabelError(e)) {
+      log(`error [${e.code}]: ${e.message}`);
+      if (e.code === 'bad-argument') log(`\n${LABEL_USAGE}`);
+    } else {
+      log(`error: ${messageOf(e)}`);
+    }
+    return 2;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,33 @@
+import { SingleBar } from 'cli-progress';
+
+export interface Progress {
+  tick(): void;
+  stop(): void;
+}
+
+const formatEta = (s: number): string =>
+  !Number.isFinite(s) ? '--:--' : `${Math.floor(s / 60)}:${String(Math.round(s % 60)).padStart(2, '0')}`;
+
+/** A progress bar with count, rate and ETA on stderr; a line every few seconds when stderr is not a terminal. */
+export function startProgress(total: number, stream: NodeJS.WriteStream = process.stderr): Progress {
+  const started = Date.now();
+  const bar = new SingleBar({
+    stream,
+    format: 'labeling [{bar}] {value}/{total} | {rate} img/s | ETA {etaText}',
+    noTTYOutput: !stream.isTTY,
+    notTTYSchedule: 3000,
+    hideCursor: stream.isTTY,
+    etaBuffer: 20,
+  });
+  bar.start(total, 0, { rate: '0.00', etaText: '--:--' });
+  let done = 0;
+  return {
+    tick() {
+      done++;
+      const seconds = (Date.now() - started) / 1000;
+      const rate = seconds > 0 ? done / seconds : 0;
+      bar.update(done, { rate: rate.toFixed(2), etaText: formatEta(rate > 0 ? (total - done) / rate : Infinity) });
+    },
+    stop: () => bar.stop(),
+  };
+}

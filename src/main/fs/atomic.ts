@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GroundLabelError, messageOf } from '../../shared/errors';
+
+/** Temp files carry this marker so a sweep at start can find the ones a crash left behind. */
+export const TEMP_MARKER = '.gl-tmp-';
+
+/** Windows reports a file held open by an indexer or antivirus as EPERM/EBUSY for a moment. */
+const RETRYABLE = new Set(['EPERM', 'EBUSY', 'EACCES']);
+
+async function renameWithRetry(from: string, to: string, attempts = 5): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      return await rename(from, to);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? '';
+      if (i >= attempts - 1 || !RETRYABLE.has(code) || process.platform !== 'win32') throw e;
+      await sleep(20 * 2 ** i);
+    }
+  }
+}
+
+/**
+ * Writes `data` to `file` so that a reader (or a crash) sees the old content or the new, never a
+ * mix: temp file in the same folder, fsync, rename over the target.
+ */
+export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  const dir = path.dirname(file);
+  const temp = path.join(dir, `${path.basename(file)}${TEMP_MARKER}${randomBytes(4).toString('hex')}`);
+  try {
+    await mkdir(dir, { recursive: true });
+    const handle = await open(temp, 'w');
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await renameWithRetry(temp, file);
+  } catch (e) {
+    await unlink(temp).catch(() => undefined);
+    throw new GroundLabelError('io-failed', `Could not write ${file}: ${messageOf(e)}`, { cause: e });
+  }
+}
+
+/** Removes temp files that an interrupted write left in `dir` (not recursive). */
+export async function sweepTempFiles(dir: string): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0;
+  }
+  const stale = names.filter((n) => n.includes(TEMP_MARKER));
+  await Promise.all(stale.map((n) => unlink(path.join(dir, n)).catch(() => undefined)));
+  return stale.length;
+}

@@ -1,0 +1,208 @@
+import { performance } from 'node:perf_hooks';
+import { DEFAULT_THRESHOLDS, type Detection, type Thresholds } from '../../shared/detection';
+import { GroundLabelError } from '../../shared/errors';
+import type { ImageSize } from '../../shared/geometry';
+import type { Device, DeviceReport } from './devices';
+import { declaredImageSize, detectFlavour, maxTextTokens, type Flavour, type FlavourId } from './flavours';
+import { loadModelPixels, type ImageLoadOptions } from './image';
+import { locateModel } from './model-folder';
+import { toNormalisedCHW } from './normalise';
+import { decodeDetections, finishDetections, type RawOutputs } from './postprocess';
+import { targetSize, type InputSizeRule } from './resize';
+import { openSession, type ModelSession } from './session';
+import { delimiterSet, planTextRuns, type TextRun } from './text';
+import { loadTokenizer, type TextTokenizer } from './tokenizer';
+
+export interface DetectorOptions {
+  /** An .onnx file or a model folder. */
+  readonly model: string;
+  readonly device?: Device;
+  /** Overrides the model's input size (H×W), e.g. for an export traced at another size. */
+  readonly inputSize?: ImageSize;
+  /** The bundled bert-base-uncased vocab.txt, used when the model brings no tokenizer. */
+  readonly bundledVocab: string;
+  /** Run one pass at load so the first image is not slow; by default only on GPU providers. */
+  readonly warmup?: boolean;
+  readonly image?: ImageLoadOptions;
+}
+
+export interface ModelInfo {
+  readonly name: string;
+  readonly file: string;
+  readonly flavour: FlavourId;
+  readonly flavourLabel: string;
+  readonly sizeRule: InputSizeRule;
+  readonly maxTokens: number;
+  readonly device: DeviceReport;
+  readonly defaults: Thresholds;
+  readonly tokenizer: string;
+}
+
+/** An image decoded, oriented, resized and normalised, ready for any number of prompts. */
+export interface PreparedImage {
+  readonly file: string;
+  readonly original: ImageSize;
+  readonly size: ImageSize;
+  readonly pixels: Float32Array;
+  readonly ms: number;
+}
+
+export interface DetectOptions {
+  readonly thresholds?: Partial<Thresholds>;
+  /** One forward pass per phrase, for exports whose text mask was baked for a single phrase. */
+  readonly perPhrase?: boolean;
+}
+
+export interface DetectTimings {
+  readonly preprocessMs: number;
+  readonly textMs: number;
+  readonly runMs: number;
+  readonly postprocessMs: number;
+}
+
+export interface DetectResult {
+  readonly file: string;
+  readonly image: ImageSize;
+  readonly detections: Detection[];
+  readonly runs: number;
+  readonly timings: DetectTimings;
+}
+
+function sizeRuleFor(flavour: Flavour, session: ModelSession, descriptorSize?: ImageSize, override?: ImageSize): InputSizeRule {
+  const size = override ?? descriptorSize ?? declaredImageSize(flavour, session.inputs);
+  return size ? { kind: 'fixed', size } : flavour.defaultSize;
+}
+
+/** One model, loaded once: images and prompts in, labelled boxes in original-image pixels out. */
+export class Detector {
+  private readonly textCache = new Map<string, TextRun[]>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly info: ModelInfo,
+    private readonly session: ModelSession,
+    private readonly flavour: Flavour,
+    private readonly tokenizer: TextTokenizer,
+    private readonly imageOptions: ImageLoadOptions,
+  ) {}
+
+  static async open(options: DetectorOptions): Promise<Detector> {
+    const location = await locateModel(options.model);
+    const tokenizer = await loadTokenizer(location.dir, options.bundledVocab);
+    const session = await openSession(location.file, options.device ?? 'auto');
+    let flavour: Flavour;
+    try {
+      flavour = detectFlavour(location.file, session.inputs, session.outputs);
+    } catch (e) {
+      await session.release();
+      throw e;
+    }
+    const { descriptor } = location;
+    const info: ModelInfo = {
+      name: location.name,
+      file: location.file,
+      flavour: flavour.id,
+      flavourLabel: flavour.label,
+      sizeRule: sizeRuleFor(flavour, session, descriptor.inputSize, options.inputSize),
+      maxTokens: maxTextTokens(flavour, session.outputs),
+      device: session.device,
+      defaults: {
+        box: descriptor.boxThreshold ?? DEFAULT_THRESHOLDS.box,
+        text: descriptor.textThreshold ?? DEFAULT_THRESHOLDS.text,
+        nmsIou: descriptor.nmsIou === undefined ? DEFAULT_THRESHOLDS.nmsIou : descriptor.nmsIou,
+      },
+      tokenizer: tokenizer.source,
+    };
+    const detector = new Detector(info, session, flavour, tokenizer, options.image ?? {});
+    if (options.warmup ?? session.device.provider !== 'cpu') await detector.warmUp();
+    return detector;
+  }
+
+  /** Decodes and normalises an image; independent of the session, so it can run ahead of it. */
+  async prepareImage(file: string): Promise<PreparedImage> {
+    const t0 = performance.now();
+    const { rgb, size, original } = await loadModelPixels(file, (o) => targetSize(this.info.sizeRule, o), this.imageOptions);
+    return { file, original, size, pixels: toNormalisedCHW(rgb, size.width, size.height), ms: performance.now() - t0 };
+  }
+
+  /** The text passes for a prompt, cached since a batch reuses one prompt for every image. */
+  textRuns(prompt: string, perPhrase = false): TextRun[] {
+    const key = `${perPhrase ? 1 : 0}\u0000${prompt}`;
+    let runs = this.textCache.get(key);
+    if (!runs) {
+      runs = planTextRuns(prompt, this.tokenizer, { maxTokens: this.info.maxTokens, perPhrase });
+      this.textCache.set(key, runs);
+    }
+    return runs;
+  }
+
+  async detect(image: string | PreparedImage, prompt: string, options: DetectOptions = {}): Promise<DetectResult> {
+    const prepared = typeof image === 'string' ? await this.prepareImage(image) : image;
+    const thresholds: Thresholds = { ...this.info.defaults, ...options.thresholds };
+    const t0 = performance.now();
+    const runs = this.textRuns(prompt, options.perPhrase);
+    const textMs = performance.now() - t0;
+    let runMs = 0;
+    let postprocessMs = 0;
+    const perRun: Detection[][] = [];
+    for (const run of runs) {
+      const t1 = performance.now();
+      const raw = await this.forward(prepared, run);
+      const t2 = performance.now();
+      perRun.push(
+        decodeDetections(
+          raw,
+          {
+            ids: run.ids,
+            phrases: run.phrases,
+            hiddenIds: delimiterSet(this.tokenizer.ids),
+            tokenOf: this.tokenizer.tokenOf,
+            image: prepared.original,
+          },
+          thresholds,
+        ),
+      );
+      runMs += t2 - t1;
+      postprocessMs += performance.now() - t2;
+    }
+    const t3 = performance.now();
+    const detections = finishDetections(perRun, thresholds);
+    postprocessMs += performance.now() - t3;
+    return {
+      file: prepared.file,
+      image: prepared.original,
+      detections,
+      runs: runs.length,
+      timings: { preprocessMs: prepared.ms, textMs, runMs, postprocessMs },
+    };
+  }
+
+  /** One session.run, serialised: concurrent callers queue rather than interleave on the model. */
+  private forward(image: PreparedImage, text: TextRun): Promise<RawOutputs> {
+    const task = this.queue.then(async () => {
+      const out = await this.session.run(this.flavour.feeds({ pixels: image.pixels, size: image.size, text }));
+      const logits = out[this.flavour.logits];
+      const boxes = out[this.flavour.boxes];
+      if (!logits || !boxes || logits.dims.length !== 3 || boxes.dims.at(-1) !== 4) {
+        throw new GroundLabelError(
+          'inference-failed',
+          `${this.info.file} returned unexpected outputs: ${Object.entries(out).map(([k, v]) => `${k}[${v.dims.join(',')}]`).join(', ')}`,
+        );
+      }
+      return { logits: logits.data, boxes: boxes.data, queries: logits.dims[1], width: logits.dims[2] };
+    });
+    this.queue = task.catch(() => undefined);
+    return task;
+  }
+
+  private async warmUp(): Promise<void> {
+    const size = this.info.sizeRule.kind === 'fixed' ? this.info.sizeRule.size : { height: 800, width: 1066 };
+    const pixels = new Float32Array(3 * size.width * size.height);
+    await this.forward({ file: '(warm-up)', original: size, size, pixels, ms: 0 }, this.textRuns('object .')[0]);
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    await this.session.release();
+  }
+}

@@ -1,0 +1,93 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import sharp, { type SharpOptions } from 'sharp';
+import { GroundLabelError, messageOf } from '../../shared/errors';
+import type { ImageSize } from '../../shared/geometry';
+
+/** Decompression-bomb guard: larger images are refused before any pixel is decoded. */
+export const DEFAULT_MAX_PIXELS = 100_000_000;
+
+export interface ImageLoadOptions {
+  readonly maxPixels?: number;
+}
+
+/** 8-bit sRGB pixels of the EXIF-oriented image, resized for the model. */
+export interface ModelPixels {
+  readonly rgb: Uint8Array;
+  readonly size: ImageSize;
+  /** Size of the oriented original: the space every box lives in. */
+  readonly original: ImageSize;
+}
+
+const sharpOptions = (maxPixels: number): SharpOptions => ({
+  failOn: 'warning',
+  limitInputPixels: maxPixels,
+  autoOrient: true,
+});
+
+function imageError(file: string, e: unknown): GroundLabelError {
+  const reason = messageOf(e);
+  const name = path.basename(file);
+  if (/pixel limit/i.test(reason)) {
+    return new GroundLabelError('image-too-large', `${name}: image is larger than the pixel limit (${reason})`, { cause: e });
+  }
+  if (/missing|ENOENT/i.test(reason)) {
+    return new GroundLabelError('image-not-found', `${name}: file not found (${file})`, { cause: e });
+  }
+  return new GroundLabelError('image-unreadable', `${name}: not a readable image (${reason})`, { cause: e });
+}
+
+async function ensureNonEmpty(file: string): Promise<void> {
+  let size: number;
+  try {
+    size = (await stat(file)).size;
+  } catch (e) {
+    throw imageError(file, e);
+  }
+  if (size === 0) throw new GroundLabelError('image-unreadable', `${path.basename(file)}: file is empty (0 bytes)`);
+}
+
+/** Oriented size from the header alone; no pixel is decoded. */
+export async function readOrientedSize(file: string, options: ImageLoadOptions = {}): Promise<ImageSize> {
+  await ensureNonEmpty(file);
+  try {
+    const meta = await sharp(file, sharpOptions(options.maxPixels ?? DEFAULT_MAX_PIXELS)).metadata();
+    const { width, height } = meta.autoOrient;
+    const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
+    if (width * height > maxPixels) {
+      throw new GroundLabelError(
+        'image-too-large',
+        `${path.basename(file)}: ${width}×${height} is more than the ${maxPixels / 1e6} MP pixel limit`,
+      );
+    }
+    return { width, height };
+  } catch (e) {
+    throw e instanceof GroundLabelError ? e : imageError(file, e);
+  }
+}
+
+/**
+ * Decodes `file`, applies its EXIF orientation, brings any colour model (grey, 16-bit, CMYK, alpha)
+ * to 3-channel 8-bit sRGB and resizes to what `sizeFor` asks for, in one libvips pipeline so JPEGs
+ * can shrink while decoding. Transparent pixels are flattened onto white.
+ */
+export async function loadModelPixels(
+  file: string,
+  sizeFor: (original: ImageSize) => ImageSize,
+  options: ImageLoadOptions = {},
+): Promise<ModelPixels> {
+  const original = await readOrientedSize(file, options);
+  const size = sizeFor(original);
+  try {
+    const { data, info } = await sharp(file, sharpOptions(options.maxPixels ?? DEFAULT_MAX_PIXELS))
+      .resize(size.width, size.height, { fit: 'fill', kernel: 'linear' })
+      .flatten({ background: '#ffffff' })
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels instead of 3`);
+    return { rgb: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), size, original };
+  } catch (e) {
+    throw imageError(file, e);
+  }
+}

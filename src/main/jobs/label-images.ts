@@ -1,0 +1,72 @@
+import type { Detection } from '../../shared/detection';
+import { isGroundLabelError, messageOf, type ErrorInfo } from '../../shared/errors';
+import type { ImageSize } from '../../shared/geometry';
+import type { DetectOptions, DetectResult, PreparedImage } from '../inference/detector';
+
+/** The part of a Detector a labeling job uses, so jobs can be tested with any model. */
+export interface DetectorLike {
+  prepareImage(file: string): Promise<PreparedImage>;
+  detect(image: PreparedImage, prompt: string, options?: DetectOptions): Promise<DetectResult>;
+}
+
+export interface LabelTarget {
+  readonly relPath: string;
+  readonly file: string;
+}
+
+export type LabelOutcome =
+  | { readonly relPath: string; readonly ok: true; readonly image: ImageSize; readonly detections: readonly Detection[]; readonly result: DetectResult }
+  | { readonly relPath: string; readonly ok: false; readonly error: ErrorInfo };
+
+export interface LabelJobOptions extends DetectOptions {
+  /** Images decoded ahead of the one the model is running on. */
+  readonly lookahead?: number;
+  readonly onOutcome?: (outcome: LabelOutcome, done: number, total: number) => void;
+  readonly signal?: AbortSignal;
+}
+
+const toErrorInfo = (e: unknown): ErrorInfo =>
+  isGroundLabelError(e) ? e.toJSON() : { code: 'inference-failed', message: messageOf(e) };
+
+/**
+ * Runs the prompt over `targets` in order. The next images are decoded while the model works on the
+ * current one, and a failing image is recorded and skipped: one bad file never stops the job.
+ */
+export async function labelImages(
+  detector: DetectorLike,
+  targets: readonly LabelTarget[],
+  prompt: string,
+  options: LabelJobOptions = {},
+): Promise<LabelOutcome[]> {
+  const lookahead = Math.max(1, options.lookahead ?? 2);
+  type Prepared = { ok: true; image: PreparedImage } | { ok: false; error: unknown };
+  const prepare = (t: LabelTarget): Promise<Prepared> =>
+    detector.prepareImage(t.file).then(
+      (image) => ({ ok: true as const, image }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+  const pending: Promise<Prepared>[] = targets.slice(0, lookahead).map(prepare);
+  const outcomes: LabelOutcome[] = [];
+  for (let i = 0; i < targets.length; i++) {
+    if (options.signal?.aborted) break;
+    const next = targets[i + lookahead];
+    if (next) pending.push(prepare(next));
+    const prepared = await pending[i];
+    let outcome: LabelOutcome;
+    if (!prepared.ok) {
+      outcome = { relPath: targets[i].relPath, ok: false, error: toErrorInfo(prepared.error) };
+    } else {
+      try {
+        const result = await detector.detect(prepared.image, prompt, options);
+        outcome = { relPath: targets[i].relPath, ok: true, image: result.image, detections: result.detections, result };
+      } catch (e) {
+        outcome = { relPath: targets[i].relPath, ok: false, error: toErrorInfo(e) };
+      }
+    }
+    outcomes.push(outcome);
+    // Let go of the decoded image as soon as it has been used.
+    pending[i] = Promise.resolve({ ok: false, error: null });
+    options.onOutcome?.(outcome, i + 1, targets.length);
+  }
+  return outcomes;
+}
