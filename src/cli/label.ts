@@ -1,11 +1,11 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isGroundLabelError, messageOf, GroundLabelError } from '../shared/errors';
-import { exportLabels } from '../shared/formats';
+import { checkClassList, exportLabels, ExportError } from '../shared/formats';
 import { mapPhrasesToClasses } from '../shared/labels/class-map';
 import { listImages } from '../main/dataset/scan';
 import { exportInputFromOutcomes } from '../main/export/from-outcomes';
-import { writeExport } from '../main/export/write-export';
+import { checkOutDir, writeExport } from '../main/export/write-export';
 import { Detector } from '../main/inference/detector';
 import { describeDevice } from '../main/inference/devices';
 import { describeSizeRule } from '../main/inference/resize';
@@ -35,9 +35,17 @@ function summarise(outcomes: readonly LabelOutcome[], classes: readonly string[]
 
 export async function runLabel(args: LabelArgs): Promise<number> {
   await ensureFolder(args.images, '--images');
+  checkOutDir(args.out, args.images);
   const phrases = parsePhrases(args.prompt);
   const mapping = mapPhrasesToClasses(phrases, args.classes);
   if (!mapping.ok) throw new GroundLabelError('bad-argument', mapping.error);
+  // Refuse a bad class list before the model runs, not after.
+  try {
+    checkClassList(mapping.value.classes);
+  } catch (e) {
+    if (e instanceof ExportError) throw new GroundLabelError('bad-argument', `${e.message}: ${e.details.join('; ')}`);
+    throw e;
+  }
 
   const detector = await Detector.open({
     model: args.model,
@@ -75,7 +83,7 @@ export async function runLabel(args: LabelArgs): Promise<number> {
 
     const input = exportInputFromOutcomes(outcomes, mapping.value);
     const result = exportLabels(args.format, input);
-    await writeExport(result, { outDir: args.out, imageRoot: args.images, copyImages: args.copyImages });
+    await writeExport(result, { format: args.format, outDir: args.out, imageRoot: args.images, copyImages: args.copyImages });
 
     for (const line of summarise(outcomes, mapping.value.classes, mapping.value.classOfPhrase)) log(line);
     for (const p of result.problems) log(`problem: ${p.relPath}: ${p.message}`);
@@ -104,6 +112,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (isGroundLabelError(e)) {
       log(`error [${e.code}]: ${e.message}`);
       if (e.code === 'bad-argument') log(`\n${LABEL_USAGE}`);
+    } else if (e instanceof ExportError) {
+      log(`error [export-${e.code}]: ${e.message}${e.details.length ? `\n  ${e.details.join('\n  ')}` : ''}`);
     } else {
       log(`error: ${messageOf(e)}`);
     }

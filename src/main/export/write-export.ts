@@ -1,11 +1,13 @@
-import { copyFile, lstat, mkdir, readdir, symlink, unlink } from 'node:fs/promises';
+import { copyFile, link, lstat, mkdir, readdir, symlink, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { GroundLabelError, messageOf } from '../../shared/errors';
-import type { ExportResult, OutputFile } from '../../shared/formats/types';
-import { isImagePath } from '../dataset/scan';
+import { staleFiles } from '../../shared/formats';
+import type { ExportFormat, ExportResult, OutputFile } from '../../shared/formats/types';
+import { isImagePath, toRelPath } from '../dataset/scan';
 import { writeFileAtomic } from '../fs/atomic';
 
 export interface WriteExportOptions {
+  readonly format: ExportFormat;
   /** Folder the export goes to. */
   readonly outDir: string;
   /** Folder image entries are relative to. */
@@ -24,43 +26,62 @@ function inside(outDir: string, rel: string): string {
   return full;
 }
 
-/** Ultralytics caches label scans in labels/*.cache keyed so that same-size edits are missed: drop them. */
-async function removeLabelCaches(outDir: string): Promise<void> {
-  const labels = path.join(outDir, 'labels');
-  const walk = async (dir: string): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-    for (const e of entries) {
-      const full = path.join(dir, e.name);
-      if (e.isDirectory()) await walk(full);
-      else if (e.name.endsWith('.cache')) await unlink(full);
-    }
-  };
-  await walk(labels);
+/**
+ * An export may live inside the dataset (`<dataset>/exports/…`), but not at its root or above it:
+ * clearing an old export's `images/train/` there could touch the person's own files.
+ */
+export function checkOutDir(outDir: string, imageRoot: string): void {
+  const fromOut = path.relative(path.resolve(outDir), path.resolve(imageRoot));
+  if (fromOut === '' || !(fromOut.startsWith('..') || path.isAbsolute(fromOut))) {
+    throw new GroundLabelError(
+      'bad-argument',
+      `The export folder ${outDir} is the image folder or contains it; choose a folder of its own (for example ${path.join(imageRoot, 'exports')}).`,
+    );
+  }
 }
 
-async function placeImage(file: Extract<OutputFile, { kind: 'image' }>, options: WriteExportOptions): Promise<void> {
-  const target = inside(options.outDir, file.path);
+async function listFiles(root: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) await walk(full);
+      else out.push(toRelPath(root, full));
+    }
+  };
+  await walk(root);
+  return out;
+}
+
+async function placeImage(file: Extract<OutputFile, { kind: 'image' }>, target: string, options: WriteExportOptions): Promise<void> {
   const source = path.resolve(options.imageRoot, file.source);
   await mkdir(path.dirname(target), { recursive: true });
-  const existing = await lstat(target).catch(() => null);
-  if (existing) await unlink(target);
+  if (await lstat(target).catch(() => null)) await unlink(target);
   if (!options.copyImages) {
-    try {
-      // Ultralytics pairs images/… with labels/… by the path it was given, so a link keeps the pairing without a copy.
-      await symlink(path.relative(path.dirname(target), source), target);
-      return;
-    } catch {
-      // Symlinks need privileges on Windows: a copy is the portable fallback.
+    // Ultralytics pairs images/… with labels/… by the path it was given, so a link keeps the pairing
+    // without a copy. Symlinks need privileges on Windows and hard links one file system: then copy.
+    for (const attempt of [() => symlink(path.relative(path.dirname(target), source), target), () => link(source, target)]) {
+      try {
+        return await attempt();
+      } catch {
+        continue;
+      }
     }
   }
   await copyFile(source, target);
 }
 
-/** Puts an export on disk: every text file atomically, image entries linked (or copied). */
+/**
+ * Puts an export on disk: files an earlier export left and this one does not rewrite are removed
+ * first, then every text file is written atomically and image entries are linked (or copied).
+ */
 export async function writeExport(result: ExportResult, options: WriteExportOptions): Promise<string[]> {
-  const written: string[] = [];
+  checkOutDir(options.outDir, options.imageRoot);
   await mkdir(options.outDir, { recursive: true });
-  if (result.files.some((f) => f.path.startsWith('labels/'))) await removeLabelCaches(options.outDir);
+  for (const stale of staleFiles(options.format, await listFiles(options.outDir), result)) {
+    await unlink(inside(options.outDir, stale));
+  }
+  const written: string[] = [];
   for (const file of result.files) {
     const target = inside(options.outDir, file.path);
     try {
@@ -68,7 +89,7 @@ export async function writeExport(result: ExportResult, options: WriteExportOpti
         if (isImagePath(target)) throw new Error('a label file must never take an image extension');
         await writeFileAtomic(target, file.content);
       } else {
-        await placeImage(file, options);
+        await placeImage(file, target, options);
       }
     } catch (e) {
       if (e instanceof GroundLabelError) throw e;

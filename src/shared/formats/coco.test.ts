@@ -76,7 +76,11 @@ describe('toCoco', () => {
 
   it('takes the date from the options and leaves it empty otherwise', () => {
     const input: ExportInput = { classes: ['x'], images: [] };
-    expect(buildCoco(input).dataset.info).toEqual({ description: 'GroundLabel export', version: '1.0', date_created: '' });
+    expect(buildCoco(input).dataset.info).toEqual({
+      description: 'GroundLabel export',
+      version: '1.0',
+      date_created: '',
+    });
   });
 
   it('writes a single annotations.json file', () => {

@@ -44,7 +44,10 @@ export const COCO_FILE = 'annotations.json';
 export const round6 = (v: number): number => Number(v.toFixed(6)) + 0;
 
 /** The dataset as an object (for tests and for callers that want to post-process it). */
-export function buildCoco(input: ExportInput, opts: CocoOptions = {}): { dataset: CocoDataset; problems: ExportResult['problems'] } {
+export function buildCoco(
+  input: ExportInput,
+  opts: CocoOptions = {},
+): { dataset: CocoDataset; problems: ExportResult['problems'] } {
   const prep = prepareExport(input);
   const images: CocoImage[] = [];
   const annotations: CocoAnnotation[] = [];

@@ -41,7 +41,8 @@ export function exportLabels<F extends ExportFormat>(
   input: ExportInput,
   opts?: ExportOptionsByFormat[F],
 ): ExportResult {
-  if (!isExportFormat(format)) throw new ExportError('bad-format', `Unknown export format ${JSON.stringify(format)}`);
+  if (!isExportFormat(format))
+    throw new ExportError('bad-format', `Unknown export format ${JSON.stringify(format)}`);
   const writer: Writer<F> = WRITERS[format];
   return writer(input, opts);
 }

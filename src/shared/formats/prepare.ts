@@ -71,7 +71,8 @@ export function checkClassList(classes: readonly string[]): string[] {
     if (name === '') details.push(`class id ${id} has an empty name`);
     else if (hasUnsafeChars(name)) details.push(`class id ${id} contains a line break or control character`);
     const first = seen.get(name);
-    if (first !== undefined && name !== '') details.push(`class id ${id} repeats the name "${name}" of class id ${first}`);
+    if (first !== undefined && name !== '')
+      details.push(`class id ${id} repeats the name "${name}" of class id ${first}`);
     else seen.set(name, id);
   });
   throwIfAny('bad-class-list', 'Export refused, bad class list', details);
@@ -85,14 +86,16 @@ function checkImages(images: readonly ExportImage[]): void {
   const ok = (v: number) => Number.isInteger(v) && v > 0;
   for (const im of images) {
     const exported = im.state === 'reviewed';
-    if (exported && (!ok(im.width) || !ok(im.height))) details.push(`${im.relPath} has size ${im.width}×${im.height}`);
+    if (exported && (!ok(im.width) || !ok(im.height)))
+      details.push(`${im.relPath} has size ${im.width}×${im.height}`);
     if (seen.has(im.relPath)) details.push(`${im.relPath} is listed twice`);
     seen.add(im.relPath);
   }
   throwIfAny('bad-image', 'Export refused, bad images', details);
 }
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+const plural = (n: number, word: string): string =>
+  `${n} ${word}${n === 1 ? '' : word.endsWith('x') ? 'es' : 's'}`;
 
 /** Class ids that are not an index of the class list, with how often they occur, as one error. */
 export function checkClassIds(images: readonly ExportImage[], classCount: number): void {
@@ -126,13 +129,19 @@ function prepareImage(im: ExportImage, classes: readonly string[], problems: Exp
   im.boxes.forEach((b, i) => {
     const coords = [b.x1, b.y1, b.x2, b.y2];
     if (!coords.every(Number.isFinite)) {
-      problems.push({ relPath: im.relPath, message: `${describeBox(b, i, classes)} has a non-finite coordinate; left out` });
+      problems.push({
+        relPath: im.relPath,
+        message: `${describeBox(b, i, classes)} has a non-finite coordinate; left out`,
+      });
       return;
     }
     const c = clampBox(b, im);
     if (!(c.x2 > c.x1 && c.y2 > c.y1)) {
       const where = `inside the ${im.width}×${im.height} image`;
-      problems.push({ relPath: im.relPath, message: `${describeBox(b, i, classes)} has no area ${where}; left out` });
+      problems.push({
+        relPath: im.relPath,
+        message: `${describeBox(b, i, classes)} has no area ${where}; left out`,
+      });
       return;
     }
     boxes.push({ classId: b.classId, ...c, difficult: b.difficult === true });

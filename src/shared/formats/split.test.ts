@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { assignSplits, fnv1a32, splitPoint } from './split';
 
-const names = (n: number, prefix = 'img_') => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(4, '0')}.jpg`);
+const names = (n: number, prefix = 'img_') =>
+  Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(4, '0')}.jpg`);
 
 describe('assignSplits', () => {
   it('uses FNV-1a 32-bit over UTF-8 (reference values)', () => {
@@ -12,7 +13,9 @@ describe('assignSplits', () => {
 
   it('gives the same split on every re-export', () => {
     const paths = names(200);
-    expect(assignSplits(paths, { valFraction: 0.2, seed: 7 })).toEqual(assignSplits(paths, { valFraction: 0.2, seed: 7 }));
+    expect(assignSplits(paths, { valFraction: 0.2, seed: 7 })).toEqual(
+      assignSplits(paths, { valFraction: 0.2, seed: 7 }),
+    );
   });
 
   it('keeps every image in its split when other images are added or removed', () => {
@@ -30,7 +33,9 @@ describe('assignSplits', () => {
   });
 
   it('sends nothing to val at 0 and everything at 1', () => {
-    expect(new Set(assignSplits(names(50), { valFraction: 0, seed: 1 }).values())).toEqual(new Set(['train']));
+    expect(new Set(assignSplits(names(50), { valFraction: 0, seed: 1 }).values())).toEqual(
+      new Set(['train']),
+    );
     expect(new Set(assignSplits(names(50), { valFraction: 1, seed: 1 }).values())).toEqual(new Set(['val']));
   });
 

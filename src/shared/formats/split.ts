@@ -37,6 +37,7 @@ export function splitOf(relPath: string, opts: SplitOptions): Split {
 /** Seeded train/val assignment, stable across re-exports. */
 export function assignSplits(relPaths: readonly string[], opts: SplitOptions): Map<string, Split> {
   const f = opts.valFraction;
-  if (!(Number.isFinite(f) && f >= 0 && f <= 1)) throw new RangeError(`valFraction must be within [0, 1], got ${f}`);
+  if (!(Number.isFinite(f) && f >= 0 && f <= 1))
+    throw new RangeError(`valFraction must be within [0, 1], got ${f}`);
   return new Map(relPaths.map((p) => [p, splitOf(p, opts)]));
 }

@@ -4,7 +4,14 @@ import { PROJECT } from './__golden__/project';
 import type { ExportInput } from './types';
 import { escapeXml, toVoc, vocBndbox } from './voc';
 
-const box = (x1: number, y1: number, x2: number, y2: number) => ({ classId: 0, x1, y1, x2, y2, difficult: false });
+const box = (x1: number, y1: number, x2: number, y2: number) => ({
+  classId: 0,
+  x1,
+  y1,
+  x2,
+  y2,
+  difficult: false,
+});
 
 describe('toVoc', () => {
   it('writes the golden Annotations/*.xml byte for byte', () => {
@@ -12,17 +19,35 @@ describe('toVoc', () => {
   });
 
   it('writes 1-based inclusive pixel indices: (128, 312) → (192, 408) is 129 313 192 408', () => {
-    expect(vocBndbox(box(128, 312, 192, 408), 640, 480)).toEqual({ xmin: 129, ymin: 313, xmax: 192, ymax: 408 });
-    expect(vocBndbox(box(10.5, 20.25, 111.5, 70.75), 320, 240)).toEqual({ xmin: 11, ymin: 21, xmax: 112, ymax: 71 });
+    expect(vocBndbox(box(128, 312, 192, 408), 640, 480)).toEqual({
+      xmin: 129,
+      ymin: 313,
+      xmax: 192,
+      ymax: 408,
+    });
+    expect(vocBndbox(box(10.5, 20.25, 111.5, 70.75), 320, 240)).toEqual({
+      xmin: 11,
+      ymin: 21,
+      xmax: 112,
+      ymax: 71,
+    });
   });
 
   it('keeps coordinates within [1, W] and [1, H], also for a box on the far edge', () => {
     expect(vocBndbox(box(0, 0, 640, 480), 640, 480)).toEqual({ xmin: 1, ymin: 1, xmax: 640, ymax: 480 });
-    expect(vocBndbox(box(999.5, 0, 1000, 0.5), 1000, 500)).toEqual({ xmin: 1000, ymin: 1, xmax: 1000, ymax: 1 });
+    expect(vocBndbox(box(999.5, 0, 1000, 0.5), 1000, 500)).toEqual({
+      xmin: 1000,
+      ymin: 1,
+      xmax: 1000,
+      ymax: 1,
+    });
   });
 
   it('does not let float noise cross a pixel edge', () => {
-    expect(vocBndbox(box(9.9999999999, 0, 300.0000000001, 10), 640, 480)).toMatchObject({ xmin: 11, xmax: 300 });
+    expect(vocBndbox(box(9.9999999999, 0, 300.0000000001, 10), 640, 480)).toMatchObject({
+      xmin: 11,
+      xmax: 300,
+    });
   });
 
   it('writes difficult as the integer 0 or 1', () => {

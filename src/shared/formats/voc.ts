@@ -7,7 +7,13 @@ export interface VocOptions {
   readonly folder?: string;
 }
 
-const XML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
+const XML_ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&apos;',
+};
 
 export const escapeXml = (text: string): string => text.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]);
 
@@ -25,7 +31,9 @@ export function vocBndbox(b: PreparedBox, width: number, height: number) {
   return { xmin, ymin, xmax, ymax };
 }
 
-type Node = { readonly tag: string; readonly children: readonly Node[] } | { readonly tag: string; readonly text: string };
+type Node =
+  | { readonly tag: string; readonly children: readonly Node[] }
+  | { readonly tag: string; readonly text: string };
 
 const el = (tag: string, value: string | number | readonly Node[]): Node =>
   typeof value === 'object' ? { tag, children: value } : { tag, text: String(value) };

@@ -22,7 +22,9 @@ describe('toYolo', () => {
 
   it('writes exactly 5 columns per row with values within [0, 1] and 6 decimals', () => {
     const labels = toYolo(PROJECT).files.filter((f) => f.kind === 'text' && f.path.startsWith('labels/'));
-    const rows = labels.flatMap((f) => (f.kind === 'text' ? f.content.split('\n').filter((l) => l !== '') : []));
+    const rows = labels.flatMap((f) =>
+      f.kind === 'text' ? f.content.split('\n').filter((l) => l !== '') : [],
+    );
     expect(rows).toHaveLength(8);
     for (const row of rows) {
       const cols = row.split(' ');
@@ -69,7 +71,10 @@ describe('toYolo', () => {
   });
 
   it('writes data.yaml that parses to names keys exactly 0..n-1 and has no path key', () => {
-    const data = parse(textOf(toYolo(PROJECT).files, 'data.yaml') ?? '', { mapAsMap: true }) as Map<string, unknown>;
+    const data = parse(textOf(toYolo(PROJECT).files, 'data.yaml') ?? '', { mapAsMap: true }) as Map<
+      string,
+      unknown
+    >;
     expect([...data.keys()]).toEqual(['train', 'val', 'nc', 'names']);
     expect(data.has('path')).toBe(false);
     expect(data.get('nc')).toBe(3);
@@ -79,14 +84,30 @@ describe('toYolo', () => {
   });
 
   it('points val at the training images when no image is in val', () => {
-    const input: ExportInput = { ...PROJECT, images: PROJECT.images.map((im) => ({ ...im, split: undefined })) };
+    const input: ExportInput = {
+      ...PROJECT,
+      images: PROJECT.images.map((im) => ({ ...im, split: undefined })),
+    };
     const data = parse(textOf(toYolo(input).files, 'data.yaml') ?? '');
     expect(data).toMatchObject({ train: 'images/train', val: 'images/train' });
     expect(toYolo(input).files.some((f) => f.path.startsWith('labels/val/'))).toBe(false);
   });
 
   it('quotes class names that YAML 1.1 (PyYAML) or 1.2 would read as something else', () => {
-    const names = ['yes', 'No', 'on', 'null', '0o17', '1.5', 'a: b', '#tag', '- x', 'café', 'traffic light', 'stop_sign-2'];
+    const names = [
+      'yes',
+      'No',
+      'on',
+      'null',
+      '0o17',
+      '1.5',
+      'a: b',
+      '#tag',
+      '- x',
+      'café',
+      'traffic light',
+      'stop_sign-2',
+    ];
     const yaml = yoloDataYaml(names, false);
     for (const version of ['1.1', '1.2'] as const) {
       const parsed = parse(yaml, { version, mapAsMap: true }) as Map<string, Map<number, unknown>>;

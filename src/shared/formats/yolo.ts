@@ -16,7 +16,12 @@ export const yoloStems = (relPaths: readonly string[]): Map<string, string> =>
 
 /** Exactly 5 columns, 6 decimals; clamping upstream keeps every value within [0, 1]. */
 export function yoloRow(b: PreparedBox, width: number, height: number): string {
-  const values = [(b.x1 + b.x2) / 2 / width, (b.y1 + b.y2) / 2 / height, (b.x2 - b.x1) / width, (b.y2 - b.y1) / height];
+  const values = [
+    (b.x1 + b.x2) / 2 / width,
+    (b.y1 + b.y2) / 2 / height,
+    (b.x2 - b.x1) / width,
+    (b.y2 - b.y1) / height,
+  ];
   return [String(b.classId), ...values.map((v) => v.toFixed(6))].join(' ');
 }
 

@@ -1,0 +1,182 @@
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import type { SceneTruth } from '../fixtures/images';
+import { writeFixtureModels, type FixtureModelPaths } from '../fixtures/model-folders';
+import { runCli } from './run-cli';
+import { expectedRects, matchBoxes, PROMPT, writeDataset, type FoundBox } from './scenes';
+
+let dir: string;
+let models: FixtureModelPaths;
+let images: string;
+let truth: SceneTruth[];
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'gl-cli-'));
+  models = await writeFixtureModels(path.join(dir, 'models'));
+  images = path.join(dir, 'images');
+  truth = await writeDataset(images);
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const label = (model: string, out: string, ...extra: string[]) =>
+  runCli('label.ts', ['--model', model, '--images', images, '--prompt', PROMPT, '--out', path.join(dir, out), ...extra]);
+
+interface Coco {
+  images: { id: number; file_name: string; width: number; height: number }[];
+  annotations: { id: number; image_id: number; category_id: number; bbox: [number, number, number, number]; area: number; iscrowd: number }[];
+  categories: { id: number; name: string }[];
+}
+
+const readCoco = async (out: string): Promise<Coco> => JSON.parse(await readFile(path.join(dir, out, 'annotations.json'), 'utf8')) as Coco;
+
+function cocoBoxes(coco: Coco, relPath: string): FoundBox[] {
+  const image = coco.images.find((i) => i.file_name === relPath);
+  if (!image) return [];
+  const name = (id: number) => coco.categories.find((c) => c.id === id)?.name ?? '?';
+  return coco.annotations
+    .filter((a) => a.image_id === image.id)
+    .map(({ bbox: [x, y, w, h], category_id }) => ({ x1: x, y1: y, x2: x + w, y2: y + h, label: name(category_id) }));
+}
+
+function expectBoxesMatchTruth(found: (relPath: string) => FoundBox[]): void {
+  for (const t of truth) {
+    const boxes = found(t.relPath);
+    const expected = expectedRects(t);
+    expect(boxes, t.relPath).toHaveLength(expected.length);
+    for (const score of matchBoxes(expected, boxes)) expect(score, t.relPath).toBeGreaterThanOrEqual(0.9);
+  }
+}
+
+describe('npm run label', () => {
+  it('labels a folder with a flavour A model and writes COCO boxes on the drawn rectangles', async () => {
+    const run = await label(models.flavourA, 'coco-a', '--format', 'coco');
+    expect(run.code).toBe(1); // broken.jpg failed, everything else was written
+    expect(run.stderr).toMatch(/broken\.jpg: \[image-unreadable\]/);
+    const coco = await readCoco('coco-a');
+    expect(coco.categories.map((c) => [c.id, c.name])).toEqual(
+      ['red', 'green', 'blue', 'orange', 'yellow', 'purple'].map((n, i) => [i + 1, n]),
+    );
+    expect(coco.images.map((i) => i.file_name).sort()).toEqual(truth.map((t) => t.relPath).sort());
+    expect(coco.images.find((i) => i.file_name === 'e-rotated.jpg')).toMatchObject({ width: 480, height: 640 });
+    expect(coco.annotations.map((a) => a.id)).toEqual(coco.annotations.map((_, i) => i + 1));
+    expectBoxesMatchTruth((rel) => cocoBoxes(coco, rel));
+  });
+
+  it('writes the Ultralytics YOLO layout with a flavour B model', async () => {
+    const run = await label(models.flavourB, 'yolo-b', '--format', 'yolo');
+    expect(run.code).toBe(1);
+    const out = path.join(dir, 'yolo-b');
+    const data = parseYaml(await readFile(path.join(out, 'data.yaml'), 'utf8')) as Record<string, unknown>;
+    expect(data).not.toHaveProperty('path');
+    expect(data.train).toBe('images/train');
+    expect(data.names).toEqual({ 0: 'red', 1: 'green', 2: 'blue', 3: 'orange', 4: 'yellow', 5: 'purple' });
+    const names = data.names as Record<number, string>;
+    expect((await readFile(path.join(out, 'classes.txt'), 'utf8')).trim().split('\n')).toEqual(Object.values(names));
+
+    const found = new Map<string, FoundBox[]>();
+    for (const t of truth) {
+      const stem = t.relPath.replace(/\.[^.]+$/, '');
+      // The image entry resolves to the original file, so Ultralytics pairs images/ with labels/.
+      expect((await stat(path.join(out, 'images', 'train', t.relPath))).size).toBe((await stat(path.join(images, t.relPath))).size);
+      const text = await readFile(path.join(out, 'labels', 'train', `${stem}.txt`), 'utf8');
+      const rows = text.split('\n').filter(Boolean).map((line) => line.split(' '));
+      for (const row of rows) {
+        expect(row).toHaveLength(5);
+        for (const v of row.slice(1)) {
+          expect(v).toMatch(/^\d\.\d{6}$/);
+          expect(Number(v)).toBeGreaterThanOrEqual(0);
+          expect(Number(v)).toBeLessThanOrEqual(1);
+        }
+      }
+      found.set(
+        t.relPath,
+        rows.map(([c, cx, cy, w, h]) => ({
+          label: names[Number(c)],
+          x1: (Number(cx) - Number(w) / 2) * t.width,
+          y1: (Number(cy) - Number(h) / 2) * t.height,
+          x2: (Number(cx) + Number(w) / 2) * t.width,
+          y2: (Number(cy) + Number(h) / 2) * t.height,
+        })),
+      );
+    }
+    expect(await readFile(path.join(out, 'labels', 'train', 'd-empty.txt'), 'utf8')).toBe('');
+    expectBoxesMatchTruth((rel) => found.get(rel) ?? []);
+    expect(await readdir(path.join(out, 'labels', 'train'))).not.toContain('broken.txt');
+  });
+
+  it('writes Pascal VOC with 1-based corners using the model folder\'s input size', async () => {
+    const run = await label(models.flavourASmall, 'voc', '--format', 'voc');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('400×600');
+    const found = new Map<string, FoundBox[]>();
+    for (const t of truth) {
+      const xml = await readFile(path.join(dir, 'voc', 'Annotations', `${t.relPath.replace(/\.[^.]+$/, '')}.xml`), 'utf8');
+      expect(xml).toContain(`<width>${t.width}</width>`);
+      expect(xml).toContain(`<height>${t.height}</height>`);
+      const objects = [...xml.matchAll(/<object>([\s\S]*?)<\/object>/g)].map(([, o]) => {
+        const num = (tag: string) => Number(new RegExp(`<${tag}>([^<]+)</${tag}>`).exec(o)?.[1]);
+        const label = /<name>([^<]+)<\/name>/.exec(o)?.[1] ?? '?';
+        // 1-based inclusive corners back to 0-based edges
+        return { label, x1: num('xmin') - 1, y1: num('ymin') - 1, x2: num('xmax'), y2: num('ymax') };
+      });
+      for (const o of objects) {
+        expect(Number.isInteger(o.x1) && o.x1 >= 0 && o.x2 <= t.width && o.y2 <= t.height).toBe(true);
+      }
+      found.set(t.relPath, objects);
+    }
+    expectBoxesMatchTruth((rel) => found.get(rel) ?? []);
+  });
+
+  it('keeps the duplicate boxes when NMS is off', async () => {
+    await label(models.flavourASmall, 'no-nms', '--nms-iou', 'off');
+    const coco = await readCoco('no-nms');
+    const expected = truth.reduce((n, t) => n + expectedRects(t).length, 0);
+    expect(coco.annotations).toHaveLength(expected * 2);
+  });
+
+  it('maps several phrases to one class with --classes', async () => {
+    await label(models.flavourB, 'classes', '--classes', 'red=warm, orange=warm, yellow=warm');
+    const coco = await readCoco('classes');
+    expect(coco.categories.map((c) => c.name)).toEqual(['warm', 'green', 'blue', 'purple']);
+    const labels = cocoBoxes(coco, 'sub/deeper/c.png').map((b) => b.label);
+    expect(labels).toEqual(['warm', 'warm']);
+  });
+
+  it('splits a prompt over 256 tokens into several passes and still finds every phrase', async () => {
+    const fillers = Array.from({ length: 100 }, (_, i) => `filler object ${i}`).join(' . ');
+    const prompt = `${fillers} . ${PROMPT}`;
+    const run = await runCli('label.ts', ['--model', models.flavourASmall, '--images', images, '--prompt', prompt, '--out', path.join(dir, 'long')]);
+    expect(run.stderr).toMatch(/106 phrases in [2-9] passes/);
+    const coco = await readCoco('long');
+    expect(coco.categories).toHaveLength(106);
+    const byName = (rel: string) => cocoBoxes(coco, rel);
+    expectBoxesMatchTruth(byName);
+  });
+
+  it('finds the same boxes with one pass per phrase', async () => {
+    const run = await label(models.flavourB, 'per-phrase', '--per-phrase');
+    expect(run.code).toBe(1);
+    const coco = await readCoco('per-phrase');
+    expectBoxesMatchTruth((rel) => cocoBoxes(coco, rel));
+  });
+
+  it('refuses a model that is not Grounding DINO, naming its inputs', async () => {
+    const run = await label(models.unknown, 'never');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('[model-unsupported]');
+    expect(run.stderr).toContain('Inputs found: foo float32[1,4]');
+    await expect(stat(path.join(dir, 'never'))).rejects.toThrow();
+  });
+
+  it('names the option when an argument is wrong', async () => {
+    const run = await label(models.flavourB, 'never', '--box-threshold', '1.5');
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--box-threshold must be a number between 0 and 1');
+  });
+});
