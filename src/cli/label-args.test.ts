@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { parseLabelArgs } from './label-args';
+
+const base = ['--model', 'm.onnx', '--images', 'imgs', '--prompt', 'cat .', '--out', 'out'];
+
+describe('parseLabelArgs', () => {
+  it('fills in the defaults', () => {
+    expect(parseLabelArgs(base)).toMatchObject({
+      model: 'm.onnx',
+      format: 'coco',
+      device: 'auto',
+      boxThreshold: undefined,
+      nmsIou: undefined,
+      copyImages: false,
+      perPhrase: false,
+    });
+  });
+
+  it('reads every option', () => {
+    const args = parseLabelArgs([
+      ...base,
+      ...['--format', 'yolo', '--box-threshold', '0.4', '--text-threshold', '0.3', '--nms-iou', 'off'],
+      ...['--device', 'cpu', '--input-size', '800x1200', '--classes', 'cat=animal', '--copy-images', '--per-phrase'],
+    ]);
+    expect(args).toMatchObject({
+      format: 'yolo',
+      boxThreshold: 0.4,
+      textThreshold: 0.3,
+      nmsIou: null,
+      device: 'cpu',
+      inputSize: { height: 800, width: 1200 },
+      copyImages: true,
+      perPhrase: true,
+    });
+    expect(args !== 'help' && [...args.classes]).toEqual([['cat', 'animal']]);
+  });
+
+  it.each([
+    [['--format', 'xml'], '--format must be one of coco, yolo, voc'],
+    [['--box-threshold', '0'], '--box-threshold must be a number between 0 and 1'],
+    [['--text-threshold', 'abc'], '--text-threshold must be a number between 0 and 1'],
+    [['--nms-iou', '2'], '--nms-iou must be a number between 0 and 1'],
+    [['--device', 'tpu'], '--device must be one of auto, cpu, cuda, dml, coreml, webgpu'],
+    [['--input-size', '800'], '--input-size must look like 800x1200'],
+    [['--classes', 'cat'], '--classes: "cat" is not of the form phrase=class'],
+    [['--unknown'], "Unknown option '--unknown'"],
+  ])('refuses %j naming the option', (extra, message) => {
+    expect(() => parseLabelArgs([...base, ...extra])).toThrow(expect.objectContaining({ code: 'bad-argument', message: expect.stringContaining(message) }));
+  });
+
+  it('lists every missing required option', () => {
+    expect(() => parseLabelArgs(['--model', 'm.onnx'])).toThrow('missing --images, --prompt, --out');
+  });
+
+  it('answers help', () => {
+    expect(parseLabelArgs(['--help'])).toBe('help');
+  });
+});
