@@ -5,6 +5,7 @@ import { staleFiles } from '../../shared/formats';
 import type { ExportFormat, ExportResult, OutputFile } from '../../shared/formats/types';
 import { isImagePath, toRelPath } from '../dataset/scan';
 import { writeFileAtomic } from '../fs/atomic';
+import { isInside } from '../fs/paths';
 
 export interface WriteExportOptions {
   readonly format: ExportFormat;
@@ -19,8 +20,7 @@ export interface WriteExportOptions {
 /** Resolves a writer's relative path inside the export folder, refusing anything that would leave it. */
 function inside(outDir: string, rel: string): string {
   const full = path.resolve(outDir, rel);
-  const back = path.relative(path.resolve(outDir), full);
-  if (!back || back.startsWith('..') || path.isAbsolute(back)) {
+  if (!isInside(outDir, full, { allowSame: false })) {
     throw new GroundLabelError('io-failed', `Refusing to write outside the export folder: ${rel}`);
   }
   return full;
@@ -31,8 +31,7 @@ function inside(outDir: string, rel: string): string {
  * clearing an old export's `images/train/` there could touch the person's own files.
  */
 export function checkOutDir(outDir: string, imageRoot: string): void {
-  const fromOut = path.relative(path.resolve(outDir), path.resolve(imageRoot));
-  if (fromOut === '' || !(fromOut.startsWith('..') || path.isAbsolute(fromOut))) {
+  if (isInside(outDir, imageRoot)) {
     throw new GroundLabelError(
       'bad-argument',
       `The export folder ${outDir} is the image folder or contains it; choose a folder of its own (for example ${path.join(imageRoot, 'exports')}).`,

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import sharp from 'sharp';
@@ -32,7 +32,11 @@ function pixelAt(rgb: Uint8Array, width: number, x: number, y: number): RGB {
 }
 
 function expectColour(actual: RGB, expected: RGB, tolerance: number) {
-  actual.forEach((v, c) => expect(Math.abs(v - expected[c]), `channel ${c} of [${actual}] vs [${expected}]`).toBeLessThanOrEqual(tolerance));
+  actual.forEach((v, c) =>
+    expect(Math.abs(v - expected[c]), `channel ${c} of [${actual}] vs [${expected}]`).toBeLessThanOrEqual(
+      tolerance,
+    ),
+  );
 }
 
 // A 30×20 stored raster: white, with a red block at the top-left and a blue one at the top-right.
@@ -52,15 +56,24 @@ const stored = (() => {
 /** Where stored pixel (x, y) is shown under EXIF orientation `o` (TIFF/EXIF 2.3 tag 0x0112). */
 function shownAt(o: number, x: number, y: number): [number, number] {
   switch (o) {
-    case 1: return [x, y];
-    case 2: return [W - 1 - x, y];
-    case 3: return [W - 1 - x, H - 1 - y];
-    case 4: return [x, H - 1 - y];
-    case 5: return [y, x];
-    case 6: return [H - 1 - y, x];
-    case 7: return [H - 1 - y, W - 1 - x];
-    case 8: return [y, W - 1 - x];
-    default: throw new Error(`orientation ${o}`);
+    case 1:
+      return [x, y];
+    case 2:
+      return [W - 1 - x, y];
+    case 3:
+      return [W - 1 - x, H - 1 - y];
+    case 4:
+      return [x, H - 1 - y];
+    case 5:
+      return [y, x];
+    case 6:
+      return [H - 1 - y, x];
+    case 7:
+      return [H - 1 - y, W - 1 - x];
+    case 8:
+      return [y, W - 1 - x];
+    default:
+      throw new Error(`orientation ${o}`);
   }
 }
 
@@ -75,27 +88,30 @@ describe.each([
   ['png', 0],
   ['jpeg', 12],
 ] as const)('EXIF orientation in a %s', (format, tolerance) => {
-  it.each([1, 2, 3, 4, 5, 6, 7, 8])('applies orientation %d to the size and the pixels', async (orientation) => {
-    const file = await writeOriented(format, orientation);
-    expect((await sharp(file).metadata()).orientation).toBe(orientation);
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])(
+    'applies orientation %d to the size and the pixels',
+    async (orientation) => {
+      const file = await writeOriented(format, orientation);
+      expect((await sharp(file).metadata()).orientation).toBe(orientation);
 
-    const swapped = orientation >= 5;
-    const oriented = swapped ? { width: H, height: W } : { width: W, height: H };
-    expect(await readOrientedSize(file)).toEqual(oriented);
+      const swapped = orientation >= 5;
+      const oriented = swapped ? { width: H, height: W } : { width: W, height: H };
+      expect(await readOrientedSize(file)).toEqual(oriented);
 
-    let asked: ImageSize | undefined;
-    const px = await loadModelPixels(file, (o) => (asked = o));
-    expect(asked).toEqual(oriented);
-    expect(px.original).toEqual(oriented);
-    expect(px.size).toEqual(oriented);
-    expect(px.rgb).toHaveLength(oriented.width * oriented.height * 3);
+      let asked: ImageSize | undefined;
+      const px = await loadModelPixels(file, (o) => (asked = o));
+      expect(asked).toEqual(oriented);
+      expect(px.original).toEqual(oriented);
+      expect(px.size).toEqual(oriented);
+      expect(px.rgb).toHaveLength(oriented.width * oriented.height * 3);
 
-    const at = (x: number, y: number) => pixelAt(px.rgb, oriented.width, ...shownAt(orientation, x, y));
-    expectColour(at(2, 2), RED, tolerance + 10);
-    expectColour(at(W - 3, 2), BLUE, tolerance + 10);
-    expectColour(at(15, 15), WHITE, tolerance);
-    expectColour(at(2, H - 3), WHITE, tolerance);
-  });
+      const at = (x: number, y: number) => pixelAt(px.rgb, oriented.width, ...shownAt(orientation, x, y));
+      expectColour(at(2, 2), RED, tolerance + 10);
+      expectColour(at(W - 3, 2), BLUE, tolerance + 10);
+      expectColour(at(15, 15), WHITE, tolerance);
+      expectColour(at(2, H - 3), WHITE, tolerance);
+    },
+  );
 });
 
 describe('loadModelPixels', () => {
@@ -110,7 +126,9 @@ describe('loadModelPixels', () => {
 
   it('stretches the image when asked for another aspect ratio', async () => {
     const file = path.join(dir, 'stretch.png');
-    await sharp(stored, { raw: { width: W, height: H, channels: 3 } }).png().toFile(file);
+    await sharp(stored, { raw: { width: W, height: H, channels: 3 } })
+      .png()
+      .toFile(file);
     const px = await loadModelPixels(file, () => ({ width: 60, height: 80 }));
     expect(px.rgb).toHaveLength(60 * 80 * 3);
     expectColour(pixelAt(px.rgb, 60, 4, 4), RED, 10);
@@ -119,7 +137,10 @@ describe('loadModelPixels', () => {
 
   it('brings an 8-bit grey PNG to three equal sRGB channels', async () => {
     const file = path.join(dir, 'grey.png');
-    await sharp(solid(8, 6, [100]), { raw: { width: 8, height: 6, channels: 1 } }).toColourspace('b-w').png().toFile(file);
+    await sharp(solid(8, 6, [100]), { raw: { width: 8, height: 6, channels: 1 } })
+      .toColourspace('b-w')
+      .png()
+      .toFile(file);
     expect((await sharp(file).metadata()).channels).toBe(1);
     const px = await loadModelPixels(file, same);
     expect(px.rgb).toHaveLength(8 * 6 * 3);
@@ -128,17 +149,24 @@ describe('loadModelPixels', () => {
 
   it('brings a 16-bit RGB PNG to 8-bit sRGB of the same colour', async () => {
     const file = path.join(dir, 'rgb16.png');
-    await sharp(solid(8, 6, [200, 50, 25]), { raw: { width: 8, height: 6, channels: 3 } }).toColourspace('rgb16').png().toFile(file);
+    await sharp(solid(8, 6, [200, 50, 25]), { raw: { width: 8, height: 6, channels: 3 } })
+      .toColourspace('rgb16')
+      .png()
+      .toFile(file);
     const meta = await sharp(file).metadata();
     expect([meta.depth, meta.space]).toEqual(['ushort', 'rgb16']);
     const px = await loadModelPixels(file, same);
     expect(px.rgb).toHaveLength(8 * 6 * 3);
-    for (let y = 0; y < 6; y++) for (let x = 0; x < 8; x++) expectColour(pixelAt(px.rgb, 8, x, y), [200, 50, 25], 1);
+    for (let y = 0; y < 6; y++)
+      for (let x = 0; x < 8; x++) expectColour(pixelAt(px.rgb, 8, x, y), [200, 50, 25], 1);
   });
 
   it('brings a 16-bit grey PNG to 8-bit sRGB of the same grey', async () => {
     const file = path.join(dir, 'grey16.png');
-    await sharp(solid(8, 6, [100]), { raw: { width: 8, height: 6, channels: 1 } }).toColourspace('grey16').png().toFile(file);
+    await sharp(solid(8, 6, [100]), { raw: { width: 8, height: 6, channels: 1 } })
+      .toColourspace('grey16')
+      .png()
+      .toFile(file);
     expect((await sharp(file).metadata()).depth).toBe('ushort');
     const px = await loadModelPixels(file, same);
     expect(px.rgb).toHaveLength(8 * 6 * 3);
@@ -147,7 +175,10 @@ describe('loadModelPixels', () => {
 
   it('brings a CMYK JPEG to sRGB of about the same colour', async () => {
     const file = path.join(dir, 'cmyk.jpg');
-    await sharp(solid(16, 16, [200, 60, 30]), { raw: { width: 16, height: 16, channels: 3 } }).toColourspace('cmyk').jpeg({ quality: 100 }).toFile(file);
+    await sharp(solid(16, 16, [200, 60, 30]), { raw: { width: 16, height: 16, channels: 3 } })
+      .toColourspace('cmyk')
+      .jpeg({ quality: 100 })
+      .toFile(file);
     const meta = await sharp(file).metadata();
     expect([meta.space, meta.channels]).toEqual(['cmyk', 4]);
     const px = await loadModelPixels(file, same);
@@ -161,7 +192,9 @@ describe('loadModelPixels', () => {
     for (let y = 0; y < 6; y++) {
       for (let x = 0; x < 8; x++) raw.set(x < 4 ? [0, 0, 0, 0] : [0, 128, 0, 255], (y * 8 + x) * 4); // left transparent black, right opaque green
     }
-    await sharp(raw, { raw: { width: 8, height: 6, channels: 4 } }).png().toFile(file);
+    await sharp(raw, { raw: { width: 8, height: 6, channels: 4 } })
+      .png()
+      .toFile(file);
     expect((await sharp(file).metadata()).channels).toBe(4);
     const px = await loadModelPixels(file, same);
     expect(px.rgb).toHaveLength(8 * 6 * 3);
@@ -171,7 +204,10 @@ describe('loadModelPixels', () => {
 
   it('flattens a grey PNG with alpha onto white as well', async () => {
     const file = path.join(dir, 'grey-alpha.png');
-    await sharp(solid(4, 4, [0, 0]), { raw: { width: 4, height: 4, channels: 2 } }).toColourspace('b-w').png().toFile(file);
+    await sharp(solid(4, 4, [0, 0]), { raw: { width: 4, height: 4, channels: 2 } })
+      .toColourspace('b-w')
+      .png()
+      .toFile(file);
     expect((await sharp(file).metadata()).channels).toBe(2);
     const px = await loadModelPixels(file, same);
     expect(px.rgb).toHaveLength(4 * 4 * 3);
@@ -184,14 +220,18 @@ describe('unreadable images', () => {
   beforeAll(async () => {
     const noise = Buffer.alloc(64 * 64 * 3);
     for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24;
-    noisyJpeg = await sharp(noise, { raw: { width: 64, height: 64, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+    noisyJpeg = await sharp(noise, { raw: { width: 64, height: 64, channels: 3 } })
+      .jpeg({ quality: 90 })
+      .toBuffer();
   });
 
   it('reports a zero-byte file as image-unreadable, naming it', async () => {
     const file = path.join(dir, 'empty.jpg');
     await writeFile(file, '');
     expect((await caught(() => readOrientedSize(file), 'image-unreadable')).message).toContain('empty.jpg');
-    expect((await caught(() => loadModelPixels(file, same), 'image-unreadable')).message).toContain('empty.jpg');
+    expect((await caught(() => loadModelPixels(file, same), 'image-unreadable')).message).toContain(
+      'empty.jpg',
+    );
   });
 
   it('reports a truncated JPEG as image-unreadable, naming it', async () => {
@@ -213,13 +253,28 @@ describe('unreadable images', () => {
     const file = path.join(dir, 'notes.jpg');
     await writeFile(file, 'these are not the pixels you are looking for\n');
     expect((await caught(() => readOrientedSize(file), 'image-unreadable')).message).toContain('notes.jpg');
-    expect((await caught(() => loadModelPixels(file, same), 'image-unreadable')).message).toContain('notes.jpg');
+    expect((await caught(() => loadModelPixels(file, same), 'image-unreadable')).message).toContain(
+      'notes.jpg',
+    );
+  });
+
+  it('reports a truncated image as image-unreadable even when its folder is called "missing…"', async () => {
+    // libvips' AVIF loader puts the full path in its error message.
+    const folder = path.join(dir, 'missing-photos');
+    await mkdir(folder);
+    const file = path.join(folder, 'cut.avif');
+    const avif = await sharp(noisyJpeg).avif().toBuffer();
+    await writeFile(file, avif.subarray(0, Math.floor(avif.length / 2)));
+    const e = await caught(() => loadModelPixels(file, same), 'image-unreadable');
+    expect(e.message).toContain('cut.avif');
   });
 
   it('reports a missing file as image-not-found, naming it', async () => {
     const file = path.join(dir, 'gone.jpg');
     expect((await caught(() => readOrientedSize(file), 'image-not-found')).message).toContain('gone.jpg');
-    expect((await caught(() => loadModelPixels(file, same), 'image-not-found')).message).toContain('gone.jpg');
+    expect((await caught(() => loadModelPixels(file, same), 'image-not-found')).message).toContain(
+      'gone.jpg',
+    );
   });
 });
 
@@ -248,20 +303,33 @@ function pngHeaderOnly(width: number, height: number): Buffer {
   ihdr.writeUInt32BE(height, 4);
   ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB, no interlace
   const someRows = deflateSync(Buffer.alloc(4 * (1 + width * 3)));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', someRows), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', someRows),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 describe('the pixel limit', () => {
   it('refuses an image over maxPixels with image-too-large, naming it', async () => {
     const file = path.join(dir, 'limit.png');
-    await sharp(stored, { raw: { width: W, height: H, channels: 3 } }).png().toFile(file);
-    expect((await caught(() => readOrientedSize(file, { maxPixels: 599 }), 'image-too-large')).message).toContain('limit.png');
-    expect((await caught(() => loadModelPixels(file, same, { maxPixels: 599 }), 'image-too-large')).message).toContain('limit.png');
+    await sharp(stored, { raw: { width: W, height: H, channels: 3 } })
+      .png()
+      .toFile(file);
+    expect(
+      (await caught(() => readOrientedSize(file, { maxPixels: 599 }), 'image-too-large')).message,
+    ).toContain('limit.png');
+    expect(
+      (await caught(() => loadModelPixels(file, same, { maxPixels: 599 }), 'image-too-large')).message,
+    ).toContain('limit.png');
   });
 
   it('accepts an image of exactly maxPixels', async () => {
     const file = path.join(dir, 'exact.png');
-    await sharp(stored, { raw: { width: W, height: H, channels: 3 } }).png().toFile(file);
+    await sharp(stored, { raw: { width: W, height: H, channels: 3 } })
+      .png()
+      .toFile(file);
     expect(await readOrientedSize(file, { maxPixels: 600 })).toEqual({ width: W, height: H });
     expect((await loadModelPixels(file, same, { maxPixels: 600 })).rgb).toHaveLength(600 * 3);
   });

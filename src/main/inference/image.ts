@@ -31,7 +31,8 @@ function imageError(file: string, e: unknown): GroundLabelError {
   if (/pixel limit/i.test(reason)) {
     return new GroundLabelError('image-too-large', `${name}: image is larger than the pixel limit (${reason})`, { cause: e });
   }
-  if (/missing|ENOENT/i.test(reason)) {
+  // Only the file system's own word counts: decoders quote the path, which may contain any word.
+  if ((e as NodeJS.ErrnoException).code === 'ENOENT' || /^Input file is missing/.test(reason)) {
     return new GroundLabelError('image-not-found', `${name}: file not found (${file})`, { cause: e });
   }
   return new GroundLabelError('image-unreadable', `${name}: not a readable image (${reason})`, { cause: e });

@@ -3,6 +3,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { GroundLabelError, messageOf } from '../../shared/errors';
+import { isInside } from '../fs/paths';
 
 /** `groundlabel.json`: optional facts about a model that its file cannot tell. */
 export const descriptorSchema = z
@@ -70,7 +71,7 @@ export async function locateModel(target: string): Promise<ModelLocation> {
   const name = descriptor.name ?? path.basename(path.resolve(target));
   if (descriptor.model) {
     const file = path.resolve(target, descriptor.model);
-    if (path.relative(path.resolve(target), file).startsWith('..')) {
+    if (!isInside(target, file, { allowSame: false })) {
       throw new GroundLabelError('model-invalid', `${path.join(target, DESCRIPTOR_FILE)}: "model" must stay inside the model folder`);
     }
     return { file, dir: target, descriptor, name };

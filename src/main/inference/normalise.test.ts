@@ -28,7 +28,14 @@ describe('toNormalisedCHW', () => {
     const out = toNormalisedCHW(new Uint8Array([0, 128, 255, 255, 0, 10]), 2, 1);
     expect(out).toBeInstanceOf(Float32Array);
     expect(out).toHaveLength(6);
-    const expected = [normaliseValue(0, 0), normaliseValue(255, 0), normaliseValue(128, 1), normaliseValue(0, 1), normaliseValue(255, 2), normaliseValue(10, 2)];
+    const expected = [
+      normaliseValue(0, 0),
+      normaliseValue(255, 0),
+      normaliseValue(128, 1),
+      normaliseValue(0, 1),
+      normaliseValue(255, 2),
+      normaliseValue(10, 2),
+    ];
     expect(Array.from(out)).toEqual(expected);
     expect(out[0]).toBeCloseTo(-2.117904, 6);
     expect(out[1]).toBeCloseTo(2.248908, 6);

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Detection, Thresholds } from '../../shared/detection';
 import { boxArea, type Box, type ImageSize } from '../../shared/geometry';
-import { cxcywhToPixels, decodeDetections, decodeTokens, finishDetections, nmsPerPhrase, sigmoid, type DecodeContext, type RawOutputs } from './postprocess';
+import {
+  cxcywhToPixels,
+  decodeDetections,
+  decodeTokens,
+  finishDetections,
+  nmsPerPhrase,
+  sigmoid,
+  type DecodeContext,
+  type RawOutputs,
+} from './postprocess';
 import type { PhraseSpan } from './text';
 
 const D: ReadonlySet<number> = new Set([101, 102, 1012, 1029]);
@@ -39,7 +48,10 @@ const TRAFFIC = {
   ] as PhraseSpan[],
 };
 
-function ctx(text: { ids: number[]; phrases: PhraseSpan[] }, image: ImageSize = { width: 640, height: 480 }): DecodeContext {
+function ctx(
+  text: { ids: number[]; phrases: PhraseSpan[] },
+  image: ImageSize = { width: 640, height: 480 },
+): DecodeContext {
   return { ids: text.ids, phrases: text.phrases, hiddenIds: D, tokenOf, image };
 }
 
@@ -56,8 +68,11 @@ function setRow(out: RawOutputs & { logits: Float32Array }, q: number, values: r
   out.logits.set(values, q * out.width);
 }
 
-const thresholds = (box: number, text = 0.25, nmsIou: number | null = null): Thresholds => ({ box, text, nmsIou });
-const logit = (p: number) => Math.log(p / (1 - p));
+const thresholds = (box: number, text = 0.25, nmsIou: number | null = null): Thresholds => ({
+  box,
+  text,
+  nmsIou,
+});
 
 function det(box: Box, score: number, phraseIndex: number, phrase = `p${phraseIndex}`): Detection {
   return { box, score, phrase, phraseIndex, rawText: phrase };
@@ -87,13 +102,23 @@ describe('cxcywhToPixels', () => {
   });
 
   it('scales x by the width and y by the height', () => {
-    expect(cxcywhToPixels(0.5, 0.5, 1, 1, { width: 200, height: 100 })).toEqual({ x1: 0, y1: 0, x2: 200, y2: 100 });
+    expect(cxcywhToPixels(0.5, 0.5, 1, 1, { width: 200, height: 100 })).toEqual({
+      x1: 0,
+      y1: 0,
+      x2: 200,
+      y2: 100,
+    });
   });
 });
 
 describe('decodeDetections', () => {
   it('keeps every query of the transformers.js synthetic check with box [60, 90, 180, 270]', () => {
-    const out: RawOutputs = { logits: new Float32Array(900 * 256).fill(0.5), boxes: new Float32Array(900 * 4).fill(0.5), queries: 900, width: 256 };
+    const out: RawOutputs = {
+      logits: new Float32Array(900 * 256).fill(0.5),
+      boxes: new Float32Array(900 * 4).fill(0.5),
+      queries: 900,
+      width: 256,
+    };
     const dets = decodeDetections(out, ctx(CAT_DOG, { width: 240, height: 360 }), thresholds(0.3));
     expect(dets).toHaveLength(900);
     for (const d of dets) {
@@ -179,7 +204,13 @@ describe('decodeDetections', () => {
 
   it('glues ## pieces in the raw text, never shows [CLS], [SEP] or dots, and keeps the phrase whole', () => {
     const out = outputs(1);
-    const text = { ids: [101, 13012, 23490, 1012, 3158, 1012, 102], phrases: [{ phrase: 'tricycle', index: 0, start: 1, end: 3 }, { phrase: 'van', index: 1, start: 4, end: 5 }] };
+    const text = {
+      ids: [101, 13012, 23490, 1012, 3158, 1012, 102],
+      phrases: [
+        { phrase: 'tricycle', index: 0, start: 1, end: 3 },
+        { phrase: 'van', index: 1, start: 4, end: 5 },
+      ],
+    };
     setRow(out, 0, [3, 3, 2, 3, 1, 3, 3]); // every token, specials and dots included, above both thresholds
     const [d] = decodeDetections(out, ctx(text), thresholds(0.35, 0.25));
     expect(d.rawText).toBe('tricycle van');
@@ -188,7 +219,10 @@ describe('decodeDetections', () => {
 
   it('keeps a fragment in the raw text only, while the label stays the whole phrase', () => {
     const out = outputs(1);
-    const text = { ids: [101, 13012, 23490, 1012, 102], phrases: [{ phrase: 'tricycle', index: 0, start: 1, end: 3 }] };
+    const text = {
+      ids: [101, 13012, 23490, 1012, 102],
+      phrases: [{ phrase: 'tricycle', index: 0, start: 1, end: 3 }],
+    };
     setRow(out, 0, [-9, -9, 2, -9, -9]); // only "##cycle" fires
     const [d] = decodeDetections(out, ctx(text), thresholds(0.35, 0.25));
     expect(d.rawText).toBe('cycle');
@@ -203,7 +237,17 @@ describe('decodeDetections', () => {
     row[255] = 4;
     row[254] = 2;
     setRow(out, 0, row);
-    const [d] = decodeDetections(out, { ids, phrases: [{ phrase: 'x', index: 0, start: 1, end: 255 }], hiddenIds: D, tokenOf, image: { width: 10, height: 10 } }, thresholds(0.35));
+    const [d] = decodeDetections(
+      out,
+      {
+        ids,
+        phrases: [{ phrase: 'x', index: 0, start: 1, end: 255 }],
+        hiddenIds: D,
+        tokenOf,
+        image: { width: 10, height: 10 },
+      },
+      thresholds(0.35),
+    );
     expect(d.rawText).toBe('dog');
     expect(d.score).toBeCloseTo(sigmoid(4), 6);
   });
@@ -234,7 +278,7 @@ describe('decodeDetections', () => {
 
   it('decodes a 900×256 synthetic output like a direct reading of the contract', () => {
     let seed = 12345;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
     const Q = 900;
     const T = 256;
     const n = TRAFFIC.ids.length;
@@ -252,7 +296,12 @@ describe('decodeDetections', () => {
       const score = Math.max(...p);
       if (!(score > 0.35)) continue;
       const [cx, cy, w, h] = out.boxes.subarray(q * 4, q * 4 + 4);
-      const box = { x1: Math.max(0, (cx - w / 2) * 1280), y1: Math.max(0, (cy - h / 2) * 720), x2: Math.min(1280, (cx + w / 2) * 1280), y2: Math.min(720, (cy + h / 2) * 720) };
+      const box = {
+        x1: Math.max(0, (cx - w / 2) * 1280),
+        y1: Math.max(0, (cy - h / 2) * 720),
+        x2: Math.min(1280, (cx + w / 2) * 1280),
+        y2: Math.min(720, (cy + h / 2) * 720),
+      };
       if (boxArea(box) <= 0) continue;
       const top = p.indexOf(score);
       const holder = TRAFFIC.phrases.find((s) => top >= s.start && top < s.end);
@@ -311,12 +360,21 @@ describe('finishDetections', () => {
   const a: Box = { x1: 0, y1: 0, x2: 10, y2: 10 };
 
   it('keeps duplicates when NMS is off', () => {
-    const result = finishDetections([[det(a, 0.5, 0), det(a, 0.9, 0)], [det(a, 0.7, 0)]], thresholds(0.35, 0.25, null));
+    const result = finishDetections(
+      [[det(a, 0.5, 0), det(a, 0.9, 0)], [det(a, 0.7, 0)]],
+      thresholds(0.35, 0.25, null),
+    );
     expect(result.map((d) => d.score)).toEqual([0.9, 0.7, 0.5]);
   });
 
   it('merges the runs of a split prompt and applies NMS across them within each phrase', () => {
-    const result = finishDetections([[det(a, 0.5, 0), det(a, 0.8, 1)], [det(a, 0.9, 0), det(a, 0.6, 3)]], thresholds(0.35, 0.25, 0.5));
+    const result = finishDetections(
+      [
+        [det(a, 0.5, 0), det(a, 0.8, 1)],
+        [det(a, 0.9, 0), det(a, 0.6, 3)],
+      ],
+      thresholds(0.35, 0.25, 0.5),
+    );
     expect(result.map((d) => [d.score, d.phraseIndex])).toEqual([
       [0.9, 0],
       [0.8, 1],
@@ -325,7 +383,10 @@ describe('finishDetections', () => {
   });
 
   it('orders equal scores by phrase index', () => {
-    const result = finishDetections([[det(a, 0.5, 2)], [det(a, 0.5, 0)], [det(a, 0.5, 1)]], thresholds(0.35, 0.25, null));
+    const result = finishDetections(
+      [[det(a, 0.5, 2)], [det(a, 0.5, 0)], [det(a, 0.5, 1)]],
+      thresholds(0.35, 0.25, null),
+    );
     expect(result.map((d) => d.phraseIndex)).toEqual([0, 1, 2]);
   });
 });

@@ -61,7 +61,10 @@ describe('targetSize', () => {
   });
 
   it('applies the original-repo rule for dynamic-size models', () => {
-    expect(targetSize({ kind: 'original-repo' }, { width: 1920, height: 1080 })).toEqual({ height: 750, width: 1333 });
+    expect(targetSize({ kind: 'original-repo' }, { width: 1920, height: 1080 })).toEqual({
+      height: 750,
+      width: 1333,
+    });
   });
 
   it('describes a fixed size as H×W and stretched', () => {

@@ -17,6 +17,8 @@ export function originalRepoSize(source: ImageSize, shortSide = 800, maxSize = 1
   let size = shortSide;
   if ((max / min) * size > maxSize) size = roundHalfEven((maxSize * min) / max);
   if ((w <= h && w === size) || (h <= w && h === size)) return { width: w, height: h };
+  // Past about 2666:1 the rule itself rounds the short side to 0; one pixel is the least a resize can make.
+  size = Math.max(1, size);
   return w < h
     ? { width: size, height: Math.floor((size * h) / w) }
     : { width: Math.floor((size * w) / h), height: size };

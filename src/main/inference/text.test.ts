@@ -1,6 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLED_VOCAB_PATH, caught } from './__test__/helpers';
-import { countPromptTokens, delimiterSet, normaliseCaption, parsePhrases, planTextRuns, subSentenceMasks, type TextRun } from './text';
+import {
+  countPromptTokens,
+  delimiterSet,
+  normaliseCaption,
+  parsePhrases,
+  planTextRuns,
+  subSentenceMasks,
+  type TextRun,
+} from './text';
 import { loadBundledVocab, type TextTokenizer } from './tokenizer';
 
 const D = new Set([101, 102, 1012, 1029]);
@@ -12,7 +20,9 @@ function rows(mask: Uint8Array, n: number): string[] {
 }
 
 function identityRows(n: number): string[] {
-  return Array.from({ length: n }, (_, r) => Array.from({ length: n }, (_, c) => (r === c ? '1' : '0')).join(''));
+  return Array.from({ length: n }, (_, r) =>
+    Array.from({ length: n }, (_, c) => (r === c ? '1' : '0')).join(''),
+  );
 }
 
 let bert: TextTokenizer;
@@ -54,7 +64,10 @@ describe('parsePhrases', () => {
   });
 
   it('lower-cases, trims and collapses inner whitespace, so spacing variants are one phrase', () => {
-    expect(parsePhrases('  Traffic   Light .traffic light\t. FIRE\nhydrant ')).toEqual(['traffic light', 'fire hydrant']);
+    expect(parsePhrases('  Traffic   Light .traffic light\t. FIRE\nhydrant ')).toEqual([
+      'traffic light',
+      'fire hydrant',
+    ]);
   });
 
   it('ignores empty phrases between consecutive dots', () => {
@@ -141,7 +154,9 @@ describe('subSentenceMasks', () => {
   });
 
   it('builds its delimiter set from the tokenizer ids', () => {
-    expect([...delimiterSet({ cls: 101, sep: 102, dot: 1012, question: 1029 })].sort()).toEqual([101, 1012, 1029, 102].sort());
+    expect([...delimiterSet({ cls: 101, sep: 102, dot: 1012, question: 1029 })].sort()).toEqual(
+      [101, 1012, 1029, 102].sort(),
+    );
   });
 });
 
@@ -238,7 +253,10 @@ describe('planTextRuns', () => {
   });
 
   it('refuses a single phrase longer than the limit with phrase-too-long, quoting it', async () => {
-    const e = await caught(() => planTextRuns(`dog . ${Array(254).fill('cat').join(' ')}`, bert, { maxTokens: 256 }), 'phrase-too-long');
+    const e = await caught(
+      () => planTextRuns(`dog . ${Array(254).fill('cat').join(' ')}`, bert, { maxTokens: 256 }),
+      'phrase-too-long',
+    );
     expect(e.message).toContain('cat cat cat');
     expect(e.message).toContain('254');
   });
@@ -261,7 +279,9 @@ describe('countPromptTokens', () => {
 
   it('agrees with the length of the single run it plans', () => {
     const prompt = 'tricycle . van . Café . t-shirt . strawberries';
-    expect(countPromptTokens(prompt, bert)).toBe(planTextRuns(prompt, bert, { maxTokens: 256 })[0].ids.length);
+    expect(countPromptTokens(prompt, bert)).toBe(
+      planTextRuns(prompt, bert, { maxTokens: 256 })[0].ids.length,
+    );
   });
 
   it('counts only [CLS] and [SEP] for an empty prompt', () => {

@@ -3,7 +3,14 @@ import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLED_VOCAB_PATH, caught, tempDirs } from './__test__/helpers';
-import { BERT_VOCAB_SHA256, loadBundledVocab, loadTokenizer, tokenizerFromJson, tokenizerFromVocab, type TextTokenizer } from './tokenizer';
+import {
+  BERT_VOCAB_SHA256,
+  loadBundledVocab,
+  loadTokenizer,
+  tokenizerFromJson,
+  tokenizerFromVocab,
+  type TextTokenizer,
+} from './tokenizer';
 
 const newDir = tempDirs('tokenizer');
 
@@ -23,23 +30,51 @@ function tinyTokenizerJson(vocab: Record<string, number>): object {
       normalized: false,
       special: true,
     })),
-    normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
+    normalizer: {
+      type: 'BertNormalizer',
+      clean_text: true,
+      handle_chinese_chars: true,
+      strip_accents: null,
+      lowercase: true,
+    },
     pre_tokenizer: { type: 'BertPreTokenizer' },
     post_processor: {
       type: 'TemplateProcessing',
       single: [special('[CLS]'), { Sequence: { id: 'A', type_id: 0 } }, special('[SEP]')],
-      pair: [special('[CLS]'), { Sequence: { id: 'A', type_id: 0 } }, special('[SEP]'), { Sequence: { id: 'B', type_id: 1 } }, special('[SEP]')],
+      pair: [
+        special('[CLS]'),
+        { Sequence: { id: 'A', type_id: 0 } },
+        special('[SEP]'),
+        { Sequence: { id: 'B', type_id: 1 } },
+        special('[SEP]'),
+      ],
       special_tokens: {
         '[CLS]': { id: '[CLS]', ids: [vocab['[CLS]']], tokens: ['[CLS]'] },
         '[SEP]': { id: '[SEP]', ids: [vocab['[SEP]']], tokens: ['[SEP]'] },
       },
     },
     decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
-    model: { type: 'WordPiece', unk_token: '[UNK]', continuing_subword_prefix: '##', max_input_chars_per_word: 100, vocab },
+    model: {
+      type: 'WordPiece',
+      unk_token: '[UNK]',
+      continuing_subword_prefix: '##',
+      max_input_chars_per_word: 100,
+      vocab,
+    },
   };
 }
 
-const JSON_VOCAB = { '[PAD]': 0, '[UNK]': 1, '[CLS]': 2, '[SEP]': 3, '[MASK]': 4, '.': 5, '?': 6, cat: 7, dog: 8 };
+const JSON_VOCAB = {
+  '[PAD]': 0,
+  '[UNK]': 1,
+  '[CLS]': 2,
+  '[SEP]': 3,
+  '[MASK]': 4,
+  '.': 5,
+  '?': 6,
+  cat: 7,
+  dog: 8,
+};
 /** As vocab.txt: one token a line, id = line number; here `cat` is 8 and `dog` 7. */
 const TXT_VOCAB = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', '.', '?', 'dog', 'cat'].join('\n') + '\n';
 

@@ -6,7 +6,9 @@ import { afterAll, expect } from 'vitest';
 import { GroundLabelError, type ErrorCode } from '../../../shared/errors';
 
 /** The bundled bert-base-uncased vocabulary, found from this file rather than from the cwd. */
-export const BUNDLED_VOCAB_PATH = fileURLToPath(new URL('../../../../resources/models/bert-base-uncased/vocab.txt', import.meta.url));
+export const BUNDLED_VOCAB_PATH = fileURLToPath(
+  new URL('../../../../resources/models/bert-base-uncased/vocab.txt', import.meta.url),
+);
 
 /** A fresh temporary folder per call; every folder made in a test file is removed after it. */
 export function tempDirs(prefix: string): () => Promise<string> {
