@@ -1,0 +1,148 @@
+import { z } from 'zod';
+import type { Detection } from '../detection';
+import type { ErrorInfo } from '../errors';
+import { imageDocSchema, projectMetaSchema, type ImageDoc, type ImageStatus, type ProjectMeta } from '../project';
+
+/**
+ * The one contract between the renderer and the services: every channel's request schema (checked
+ * at the boundary) and reply type, and the events pushed to the renderer. Electron's IPC binding,
+ * the preload, the HTTP server of browser mode and the renderer's transports are all built from it.
+ */
+
+const reply = <T>() => undefined as unknown as T;
+
+export interface AppInfo {
+  readonly version: string;
+  readonly mode: 'electron' | 'browser';
+  readonly platform: string;
+}
+
+export interface ModelStatus {
+  readonly loaded: boolean;
+  readonly name?: string;
+  readonly file?: string;
+  readonly flavour?: 'A' | 'B';
+  /** The provider running the model, and why it is not the GPU when it fell back. */
+  readonly provider?: string;
+  readonly fallback?: string;
+  readonly maxTokens: number;
+  readonly defaults: { readonly box: number; readonly text: number; readonly nmsIou: number | null };
+  /** Where model files go, shown when no model is loaded. */
+  readonly modelsDir: string;
+  /** Models found in the models folder, for a picker. */
+  readonly available: readonly string[];
+}
+
+export interface ImageEntry {
+  /** Opaque id: the image scheme and the HTTP server take ids, never paths. */
+  readonly id: string;
+  readonly relPath: string;
+  readonly status: ImageStatus;
+  readonly boxes: number;
+}
+
+export interface DatasetSnapshot {
+  readonly root: string;
+  readonly images: readonly ImageEntry[];
+  readonly meta: ProjectMeta;
+  /** Images whose label file could not be read: shown read-only with the reason, never overwritten. */
+  readonly readOnly: Readonly<Record<string, string>>;
+}
+
+export interface ImageDetail {
+  readonly id: string;
+  readonly doc: ImageDoc;
+  readonly readOnlyReason?: string;
+}
+
+export interface PromptAnalysis {
+  readonly phrases: readonly string[];
+  readonly tokens: number;
+  readonly maxTokens: number;
+  /** Passes the prompt will take (more than one when it is over the limit). */
+  readonly passes: number;
+  readonly repeated: readonly string[];
+  /** Pairs of phrases that overlap in meaning; running them together hides one of them. */
+  readonly overlapping: readonly (readonly [string, string])[];
+}
+
+export interface InferResult {
+  readonly relPath: string;
+  readonly detections?: readonly Detection[];
+  readonly error?: ErrorInfo;
+}
+
+export type SaveState = 'saving' | 'saved' | 'failed';
+
+const thresholdsSchema = z.object({
+  box: z.number().gt(0).lt(1),
+  text: z.number().gt(0).lt(1),
+  nmsIou: z.number().gt(0).lte(1).nullable(),
+});
+
+const exportRequestSchema = z.object({
+  format: z.enum(['coco', 'yolo', 'voc']),
+  /** Class ids to export, in project order; boxes of other classes are left out. */
+  classIds: z.array(z.string()).optional(),
+  valFraction: z.number().min(0).max(1).default(0),
+  seed: z.string().default('groundlabel'),
+});
+
+export interface ExportSummary {
+  readonly reviewed: number;
+  readonly negatives: number;
+  readonly unlabeledLeftOut: number;
+  readonly boxesPerClass: readonly { readonly name: string; readonly boxes: number }[];
+  readonly problems: readonly string[];
+  readonly val: number;
+}
+
+export const channels = {
+  'app:info': { request: z.object({}), reply: reply<AppInfo>() },
+  'model:status': { request: z.object({}), reply: reply<ModelStatus>() },
+  'model:open': { request: z.object({ path: z.string().min(1) }), reply: reply<ModelStatus>() },
+  'dataset:open': { request: z.object({ path: z.string().min(1) }), reply: reply<DatasetSnapshot>() },
+  'dataset:current': { request: z.object({}), reply: reply<DatasetSnapshot | null>() },
+  'image:get': { request: z.object({ id: z.string().min(1) }), reply: reply<ImageDetail>() },
+  /** Stores one image's document; acknowledged once it is in the journal. */
+  'image:save': { request: z.object({ id: z.string().min(1), doc: imageDocSchema }), reply: reply<{ readonly status: ImageStatus }>() },
+  'project:save': { request: projectMetaSchema, reply: reply<ProjectMeta>() },
+  'prompt:analyse': { request: z.object({ prompt: z.string() }), reply: reply<PromptAnalysis>() },
+  'infer:run': {
+    request: z.object({
+      ids: z.array(z.string().min(1)).min(1),
+      prompt: z.string().min(1),
+      thresholds: thresholdsSchema,
+      perPhrase: z.boolean().default(false),
+    }),
+    reply: reply<readonly InferResult[]>(),
+  },
+  'export:preview': { request: exportRequestSchema, reply: reply<ExportSummary>() },
+  'export:run': { request: exportRequestSchema, reply: reply<{ readonly outDir: string; readonly summary: ExportSummary }>() },
+} as const;
+
+export type Channel = keyof typeof channels;
+export type Request<C extends Channel> = z.input<(typeof channels)[C]['request']>;
+export type ParsedRequest<C extends Channel> = z.output<(typeof channels)[C]['request']>;
+export type Reply<C extends Channel> = (typeof channels)[C]['reply'];
+
+export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ErrorInfo };
+
+/** Events pushed from the services to the renderer. */
+export interface Events {
+  'save:status': { readonly state: SaveState; readonly message?: string };
+  'infer:progress': { readonly done: number; readonly total: number; readonly result: InferResult };
+  'export:progress': { readonly done: number; readonly total: number };
+}
+export type EventName = keyof Events;
+
+/** What the renderer calls: one async function per channel, plus event subscription and image URLs. */
+export type Api = { readonly [C in Channel]: (request: Request<C>) => Promise<Result<Reply<C>>> } & {
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+  imageUrl(id: string): string;
+};
+
+export const CHANNELS = Object.keys(channels) as Channel[];
+
+/** Handlers the services provide, one per channel; they throw GroundLabelError and the binding wraps it. */
+export type Handlers = { readonly [C in Channel]: (request: ParsedRequest<C>) => Promise<Reply<C>> };

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+/** Where a box came from. Suggestions are the model's and stay pending until a person acts on them. */
+export const boxOriginSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('manual') }),
+  z.object({ kind: z.literal('accepted'), score: z.number(), phrase: z.string() }),
+  z.object({ kind: z.literal('suggestion'), score: z.number(), phrase: z.string(), rawText: z.string() }),
+]);
+export type BoxOrigin = z.infer<typeof boxOriginSchema>;
+
+/** A box on an image: pixels of the EXIF-oriented image, class by stable id (reordering never breaks it). */
+export const boxRecordSchema = z.object({
+  id: z.string().min(1),
+  classId: z.string().min(1),
+  x1: z.number().finite(),
+  y1: z.number().finite(),
+  x2: z.number().finite(),
+  y2: z.number().finite(),
+  origin: boxOriginSchema,
+});
+export type BoxRecord = z.infer<typeof boxRecordSchema>;
+
+/** What is stored per image. `reviewed` means a person has looked: with no boxes it is a reviewed negative. */
+export const imageDocSchema = z.object({
+  relPath: z.string().min(1),
+  width: z.int().positive(),
+  height: z.int().positive(),
+  reviewed: z.boolean(),
+  boxes: z.array(boxRecordSchema),
+});
+export type ImageDoc = z.infer<typeof imageDocSchema>;
+
+export const classDefSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().trim().min(1),
+  color: z.string().regex(/^#[0-9a-f]{6}$/i),
+});
+export type ClassDef = z.infer<typeof classDefSchema>;
+
+/** Project-wide settings: the class list (its order is the export order), phrase → class map, prompts used. */
+export const projectMetaSchema = z.object({
+  classes: z.array(classDefSchema),
+  phraseClasses: z.record(z.string(), z.string()),
+  promptHistory: z.array(z.string()).max(50),
+});
+export type ProjectMeta = z.infer<typeof projectMetaSchema>;
+
+export const IMAGE_STATUSES = ['unlabeled', 'suggested', 'reviewed', 'negative'] as const;
+export type ImageStatus = (typeof IMAGE_STATUSES)[number];
+
+/** The status shown in the image list, derived so it can never disagree with the boxes. */
+export function imageStatus(doc: Pick<ImageDoc, 'reviewed' | 'boxes'> | undefined): ImageStatus {
+  if (!doc) return 'unlabeled';
+  if (doc.boxes.some((b) => b.origin.kind === 'suggestion')) return 'suggested';
+  if (doc.reviewed) return doc.boxes.length > 0 ? 'reviewed' : 'negative';
+  return doc.boxes.length > 0 ? 'reviewed' : 'unlabeled';
+}
+
+export const emptyProjectMeta = (): ProjectMeta => ({ classes: [], phraseClasses: {}, promptHistory: [] });
