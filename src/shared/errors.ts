@@ -17,6 +17,11 @@ export const ERROR_CODES = [
   'device-unavailable',
   'inference-failed',
   'io-failed',
+  'dataset-not-open',
+  'label-file-invalid',
+  'model-not-loaded',
+  'export-refused',
+  'forbidden',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -15,6 +15,7 @@ export interface WriteExportOptions {
   readonly imageRoot: string;
   /** Copy images into the export instead of linking to them. */
   readonly copyImages?: boolean;
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 /** Resolves a writer's relative path inside the export folder, refusing anything that would leave it. */
@@ -95,6 +96,7 @@ export async function writeExport(result: ExportResult, options: WriteExportOpti
       throw new GroundLabelError('io-failed', `Could not write ${target}: ${messageOf(e)}`, { cause: e });
     }
     written.push(target);
+    if (written.length % 100 === 0 || written.length === result.files.length) options.onProgress?.(written.length, result.files.length);
   }
   return written;
 }

@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_THRESHOLDS } from '../shared/detection';
+import { GroundLabelError } from '../shared/errors';
+import type { AppInfo, EventName, Events, Handlers } from '../shared/ipc/contract';
+import { DatasetService } from './dataset/dataset-service';
+import type { Device } from './inference/devices';
+import { appRoot, bundledVocabPath, modelsDir } from './paths';
+import { planExport, runExport } from './services/export-service';
+import { ModelService } from './services/model-service';
+
+export type Emit = <E extends EventName>(event: E, payload: Events[E]) => void;
+
+export interface AppServicesOptions {
+  readonly mode: AppInfo['mode'];
+  readonly emit: Emit;
+  readonly root?: string;
+  readonly device?: Device;
+  /** Quiet time before label files are rewritten (the journal makes every edit durable at once). */
+  readonly saveDebounceMs?: number;
+}
+
+const version = (root: string): string => {
+  try {
+    return (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+};
+
+/**
+ * The services behind every channel, composed once. Electron's IPC binding and browser mode's HTTP
+ * server both dispatch to the handlers made here, so the two can never drift apart.
+ */
+export class AppServices {
+  private dataset: DatasetService | null = null;
+  readonly models: ModelService;
+
+  constructor(private readonly options: AppServicesOptions) {
+    const root = options.root ?? appRoot();
+    this.models = new ModelService({ bundledVocab: bundledVocabPath(root), modelsDir: modelsDir(root), device: options.device });
+  }
+
+  private requireDataset(): DatasetService {
+    if (!this.dataset) throw new GroundLabelError('dataset-not-open', 'Open a folder of images first.');
+    return this.dataset;
+  }
+
+  async openDataset(folder: string): Promise<DatasetService> {
+    const next = await DatasetService.open(folder, {
+      debounceMs: this.options.saveDebounceMs ?? 1000,
+      onStatus: (state, message) => this.options.emit('save:status', message ? { state, message } : { state }),
+    });
+    const previous = this.dataset;
+    this.dataset = next;
+    await previous?.close();
+    return next;
+  }
+
+  currentDataset(): DatasetService | null {
+    return this.dataset;
+  }
+
+  readonly handlers: Handlers = {
+    'app:info': async () => ({ version: version(this.options.root ?? appRoot()), mode: this.options.mode, platform: process.platform }),
+    'model:status': () => this.models.status(),
+    'model:open': ({ path: target }) => this.models.open(target),
+    'dataset:open': async ({ path: folder }) => (await this.openDataset(folder)).snapshot(),
+    'dataset:current': async () => this.dataset?.snapshot() ?? null,
+    'image:get': ({ id }) => this.requireDataset().image(id),
+    'image:save': async ({ id, doc }) => ({ status: await this.requireDataset().save(id, doc) }),
+    'project:save': async (meta) => {
+      await this.requireDataset().saveMeta(meta);
+      return meta;
+    },
+    'prompt:analyse': ({ prompt }) => this.models.analyse(prompt),
+    'infer:run': async ({ ids, prompt, thresholds, perPhrase }) => {
+      const dataset = this.requireDataset();
+      const targets = await Promise.all(ids.map(async (id) => ({ relPath: dataset.relPathOf(id), file: await dataset.fileOf(id) })));
+      return this.models.run(targets, prompt, { ...DEFAULT_THRESHOLDS, ...thresholds }, perPhrase, (result, done, total) =>
+        this.options.emit('infer:progress', { done, total, result }),
+      );
+    },
+    'export:preview': async (request) => {
+      const d = this.requireDataset();
+      return planExport(d.relPaths, (r) => d.store.get(r), d.store.getMeta(), request).summary;
+    },
+    'export:run': async (request) => {
+      const d = this.requireDataset();
+      await d.store.flush();
+      const plan = planExport(d.relPaths, (r) => d.store.get(r), d.store.getMeta(), request);
+      const { outDir, problems } = await runExport(d.root, request.format, plan, (done, total) =>
+        this.options.emit('export:progress', { done, total }),
+      );
+      return { outDir, summary: { ...plan.summary, problems: [...plan.summary.problems, ...problems] } };
+    },
+  };
+
+  async close(): Promise<void> {
+    await this.dataset?.close();
+    await this.models.close();
+  }
+}

@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import { realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { GroundLabelError } from '../../shared/errors';
+import type { DatasetSnapshot, ImageDetail, ImageEntry } from '../../shared/ipc/contract';
+import { imageStatus, type ImageDoc, type ImageStatus, type ProjectMeta } from '../../shared/project';
+import { isInside } from '../fs/paths';
+import { readOrientedSize } from '../inference/image';
+import { ProjectStore, type StoreOptions } from './project-store';
+import { listImages } from './scan';
+
+/** Exports made from the app land here; the folder is never listed as part of the dataset. */
+export const EXPORTS_DIR = 'exports';
+
+/** Opaque, stable id for an image: renderers and URLs see ids, never paths. */
+const idOf = (relPath: string): string => createHash('sha256').update(relPath).digest('base64url').slice(0, 16);
+
+/** One opened dataset folder: its image list, annotations and where each image really is. */
+export class DatasetService {
+  private readonly byId = new Map<string, string>();
+  private readonly ids = new Map<string, string>();
+
+  private constructor(
+    readonly root: string,
+    readonly relPaths: readonly string[],
+    readonly store: ProjectStore,
+  ) {
+    for (const relPath of relPaths) {
+      const id = idOf(relPath);
+      this.byId.set(id, relPath);
+      this.ids.set(relPath, id);
+    }
+  }
+
+  static async open(folder: string, options: StoreOptions = {}): Promise<DatasetService> {
+    const info = await stat(folder).catch(() => null);
+    if (!info?.isDirectory()) throw new GroundLabelError('image-not-found', `${folder} is not a folder`);
+    const root = await realpath(folder);
+    const relPaths = await listImages(root, [path.join(root, EXPORTS_DIR)]);
+    const store = await ProjectStore.open(root, options);
+    return new DatasetService(root, relPaths, store);
+  }
+
+  idFor(relPath: string): string {
+    const id = this.ids.get(relPath);
+    if (!id) throw new GroundLabelError('image-not-found', `${relPath} is not an image of ${this.root}`);
+    return id;
+  }
+
+  relPathOf(id: string): string {
+    const relPath = this.byId.get(id);
+    if (!relPath) throw new GroundLabelError('image-not-found', `No image with id ${id} in ${this.root}`);
+    return relPath;
+  }
+
+  /** The file behind an id, with links resolved, refused if it lies outside the dataset. */
+  async fileOf(id: string): Promise<string> {
+    const file = path.join(this.root, ...this.relPathOf(id).split('/'));
+    const real = await realpath(file).catch(() => {
+      throw new GroundLabelError('image-not-found', `${file} no longer exists`);
+    });
+    if (!isInside(this.root, real)) throw new GroundLabelError('forbidden', `${file} points outside the dataset`);
+    return real;
+  }
+
+  entry(relPath: string): ImageEntry {
+    const doc = this.store.get(relPath);
+    return { id: this.idFor(relPath), relPath, status: imageStatus(doc), boxes: doc?.boxes.length ?? 0 };
+  }
+
+  snapshot(): DatasetSnapshot {
+    return {
+      root: this.root,
+      images: this.relPaths.map((r) => this.entry(r)),
+      meta: this.store.getMeta(),
+      readOnly: Object.fromEntries(this.store.readOnlyReasons()),
+    };
+  }
+
+  async image(id: string): Promise<ImageDetail> {
+    const relPath = this.relPathOf(id);
+    const stored = this.store.get(relPath);
+    const readOnlyReason = this.store.readOnlyReasons().get(relPath);
+    const doc: ImageDoc = stored ?? { relPath, ...(await readOrientedSize(await this.fileOf(id))), reviewed: false, boxes: [] };
+    return readOnlyReason ? { id, doc, readOnlyReason } : { id, doc };
+  }
+
+  async save(id: string, doc: ImageDoc): Promise<ImageStatus> {
+    const relPath = this.relPathOf(id);
+    if (doc.relPath !== relPath) throw new GroundLabelError('bad-argument', `Image ${id} is ${relPath}, not ${doc.relPath}`);
+    await this.store.putImage(doc);
+    return imageStatus(doc);
+  }
+
+  saveMeta(meta: ProjectMeta): Promise<void> {
+    return this.store.putMeta(meta);
+  }
+
+  close(): Promise<void> {
+    return this.store.close();
+  }
+}

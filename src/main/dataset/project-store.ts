@@ -1,0 +1,221 @@
+import { existsSync } from 'node:fs';
+import { mkdir, open, readFile, readdir, rm, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { GroundLabelError, messageOf } from '../../shared/errors';
+import { emptyProjectMeta, imageDocSchema, projectMetaSchema, type ImageDoc, type ProjectMeta } from '../../shared/project';
+import type { SaveState } from '../../shared/ipc/contract';
+import { sweepTempFiles, writeFileAtomic } from '../fs/atomic';
+import { isInside } from '../fs/paths';
+
+/** Folder inside a dataset where GroundLabel keeps its files; nothing else in the dataset is written. */
+export const STORE_DIR = '.groundlabel';
+export const SCHEMA_VERSION = 1;
+
+type JournalEntry = { t: 'image'; doc: ImageDoc } | { t: 'meta'; meta: ProjectMeta };
+
+export interface StoreOptions {
+  /** Quiet time after the last edit before label files are rewritten. */
+  readonly debounceMs?: number;
+  readonly onStatus?: (state: SaveState, message?: string) => void;
+}
+
+/**
+ * Annotations of one dataset: a project file, one label file per image, and an append-only journal.
+ * An edit is acknowledged once it is in the journal (fsynced); label files are rewritten atomically
+ * after a quiet moment, then the journal is emptied. At open, the journal is replayed, so a crash
+ * between the two loses nothing that was acknowledged.
+ */
+export class ProjectStore {
+  private readonly docs = new Map<string, ImageDoc>();
+  private readonly readOnly = new Map<string, string>();
+  private readonly dirty = new Set<string>();
+  private metaDirty = false;
+  private timer: NodeJS.Timeout | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private journal: FileHandle | null = null;
+
+  private constructor(
+    readonly root: string,
+    private meta: ProjectMeta,
+    private readonly options: StoreOptions,
+  ) {}
+
+  private get dir(): string {
+    return path.join(this.root, STORE_DIR);
+  }
+  private get journalFile(): string {
+    return path.join(this.dir, 'journal.ndjson');
+  }
+  private labelFile(relPath: string): string {
+    const file = path.join(this.dir, 'labels', ...relPath.split('/')) + '.json';
+    if (!isInside(path.join(this.dir, 'labels'), file, { allowSame: false })) {
+      throw new GroundLabelError('bad-argument', `Image path ${relPath} leaves the dataset`);
+    }
+    return file;
+  }
+
+  static async open(root: string, options: StoreOptions = {}): Promise<ProjectStore> {
+    const dir = path.join(root, STORE_DIR);
+    await mkdir(path.join(dir, 'labels'), { recursive: true });
+    const store = new ProjectStore(root, await readMeta(path.join(dir, 'project.json')), options);
+    await store.loadLabels(path.join(dir, 'labels'));
+    await store.replayJournal();
+    await store.flush();
+    return store;
+  }
+
+  getMeta(): ProjectMeta {
+    return this.meta;
+  }
+  get(relPath: string): ImageDoc | undefined {
+    return this.docs.get(relPath);
+  }
+  readOnlyReasons(): ReadonlyMap<string, string> {
+    return this.readOnly;
+  }
+
+  /** Resolves once the edit is durable in the journal. */
+  async putImage(doc: ImageDoc): Promise<void> {
+    const reason = this.readOnly.get(doc.relPath);
+    if (reason) throw new GroundLabelError('label-file-invalid', `${doc.relPath} is read-only: ${reason}`);
+    this.labelFile(doc.relPath);
+    await this.append({ t: 'image', doc });
+    this.docs.set(doc.relPath, doc);
+    this.dirty.add(doc.relPath);
+    this.schedule();
+  }
+
+  async putMeta(meta: ProjectMeta): Promise<void> {
+    await this.append({ t: 'meta', meta });
+    this.meta = meta;
+    this.metaDirty = true;
+    this.schedule();
+  }
+
+  /** Writes every changed label file now, then empties the journal. */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    return this.serial(async () => {
+      if (this.dirty.size === 0 && !this.metaDirty) return;
+      try {
+        for (const relPath of [...this.dirty]) {
+          const doc = this.docs.get(relPath);
+          if (doc) await writeFileAtomic(this.labelFile(relPath), `${JSON.stringify({ version: SCHEMA_VERSION, ...doc })}\n`);
+          this.dirty.delete(relPath);
+        }
+        if (this.metaDirty) {
+          await writeFileAtomic(path.join(this.dir, 'project.json'), `${JSON.stringify({ version: SCHEMA_VERSION, ...this.meta }, null, 2)}\n`);
+          this.metaDirty = false;
+        }
+        await this.journal?.close();
+        this.journal = null;
+        await rm(this.journalFile, { force: true });
+        this.options.onStatus?.('saved');
+      } catch (e) {
+        this.options.onStatus?.('failed', messageOf(e));
+        throw e;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    await this.journal?.close();
+    this.journal = null;
+  }
+
+  private schedule(): void {
+    this.options.onStatus?.('saving');
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      // A failed flush was reported through onStatus; the journal still holds the edits.
+      this.flush().catch(() => undefined);
+    }, this.options.debounceMs ?? 1000);
+  }
+
+  private append(entry: JournalEntry): Promise<void> {
+    return this.serial(async () => {
+      try {
+        this.journal ??= await open(this.journalFile, 'a');
+        await this.journal.write(`${JSON.stringify(entry)}\n`);
+        await this.journal.datasync();
+      } catch (e) {
+        this.options.onStatus?.('failed', messageOf(e));
+        throw new GroundLabelError('io-failed', `Could not record the edit in ${this.journalFile}: ${messageOf(e)}`, { cause: e });
+      }
+    });
+  }
+
+  private serial<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async loadLabels(dir: string): Promise<void> {
+    await sweepTempFiles(dir);
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        await this.loadLabels(full);
+        continue;
+      }
+      if (!entry.name.endsWith('.json')) continue;
+      const relPath = path.relative(path.join(this.dir, 'labels'), full).slice(0, -'.json'.length).split(path.sep).join('/');
+      try {
+        const raw = JSON.parse(await readFile(full, 'utf8')) as Record<string, unknown>;
+        const doc = imageDocSchema.parse(raw);
+        if (doc.relPath !== relPath) throw new Error(`it names ${doc.relPath}`);
+        this.docs.set(relPath, doc);
+      } catch (e) {
+        // Never overwritten: the image opens read-only and the person sees why.
+        this.readOnly.set(relPath, `${path.relative(this.root, full)} could not be read (${messageOf(e).split('\n')[0]})`);
+      }
+    }
+  }
+
+  private async replayJournal(): Promise<void> {
+    if (!existsSync(this.journalFile)) return;
+    const lines = (await readFile(this.journalFile, 'utf8')).split('\n');
+    for (const line of lines) {
+      if (!line.trim()) continue;
+      let entry: JournalEntry;
+      try {
+        entry = JSON.parse(line) as JournalEntry;
+      } catch {
+        continue; // a torn last line: that edit was never acknowledged
+      }
+      if (entry.t === 'image') {
+        const parsed = imageDocSchema.safeParse(entry.doc);
+        if (parsed.success && !this.readOnly.has(parsed.data.relPath)) {
+          this.docs.set(parsed.data.relPath, parsed.data);
+          this.dirty.add(parsed.data.relPath);
+        }
+      } else if (entry.t === 'meta') {
+        const parsed = projectMetaSchema.safeParse(entry.meta);
+        if (parsed.success) {
+          this.meta = parsed.data;
+          this.metaDirty = true;
+        }
+      }
+    }
+    // Replayed edits are written out by the flush that follows, which also empties the journal.
+    if (this.dirty.size === 0 && !this.metaDirty) await rm(this.journalFile, { force: true });
+  }
+}
+
+async function readMeta(file: string): Promise<ProjectMeta> {
+  if (!existsSync(file)) return emptyProjectMeta();
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await readFile(file, 'utf8'));
+  } catch (e) {
+    throw new GroundLabelError('label-file-invalid', `${file} is not valid JSON (${messageOf(e)}); it was left untouched.`, { cause: e });
+  }
+  const parsed = projectMetaSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new GroundLabelError('label-file-invalid', `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}
