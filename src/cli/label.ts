@@ -43,7 +43,7 @@ export async function runLabel(args: LabelArgs): Promise<number> {
   try {
     checkClassList(mapping.value.classes);
   } catch (e) {
-    if (e instanceof ExportError) throw new GroundLabelError('bad-argument', `${e.message}: ${e.details.join('; ')}`);
+    if (e instanceof ExportError) throw new GroundLabelError('bad-argument', e.message);
     throw e;
   }
 
@@ -113,7 +113,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       log(`error [${e.code}]: ${e.message}`);
       if (e.code === 'bad-argument') log(`\n${LABEL_USAGE}`);
     } else if (e instanceof ExportError) {
-      log(`error [export-${e.code}]: ${e.message}${e.details.length ? `\n  ${e.details.join('\n  ')}` : ''}`);
+      log(`error [export-${e.code}]: ${e.message}`);
     } else {
       log(`error: ${messageOf(e)}`);
     }

@@ -1,12 +1,48 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, session, shell } from 'electron';
+import { app, BrowserWindow, net, protocol, session, shell } from 'electron';
+import { AppServices } from './app-services';
+import { orientedImageBytes } from './dataset/image-source';
+import { isInside } from './fs/paths';
+import { APP_SCHEME, bindIpc, eventSender } from './ipc/bind';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const rendererDir = path.join(here, '../renderer');
+const IMAGE_SCHEME = 'gl-image';
+const EXTERNAL_ALLOW = ['https://github.com/', 'https://huggingface.co/'];
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  { scheme: IMAGE_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+const services = new AppServices({ mode: 'electron', emit: eventSender(() => BrowserWindow.getAllWindows().map((w) => w.webContents)) });
+
+function registerProtocols(): void {
+  // The app is served from app://, never file://, so its pages have an origin of their own.
+  protocol.handle(APP_SCHEME, (request) => {
+    const rel = decodeURIComponent(new URL(request.url).pathname).replace(/^\/+/, '') || 'index.html';
+    const file = path.resolve(rendererDir, rel);
+    if (!isInside(rendererDir, file, { allowSame: false })) return new Response('not found', { status: 404 });
+    return net.fetch(`file://${file}`);
+  });
+  // Images by opaque id only, resolved inside the opened dataset.
+  protocol.handle(IMAGE_SCHEME, async (request) => {
+    const dataset = services.currentDataset();
+    if (!dataset) return new Response('no dataset open', { status: 404 });
+    try {
+      const id = decodeURIComponent(new URL(request.url).pathname.replace(/^\/+/, ''));
+      const image = await orientedImageBytes(await dataset.fileOf(id));
+      return new Response(new Uint8Array(image.data), { headers: { 'content-type': image.contentType } });
+    } catch {
+      return new Response('not found', { status: 404 });
+    }
+  });
+}
 
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
-    width: 1400,
+    width: 1440,
     height: 900,
     show: false,
     title: 'GroundLabel',
@@ -21,17 +57,18 @@ function createWindow(): BrowserWindow {
   win.once('ready-to-show', () => win.show());
   win.webContents.on('will-navigate', (event) => event.preventDefault());
   win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
+    if (EXTERNAL_ALLOW.some((prefix) => url.startsWith(prefix))) void shell.openExternal(url);
     return { action: 'deny' };
   });
   const devUrl = process.env['ELECTRON_RENDERER_URL'];
-  if (devUrl) void win.loadURL(devUrl);
-  else void win.loadFile(path.join(here, '../renderer/index.html'));
+  void win.loadURL(devUrl ?? `${APP_SCHEME}://groundlabel/index.html`);
   return win;
 }
 
 void app.whenReady().then(() => {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  registerProtocols();
+  bindIpc(services);
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
@@ -40,4 +77,8 @@ void app.whenReady().then(() => {
 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
+});
+
+app.on('before-quit', () => {
+  void services.close();
 });

@@ -57,6 +57,7 @@ export class ProjectStore {
   static async open(root: string, options: StoreOptions = {}): Promise<ProjectStore> {
     const dir = path.join(root, STORE_DIR);
     await mkdir(path.join(dir, 'labels'), { recursive: true });
+    await sweepTempFiles(dir);
     const store = new ProjectStore(root, await readMeta(path.join(dir, 'project.json')), options);
     await store.loadLabels(path.join(dir, 'labels'));
     await store.replayJournal();

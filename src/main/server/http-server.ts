@@ -72,7 +72,11 @@ function presentedToken(req: IncomingMessage, url: URL): string | null {
   return cookie ? decodeURIComponent(cookie[1]) : null;
 }
 
-const sameToken = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+function sameToken(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
 
 /**
  * Browser mode: the renderer and every handler over HTTP on 127.0.0.1, each request checked against
@@ -84,7 +88,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
 
   const serveStatic = async (res: ServerResponse, pathname: string, setCookie: boolean) => {
-    const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1));
+    let rel: string;
+    try {
+      rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1));
+    } catch {
+      return send(res, 404, 'not found');
+    }
     const file = path.resolve(options.rendererDir, rel);
     if (!isInside(options.rendererDir, file, { allowSame: false })) return send(res, 404, 'not found');
     let body: Buffer;

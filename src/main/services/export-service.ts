@@ -24,6 +24,7 @@ export function planExport(relPaths: readonly string[], docOf: (relPath: string)
   const index = new Map(chosen.map((c, i) => [c.id, i]));
   const splits = assignSplits(relPaths, { valFraction: request.valFraction, seed: request.seed });
   const problems: string[] = [];
+  const known = new Set(meta.classes.map((c) => c.id));
   const perClass = new Array<number>(chosen.length).fill(0);
   let unlabeled = 0;
   const images = relPaths.map((relPath) => {
@@ -35,6 +36,11 @@ export function planExport(relPaths: readonly string[], docOf: (relPath: string)
     }
     const pending = doc.boxes.filter((b) => b.origin.kind === 'suggestion').length;
     if (pending) problems.push(`${relPath}: ${pending} pending suggestion(s) left out`);
+    const orphans = doc.boxes.filter((b) => b.origin.kind !== 'suggestion' && !known.has(b.classId));
+    if (orphans.length) {
+      const ids = [...new Set(orphans.map((b) => b.classId))].join(', ');
+      problems.push(`${relPath}: ${orphans.length} box(es) of class ${ids}, no longer in the project, left out`);
+    }
     const boxes = doc.boxes.flatMap((b) => {
       const classId = index.get(b.classId);
       if (b.origin.kind === 'suggestion' || classId === undefined) return [];
@@ -70,7 +76,7 @@ export async function runExport(
   try {
     result = exportLabels(format, plan.input);
   } catch (e) {
-    if (e instanceof ExportError) throw new GroundLabelError('export-refused', `${e.message}: ${e.details.join('; ')}`, { cause: e });
+    if (e instanceof ExportError) throw new GroundLabelError('export-refused', e.message, { cause: e });
     throw e;
   }
   const outDir = path.join(root, EXPORTS_DIR, `${format}-${stamp(new Date())}`);

@@ -1,0 +1,188 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { drawScene } from '../../test/fixtures/images';
+import type { ErrorCode } from '../shared/errors';
+import { CHANNELS, type Channel, type Reply, type Request } from '../shared/ipc/contract';
+import { box, cls, meta } from './__test__/docs';
+import { eventRecorder } from './__test__/events';
+import { AppServices } from './app-services';
+import { STORE_DIR } from './dataset/project-store';
+import { dispatch } from './dispatch';
+import { tempDirs } from './inference/__test__/helpers';
+import { appRoot } from './paths';
+
+const tempDir = tempDirs('app-services');
+const NEVER = 600_000;
+
+let open: AppServices[] = [];
+afterEach(async () => {
+  await Promise.all(open.map((s) => s.close()));
+  open = [];
+});
+
+function services(saveDebounceMs = NEVER) {
+  const { events, emit, next } = eventRecorder();
+  const s = new AppServices({ mode: 'electron', device: 'cpu', saveDebounceMs, emit });
+  open.push(s);
+  const call = async <C extends Channel>(channel: C, request: Request<C>): Promise<Reply<C>> => {
+    const result = await dispatch(s.handlers, channel, request);
+    if (!result.ok) throw new Error(`${channel} failed: ${result.error.code}: ${result.error.message}`);
+    return result.value as Reply<C>;
+  };
+  const fails = async <C extends Channel>(channel: C, request: Request<C>): Promise<{ code: ErrorCode; message: string }> => {
+    const result = await dispatch(s.handlers, channel, request);
+    if (result.ok) throw new Error(`${channel} was expected to fail`);
+    return result.error;
+  };
+  return { s, events, next, call, fails };
+}
+
+async function folder(names: readonly string[]): Promise<string> {
+  const root = await tempDir();
+  for (const name of names) {
+    const file = path.join(root, ...name.split('/'));
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, await drawScene({ width: 80, height: 60, rects: [{ colour: 'green', x1: 5, y1: 5, x2: 40, y2: 30 }] }));
+  }
+  return root;
+}
+
+describe('AppServices', () => {
+  it('has a handler for every channel of the contract', () => {
+    const { s } = services();
+    expect(Object.keys(s.handlers).sort()).toEqual([...CHANNELS].sort());
+  });
+
+  it('tells the version, mode and platform', async () => {
+    const { call } = services();
+    const { version } = JSON.parse(await readFile(path.join(appRoot(), 'package.json'), 'utf8')) as { version: string };
+    expect(await call('app:info', {})).toEqual({ version, mode: 'electron', platform: process.platform });
+  });
+
+  it('answers dataset channels with dataset-not-open until a folder is opened', async () => {
+    const { call, fails } = services();
+    expect(await call('dataset:current', {})).toBeNull();
+    const doc = { relPath: 'a.png', width: 1, height: 1, reviewed: true, boxes: [] };
+    expect((await fails('image:get', { id: 'x' })).code).toBe('dataset-not-open');
+    expect((await fails('image:save', { id: 'x', doc })).code).toBe('dataset-not-open');
+    expect((await fails('project:save', meta([]))).code).toBe('dataset-not-open');
+    expect((await fails('infer:run', { ids: ['x'], prompt: 'red', thresholds: { box: 0.3, text: 0.2, nmsIou: null } })).code).toBe('dataset-not-open');
+    expect((await fails('export:preview', { format: 'yolo' })).code).toBe('dataset-not-open');
+    expect((await fails('export:run', { format: 'yolo' })).code).toBe('dataset-not-open');
+  });
+
+  it('opens a dataset, gives and saves an image, and shows its new status', async () => {
+    const root = await folder(['a.png', 'b/c.png']);
+    const { call, events } = services();
+    const snapshot = await call('dataset:open', { path: root });
+    expect(snapshot.images.map((i) => [i.relPath, i.status])).toEqual([
+      ['a.png', 'unlabeled'],
+      ['b/c.png', 'unlabeled'],
+    ]);
+    expect(snapshot.readOnly).toEqual({});
+    const id = snapshot.images[1].id;
+    const { doc } = await call('image:get', { id });
+    expect(doc).toEqual({ relPath: 'b/c.png', width: 80, height: 60, reviewed: false, boxes: [] });
+
+    const edited = { ...doc, reviewed: true, boxes: [box('c1')] };
+    expect(await call('image:save', { id, doc: edited })).toEqual({ status: 'reviewed' });
+    expect(events).toEqual([{ event: 'save:status', payload: { state: 'saving' } }]);
+    expect((await call('image:get', { id })).doc).toEqual(edited);
+    const current = await call('dataset:current', {});
+    expect(current?.images[1]).toEqual({ id, relPath: 'b/c.png', status: 'reviewed', boxes: 1 });
+  });
+
+  it('refuses to save a document under the id of another image', async () => {
+    const root = await folder(['a.png', 'b.png']);
+    const { call, fails } = services();
+    const [a] = (await call('dataset:open', { path: root })).images;
+    const error = await fails('image:save', { id: a.id, doc: { relPath: 'b.png', width: 80, height: 60, reviewed: true, boxes: [] } });
+    expect(error.code).toBe('bad-argument');
+  });
+
+  it('reports the label files written after the quiet time as saved', async () => {
+    const root = await folder(['a.png']);
+    const { call, events, next } = services(5);
+    const [a] = (await call('dataset:open', { path: root })).images;
+    const saved = next((e) => e.event === 'save:status' && e.payload.state === 'saved');
+    await call('image:save', { id: a.id, doc: { relPath: 'a.png', width: 80, height: 60, reviewed: true, boxes: [] } });
+    await saved;
+    expect(events.map((e) => e.event === 'save:status' && e.payload.state)).toEqual(['saving', 'saved']);
+    expect(existsSync(path.join(root, STORE_DIR, 'labels', 'a.png.json'))).toBe(true);
+  });
+
+  it('saves the project settings', async () => {
+    const root = await folder(['a.png']);
+    const { call } = services();
+    await call('dataset:open', { path: root });
+    const m = meta([cls('c1', 'cat')], { promptHistory: ['cat .'] });
+    expect(await call('project:save', m)).toEqual(m);
+    expect((await call('dataset:current', {}))?.meta).toEqual(m);
+  });
+
+  it('writes the edits of the previous dataset when another is opened', async () => {
+    const first = await folder(['a.png']);
+    const second = await folder(['z.png']);
+    const { call } = services();
+    const [a] = (await call('dataset:open', { path: first })).images;
+    await call('image:save', { id: a.id, doc: { relPath: 'a.png', width: 80, height: 60, reviewed: true, boxes: [] } });
+    await call('dataset:open', { path: second });
+    expect(existsSync(path.join(first, STORE_DIR, 'labels', 'a.png.json'))).toBe(true);
+    expect((await call('dataset:current', {}))?.images.map((i) => i.relPath)).toEqual(['z.png']);
+  });
+
+  it('keeps the current dataset when another fails to open', async () => {
+    const good = await folder(['a.png']);
+    const damaged = await folder(['b.png']);
+    await mkdir(path.join(damaged, STORE_DIR));
+    await writeFile(path.join(damaged, STORE_DIR, 'project.json'), '{"classes": [');
+    const { call, fails } = services();
+    await call('dataset:open', { path: good });
+    const error = await fails('dataset:open', { path: damaged });
+    expect(error.code).toBe('label-file-invalid');
+    expect(error.message).toContain('project.json');
+    expect((await fails('dataset:open', { path: path.join(good, 'missing') })).code).toBe('image-not-found');
+    expect((await call('dataset:current', {}))?.images.map((i) => i.relPath)).toEqual(['a.png']);
+  });
+
+  it('analyses a prompt and reports no model loaded', async () => {
+    const { call, fails } = services();
+    expect(await call('prompt:analyse', { prompt: 'cat . dog' })).toMatchObject({ phrases: ['cat', 'dog'], passes: 1, maxTokens: 256 });
+    const status = await call('model:status', {});
+    expect(status).toMatchObject({ loaded: false, modelsDir: path.join(appRoot(), 'resources', 'models') });
+    const root = await folder(['a.png']);
+    const [a] = (await call('dataset:open', { path: root })).images;
+    const error = await fails('infer:run', { ids: [a.id], prompt: 'red', thresholds: { box: 0.3, text: 0.2, nmsIou: null } });
+    expect(error.code).toBe('model-not-loaded');
+    expect(error.message).toContain(path.join('resources', 'models'));
+    expect((await fails('infer:run', { ids: ['unknown-id'], prompt: 'red', thresholds: { box: 0.3, text: 0.2, nmsIou: null } })).code).toBe('image-not-found');
+  });
+
+  it('previews and runs an export of the saved labels into exports/, which the dataset then leaves out', async () => {
+    const root = await folder(['a.png', 'b.png', 'c.png']);
+    const { call, events } = services();
+    const snapshot = await call('dataset:open', { path: root });
+    await call('project:save', meta([cls('c1', 'cat'), cls('c2', 'dog', '#00ff00')]));
+    const [a, b] = snapshot.images;
+    await call('image:save', { id: a.id, doc: { relPath: 'a.png', width: 80, height: 60, reviewed: true, boxes: [box('c1'), box('c2')] } });
+    await call('image:save', { id: b.id, doc: { relPath: 'b.png', width: 80, height: 60, reviewed: true, boxes: [] } });
+
+    const preview = await call('export:preview', { format: 'coco', classIds: ['c2'] });
+    expect(preview).toEqual({ reviewed: 2, negatives: 1, unlabeledLeftOut: 1, boxesPerClass: [{ name: 'dog', boxes: 1 }], problems: [], val: 0 });
+
+    const { outDir, summary } = await call('export:run', { format: 'coco' });
+    expect(summary).toMatchObject({ reviewed: 2, negatives: 1, unlabeledLeftOut: 1, problems: [] });
+    expect(path.dirname(outDir)).toBe(path.join(snapshot.root, 'exports'));
+    expect((await readdir(outDir, { recursive: true })).length).toBeGreaterThan(0);
+    // The export flushed the edits first.
+    expect(existsSync(path.join(root, STORE_DIR, 'labels', 'a.png.json'))).toBe(true);
+    const progress = events.flatMap((e) => (e.event === 'export:progress' ? [e.payload] : []));
+    expect(progress.length).toBeGreaterThan(0);
+    expect(progress.at(-1)?.done).toBe(progress.at(-1)?.total);
+
+    const reopened = await call('dataset:open', { path: root });
+    expect(reopened.images.map((i) => i.relPath)).toEqual(['a.png', 'b.png', 'c.png']);
+  });
+});

@@ -1,0 +1,34 @@
+import { ipcMain, type WebContents } from 'electron';
+import { CHANNELS, type EventName, type Events } from '../../shared/ipc/contract';
+import type { AppServices } from '../app-services';
+import { dispatch } from '../dispatch';
+
+/** The app's own pages are served from this scheme; IPC from any other frame is refused. */
+export const APP_SCHEME = 'app';
+
+const trusted = (frameUrl: string | undefined): boolean => {
+  if (!frameUrl) return false;
+  if (frameUrl.startsWith(`${APP_SCHEME}://`)) return true;
+  // electron-vite's dev server during `npm run dev`
+  const dev = process.env['ELECTRON_RENDERER_URL'];
+  return !!dev && frameUrl.startsWith(dev);
+};
+
+/** Binds every channel of the contract to ipcMain, checking the sender frame and the payload. */
+export function bindIpc(services: AppServices): void {
+  for (const channel of CHANNELS) {
+    ipcMain.handle(channel, (event, request: unknown) => {
+      if (!trusted(event.senderFrame?.url)) {
+        return { ok: false, error: { code: 'forbidden', message: `IPC from ${event.senderFrame?.url ?? 'an unknown frame'} refused` } };
+      }
+      return dispatch(services.handlers, channel, request);
+    });
+  }
+}
+
+/** main → renderer events, sent to every window of the app. */
+export function eventSender(all: () => WebContents[]) {
+  return <E extends EventName>(event: E, payload: Events[E]) => {
+    for (const wc of all()) if (!wc.isDestroyed()) wc.send(`event:${event}`, payload);
+  };
+}

@@ -1,0 +1,117 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { drawScene } from '../../../test/fixtures/images';
+import { writeFixtureModels, type FixtureModelPaths } from '../../../test/fixtures/model-folders';
+import { DEFAULT_THRESHOLDS } from '../../shared/detection';
+import { iou } from '../../shared/geometry';
+import type { InferResult } from '../../shared/ipc/contract';
+import { BUNDLED_VOCAB_PATH, caught, tempDirs } from '../inference/__test__/helpers';
+import { ModelService } from './model-service';
+
+const tempDir = tempDirs('model-service');
+let modelsDir: string;
+let models: FixtureModelPaths;
+
+beforeAll(async () => {
+  modelsDir = path.join(await tempDir(), 'models');
+  models = await writeFixtureModels(modelsDir);
+});
+
+const service = () => new ModelService({ bundledVocab: BUNDLED_VOCAB_PATH, modelsDir, device: 'cpu' });
+
+describe('ModelService without a model', () => {
+  it('reports no model, the folder models go in and the models found there', async () => {
+    const status = await service().status();
+    expect(status).toMatchObject({ loaded: false, maxTokens: 256, defaults: DEFAULT_THRESHOLDS, modelsDir });
+    expect(status.available).toEqual(
+      [models.flavourA, models.flavourASmall, models.flavourB, models.flavourC, models.notOnnx, models.unknown].sort(),
+    );
+  });
+
+  it('lists nothing when the models folder does not exist', async () => {
+    const s = new ModelService({ bundledVocab: BUNDLED_VOCAB_PATH, modelsDir: path.join(modelsDir, 'absent') });
+    expect((await s.status()).available).toEqual([]);
+  });
+
+  it('counts the tokens and passes of a prompt with the bundled vocabulary', async () => {
+    const analysis = await service().analyse('Red . green');
+    // [CLS] red . green . [SEP]
+    expect(analysis).toEqual({ phrases: ['red', 'green'], tokens: 6, maxTokens: 256, passes: 1, repeated: [], overlapping: [] });
+  });
+
+  it('flags repeated phrases and phrases that overlap in meaning', async () => {
+    const analysis = await service().analyse('person . girl . car . Person');
+    expect(analysis.phrases).toEqual(['person', 'girl', 'car']);
+    expect(analysis.repeated).toEqual(['person']);
+    expect(analysis.overlapping).toEqual([['person', 'girl']]);
+  });
+
+  it('plans several passes for a prompt over the token limit', async () => {
+    const prompt = Array.from({ length: 120 }, (_, i) => `thing number ${i}`).join(' . ');
+    const analysis = await service().analyse(prompt);
+    expect(analysis.tokens).toBeGreaterThan(256);
+    expect(analysis.passes).toBeGreaterThan(1);
+  });
+
+  it('answers an empty prompt with no phrases and no passes', async () => {
+    expect(await service().analyse('  .  ')).toMatchObject({ phrases: [], tokens: 0, passes: 0 });
+  });
+
+  it('refuses to run with model-not-loaded, naming the models folder', async () => {
+    const error = await caught(() => service().run([{ relPath: 'a.png', file: 'a.png' }], 'red .', DEFAULT_THRESHOLDS, false), 'model-not-loaded');
+    expect(error.message).toContain(modelsDir);
+  });
+});
+
+describe('ModelService with a fixture model', () => {
+  it('reports the loaded model', async () => {
+    const s = service();
+    const status = await s.open(models.flavourB);
+    expect(status).toMatchObject({ loaded: true, name: 'Colour fixture B', flavour: 'B', provider: 'cpu', maxTokens: 256, modelsDir });
+    expect(status.file).toContain('fixture-b');
+    await s.close();
+    expect((await s.status()).loaded).toBe(false);
+  });
+
+  it('keeps the loaded model when another fails to open', async () => {
+    const s = service();
+    await s.open(models.flavourB);
+    await caught(() => s.open(models.notOnnx), 'model-invalid');
+    expect(await s.status()).toMatchObject({ loaded: true, flavour: 'B' });
+    await s.close();
+  });
+
+  it('gives detections per image and an error for a broken one, in order, with progress', async () => {
+    const dir = await tempDir();
+    const good = path.join(dir, 'good.png');
+    const broken = path.join(dir, 'broken.png');
+    await writeFile(good, await drawScene({ width: 320, height: 240, rects: [{ colour: 'red', x1: 20, y1: 30, x2: 150, y2: 200 }] }));
+    await writeFile(broken, 'not an image');
+    const s = service();
+    await s.open(models.flavourB);
+    const seen: [string, number, number][] = [];
+    const results = await s.run(
+      [
+        { relPath: 'good.png', file: good },
+        { relPath: 'broken.png', file: broken },
+      ],
+      'red . blue',
+      DEFAULT_THRESHOLDS,
+      false,
+      (r: InferResult, done, total) => seen.push([r.relPath, done, total]),
+    );
+    expect(results.map((r) => r.relPath)).toEqual(['good.png', 'broken.png']);
+    expect(results[0].error).toBeUndefined();
+    expect(results[0].detections?.map((d) => d.phrase)).toEqual(['red']);
+    expect(iou(results[0].detections![0].box, { x1: 20, y1: 30, x2: 150, y2: 200 })).toBeGreaterThan(0.9);
+    expect(results[1].detections).toBeUndefined();
+    expect(results[1].error?.code).toBe('image-unreadable');
+    expect(results[1].error?.message).toContain('broken.png');
+    expect(seen).toEqual([
+      ['good.png', 1, 2],
+      ['broken.png', 2, 2],
+    ]);
+    await s.close();
+  });
+});
