@@ -1,10 +1,20 @@
-import { contextBridge } from 'electron';
+import { contextBridge, ipcRenderer } from 'electron';
+import { CHANNELS, type Api, type EventName, type Events } from '../shared/ipc/contract';
 
-/** Named functions only: the renderer never sees ipcRenderer or process. */
+/**
+ * The renderer's API, built from the contract's channel list: named functions only. ipcRenderer,
+ * process and Node never cross the bridge.
+ */
+const calls = Object.fromEntries(CHANNELS.map((channel) => [channel, (request: unknown) => ipcRenderer.invoke(channel, request)]));
+
 const api = {
-  platform: process.platform,
-};
-
-export type PreloadApi = typeof api;
+  ...calls,
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
+    const wrapped = (_e: unknown, payload: Events[E]) => listener(payload);
+    ipcRenderer.on(`event:${event}`, wrapped);
+    return () => ipcRenderer.removeListener(`event:${event}`, wrapped);
+  },
+  imageUrl: (id: string) => `gl-image://image/${encodeURIComponent(id)}`,
+} as Api;
 
 contextBridge.exposeInMainWorld('api', api);
