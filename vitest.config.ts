@@ -9,9 +9,10 @@ export default defineConfig({
     hookTimeout: 120_000,
     projects: [
       {
+        extends: true,
         test: {
           name: 'node',
-          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'e2e/**/*.test.ts'],
           exclude: ['src/renderer/**/*.browser.test.ts', 'node_modules/**'],
           environment: 'node',
           pool: 'forks',
@@ -19,6 +20,7 @@ export default defineConfig({
       },
       {
         // Konva needs a real canvas: component tests run in Debian's Chromium, never a downloaded one.
+        extends: true,
         plugins: [vue()],
         test: {
           name: 'browser',

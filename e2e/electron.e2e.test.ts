@@ -1,0 +1,80 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { _electron, type ElectronApplication, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appRoot } from '../src/main/paths';
+import { drawScene } from '../test/fixtures/images';
+import { ensureRendererBuilt } from './fixtures/app-server';
+import { electronBinary } from './fixtures/electron-binary';
+
+const binary = electronBinary();
+if (!binary) {
+  console.warn(
+    'Skipping the Electron spec: no Electron binary in node_modules/electron/dist. ' +
+      'It runs where `npx install-electron` (or the first `npm start`) could download Electron; browser mode covers the UI here.',
+  );
+}
+
+describe.skipIf(!binary)('the Electron app', () => {
+  let app: ElectronApplication;
+  let page: Page;
+  let dir: string;
+
+  beforeAll(async () => {
+    ensureRendererBuilt();
+    dir = await mkdtemp(path.join(os.tmpdir(), 'gl-electron-'));
+    await writeFile(
+      path.join(dir, 'a.png'),
+      await drawScene({ width: 320, height: 240, rects: [{ colour: 'red', x1: 10, y1: 10, x2: 100, y2: 90 }] }),
+    );
+    app = await _electron.launch({
+      executablePath: binary!,
+      args: [path.join(appRoot(), 'out', 'main', 'index.js'), '--no-sandbox'],
+      cwd: appRoot(),
+    });
+    page = await app.firstWindow();
+    await page.waitForLoadState('domcontentloaded');
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('starts with one window titled GroundLabel, served from the app scheme', async () => {
+    expect(await page.title()).toBe('GroundLabel');
+    expect(page.url()).toMatch(/^app:\/\//);
+  });
+
+  it('runs the renderer with the secure web preferences', async () => {
+    const prefs = await app.evaluate(({ BrowserWindow }) => {
+      const p = BrowserWindow.getAllWindows()[0].webContents.getLastWebPreferences();
+      return { contextIsolation: p?.contextIsolation, sandbox: p?.sandbox, nodeIntegration: p?.nodeIntegration, webSecurity: p?.webSecurity };
+    });
+    expect(prefs).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
+    const exposed = await page.evaluate(() => ({
+      require: typeof (window as unknown as { require?: unknown }).require,
+      process: typeof (window as unknown as { process?: unknown }).process,
+      api: typeof window.api?.['dataset:open'],
+    }));
+    expect(exposed).toEqual({ require: 'undefined', process: 'undefined', api: 'function' });
+  });
+
+  it('does one labeling round trip through the preload API', async () => {
+    const status = await page.evaluate(async (folder) => {
+      const api = window.api!;
+      const opened = await api['dataset:open']({ path: folder });
+      if (!opened.ok) throw new Error(opened.error.message);
+      const id = opened.value.images[0].id;
+      const image = await api['image:get']({ id });
+      if (!image.ok) throw new Error(image.error.message);
+      const box = { id: 'b1', classId: 'c1', x1: 10, y1: 10, x2: 100, y2: 90, origin: { kind: 'manual' as const } };
+      const saved = await api['image:save']({ id, doc: { ...image.value.doc, reviewed: true, boxes: [box] } });
+      if (!saved.ok) throw new Error(saved.error.message);
+      const current = await api['dataset:current']({});
+      return current.ok ? current.value?.images[0].status : current.error.message;
+    }, dir);
+    expect(status).toBe('reviewed');
+  });
+});
