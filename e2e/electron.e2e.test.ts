@@ -47,18 +47,29 @@ describe.skipIf(!binary)('the Electron app', () => {
     expect(page.url()).toMatch(/^app:\/\//);
   });
 
-  it('runs the renderer with the secure web preferences', async () => {
-    const prefs = await app.evaluate(({ BrowserWindow }) => {
-      const p = BrowserWindow.getAllWindows()[0].webContents.getLastWebPreferences();
-      return { contextIsolation: p?.contextIsolation, sandbox: p?.sandbox, nodeIntegration: p?.nodeIntegration, webSecurity: p?.webSecurity };
-    });
-    expect(prefs).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true });
-    const exposed = await page.evaluate(() => ({
+  it('runs the renderer isolated: no Node, only the named API, no file:// access', async () => {
+    const exposed = await page.evaluate(async () => ({
       require: typeof (window as unknown as { require?: unknown }).require,
       process: typeof (window as unknown as { process?: unknown }).process,
+      // contextBridge refuses to expose anything unless context isolation is on
       api: typeof window.api?.['dataset:open'],
+      ipc: typeof (window.api as unknown as { invoke?: unknown })?.invoke,
+      file: await fetch('file:///etc/hostname').then(
+        () => 'readable',
+        () => 'blocked',
+      ),
     }));
-    expect(exposed).toEqual({ require: 'undefined', process: 'undefined', api: 'function' });
+    expect(exposed).toEqual({ require: 'undefined', process: 'undefined', api: 'function', ipc: 'undefined', file: 'blocked' });
+  });
+
+  it('denies new windows and navigation away from the app', async () => {
+    await page.evaluate(() => window.open('https://example.com/'));
+    await page.evaluate(() => {
+      location.href = 'https://example.com/';
+    });
+    await page.waitForTimeout(300);
+    expect(app.windows()).toHaveLength(1);
+    expect(page.url()).toMatch(/^app:\/\//);
   });
 
   it('does one labeling round trip through the preload API', async () => {

@@ -5,6 +5,7 @@ import { AppServices } from './app-services';
 import { orientedImageBytes } from './dataset/image-source';
 import { isInside } from './fs/paths';
 import { APP_SCHEME, bindIpc, eventSender } from './ipc/bind';
+import { SECURE_WEB_PREFERENCES } from './window-options';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererDir = path.join(here, '../renderer');
@@ -46,13 +47,7 @@ function createWindow(): BrowserWindow {
     height: 900,
     show: false,
     title: 'GroundLabel',
-    webPreferences: {
-      preload: path.join(here, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-    },
+    webPreferences: { ...SECURE_WEB_PREFERENCES, preload: path.join(here, '../preload/index.cjs') },
   });
   win.once('ready-to-show', () => win.show());
   win.webContents.on('will-navigate', (event) => event.preventDefault());

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { suggestion } from '../testing/boxes';
+import { setupStores } from '../testing/stores';
+import { useDatasetStore } from './dataset';
+
+const images = [
+  { relPath: 'a.jpg', width: 10, height: 10 },
+  { relPath: 'b.jpg', width: 10, height: 10, boxes: [suggestion('s')] },
+  { relPath: 'c.jpg', width: 10, height: 10, reviewed: true },
+  { relPath: 'd.jpg', width: 10, height: 10, boxes: [suggestion('t')] },
+];
+
+describe('dataset store', () => {
+  it('opens a folder and counts images by status', async () => {
+    setupStores({ images });
+    const dataset = useDatasetStore();
+    expect(await dataset.open('/data/set')).toBe(true);
+    expect(dataset.currentId).toBe('img-0');
+    expect(dataset.counts).toEqual({ unlabeled: 1, suggested: 2, reviewed: 0, negative: 1 });
+  });
+
+  it('says why a folder could not be opened', async () => {
+    setupStores({ images });
+    const dataset = useDatasetStore();
+    expect(await dataset.open('/nope')).toBe(false);
+    expect(dataset.error).toBe('Cannot open /nope: no such folder');
+  });
+
+  it('picks up the folder the backend already has open', async () => {
+    setupStores({ images, opened: true });
+    const dataset = useDatasetStore();
+    await dataset.restore();
+    expect(dataset.images).toHaveLength(4);
+  });
+
+  it('steps through the filtered list, also from an image the filter hides', async () => {
+    setupStores({ images });
+    const dataset = useDatasetStore();
+    await dataset.open('/data/set');
+    dataset.filter = 'suggested';
+    dataset.step(1);
+    expect(dataset.current?.relPath).toBe('b.jpg');
+    dataset.step(1);
+    expect(dataset.current?.relPath).toBe('d.jpg');
+    dataset.step(1);
+    expect(dataset.current?.relPath).toBe('d.jpg');
+    dataset.step(-1);
+    expect(dataset.current?.relPath).toBe('b.jpg');
+  });
+
+  it('goes to the next image with suggestions, wrapping around', async () => {
+    setupStores({ images });
+    const dataset = useDatasetStore();
+    await dataset.open('/data/set');
+    dataset.select('img-3');
+    expect(dataset.nextWithSuggestions()).toBe(true);
+    expect(dataset.current?.relPath).toBe('b.jpg');
+  });
+
+  it('replaces an entry when its status changes, leaving the others untouched', async () => {
+    setupStores({ images });
+    const dataset = useDatasetStore();
+    await dataset.open('/data/set');
+    const before = dataset.images;
+    dataset.patchEntry('img-0', { status: 'negative', boxes: 0 });
+    expect(dataset.images).not.toBe(before);
+    expect(dataset.images[0].status).toBe('negative');
+    expect(dataset.images[1]).toBe(before[1]);
+  });
+});

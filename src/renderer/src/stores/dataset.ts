@@ -1,0 +1,122 @@
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import type { DatasetSnapshot, ImageEntry } from '../../../shared/ipc/contract';
+import { IMAGE_STATUSES, type ImageStatus } from '../../../shared/project';
+import { useApi } from './api';
+import { useProjectStore } from './project';
+
+export type StatusFilter = ImageStatus | 'all';
+
+/** The opened folder: its images with their status, the filter, and which image is current. */
+export const useDatasetStore = defineStore('dataset', () => {
+  const api = useApi();
+  const root = ref<string | null>(null);
+  // shallowRef: 10,000 entries need no deep reactivity; an entry is replaced, never mutated.
+  const images = shallowRef<readonly ImageEntry[]>([]);
+  const readOnly = shallowRef<Readonly<Record<string, string>>>({});
+  const filter = ref<StatusFilter>('all');
+  const currentId = ref<string | null>(null);
+  const opening = ref(false);
+  const error = ref<string | null>(null);
+  // Built once per folder: patching an entry's status keeps ids, paths and order.
+  const indexById = shallowRef<ReadonlyMap<string, number>>(new Map());
+  const idByRelPath = shallowRef<ReadonlyMap<string, string>>(new Map());
+  const visible = computed(() =>
+    filter.value === 'all' ? images.value : images.value.filter((im) => im.status === filter.value),
+  );
+  const counts = computed(() => {
+    const c = Object.fromEntries(IMAGE_STATUSES.map((s) => [s, 0])) as Record<ImageStatus, number>;
+    for (const im of images.value) c[im.status]++;
+    return c;
+  });
+  const current = computed(() => {
+    const i = currentId.value === null ? undefined : indexById.value.get(currentId.value);
+    return i === undefined ? null : images.value[i];
+  });
+
+  function load(snapshot: DatasetSnapshot): void {
+    root.value = snapshot.root;
+    images.value = snapshot.images;
+    indexById.value = new Map(snapshot.images.map((im, i) => [im.id, i]));
+    idByRelPath.value = new Map(snapshot.images.map((im) => [im.relPath, im.id]));
+    readOnly.value = snapshot.readOnly;
+    useProjectStore().load(snapshot.meta);
+    currentId.value = snapshot.images[0]?.id ?? null;
+  }
+
+  async function open(path: string): Promise<boolean> {
+    opening.value = true;
+    error.value = null;
+    const reply = await api['dataset:open']({ path });
+    opening.value = false;
+    if (!reply.ok) error.value = reply.error.message;
+    else load(reply.value);
+    return reply.ok;
+  }
+
+  /** Picks up a dataset the backend already has open (browser mode started on a folder, or a reload). */
+  async function restore(): Promise<void> {
+    const reply = await api['dataset:current']({});
+    if (!reply.ok) error.value = reply.error.message;
+    else if (reply.value) load(reply.value);
+  }
+
+  function select(id: string): void {
+    if (indexById.value.has(id)) currentId.value = id;
+  }
+
+  /** Previous (-1) or next (+1) image in the filtered list, also when the current one is filtered out. */
+  function step(delta: -1 | 1): void {
+    const list = visible.value;
+    if (!list.length) return;
+    const here = currentId.value === null ? -1 : (indexById.value.get(currentId.value) ?? -1);
+    const at = (im: ImageEntry) => indexById.value.get(im.id) ?? 0;
+    const target = delta > 0 ? list.find((im) => at(im) > here) : list.findLast((im) => at(im) < here);
+    if (target) currentId.value = target.id;
+  }
+
+  /** The next image with pending suggestions after the current one, wrapping around. */
+  function nextWithSuggestions(): boolean {
+    const all = images.value;
+    const here = currentId.value === null ? -1 : (indexById.value.get(currentId.value) ?? -1);
+    for (let k = 1; k <= all.length; k++) {
+      const im = all[(here + k) % all.length];
+      if (im.status === 'suggested') {
+        currentId.value = im.id;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  function patchEntry(id: string, patch: Pick<ImageEntry, 'status' | 'boxes'>): void {
+    const i = indexById.value.get(id);
+    if (i === undefined) return;
+    const old = images.value[i];
+    if (old.status === patch.status && old.boxes === patch.boxes) return;
+    const next = images.value.slice();
+    next[i] = { ...old, ...patch };
+    images.value = next;
+  }
+
+  return {
+    root,
+    images,
+    readOnly,
+    filter,
+    currentId,
+    opening,
+    error,
+    indexById,
+    idByRelPath,
+    visible,
+    counts,
+    current,
+    open,
+    restore,
+    select,
+    step,
+    nextWithSuggestions,
+    patchEntry,
+  };
+});

@@ -1,0 +1,247 @@
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef, watch } from 'vue';
+import type { Box } from '../../../shared/geometry';
+import { imageStatus, type BoxRecord } from '../../../shared/project';
+import * as commands from '../editor/commands';
+import { newId } from '../editor/ids';
+import { EditorSession } from '../editor/session';
+import { fromImageDoc, toImageDoc, type Command, type DocState } from '../editor/types';
+import { useApi } from './api';
+import { useClassesStore } from './classes';
+import { useDatasetStore } from './dataset';
+import { useProjectStore } from './project';
+import { useSaveStore } from './save';
+
+export type Tool = 'select' | 'draw';
+
+/**
+ * The current image's document, its history, the selection and the tool. Every change is a command on
+ * an EditorSession (one per image, kept while the app runs, so undo survives going back to an image),
+ * and every change is saved whole with image:save. Selection is plain state: never in history.
+ */
+export const useEditorStore = defineStore('editor', () => {
+  const api = useApi();
+  const dataset = useDatasetStore();
+  const project = useProjectStore();
+  const save = useSaveStore();
+
+  const imageId = ref<string | null>(null);
+  const doc = shallowRef<DocState | null>(null);
+  const readOnlyReason = ref<string | null>(null);
+  const loading = ref(false);
+  const error = ref<string | null>(null);
+  const selection = shallowRef<ReadonlySet<string>>(new Set());
+  const tool = ref<Tool>('select');
+  const activeClassId = ref<string | null>(null);
+  /** A box's geometry while it is dragged; the drag lands as one command when it ends. */
+  const preview = shallowRef<{ readonly id: string; readonly box: Box } | null>(null);
+  // Sessions are plain objects outside reactivity; this counter tells getters their history moved.
+  const historyVersion = ref(0);
+  const sessions = new Map<string, EditorSession>();
+  const loads = new Map<string, Promise<EditorSession | null>>();
+  const readOnlyReasons = new Map<string, string>();
+  const loadErrors = new Map<string, string>();
+
+  const session = computed(() => {
+    void historyVersion.value;
+    return imageId.value === null ? null : (sessions.get(imageId.value) ?? null);
+  });
+  const canUndo = computed(() => !readOnlyReason.value && !!session.value?.history.canUndo);
+  const canRedo = computed(() => !readOnlyReason.value && !!session.value?.history.canRedo);
+  const editable = computed(() => !!doc.value && !readOnlyReason.value);
+  const boxes = computed<readonly BoxRecord[]>(() => (doc.value ? [...doc.value.boxes.values()] : []));
+  const selectedBoxes = computed(() => boxes.value.filter((b) => selection.value.has(b.id)));
+  const suggestionCount = computed(() => boxes.value.filter((b) => b.origin.kind === 'suggestion').length);
+  const activeClass = computed(
+    () => (activeClassId.value && project.classById.get(activeClassId.value)) || project.classes[0] || null,
+  );
+
+  function loadSession(id: string): Promise<EditorSession | null> {
+    const cached = sessions.get(id);
+    if (cached) return Promise.resolve(cached);
+    let pending = loads.get(id);
+    if (!pending) {
+      pending = api['image:get']({ id }).then((reply) => {
+        loads.delete(id);
+        if (!reply.ok) {
+          loadErrors.set(id, reply.error.message);
+          return null;
+        }
+        loadErrors.delete(id);
+        const s = new EditorSession(fromImageDoc(reply.value.doc));
+        sessions.set(id, s);
+        if (reply.value.readOnlyReason) readOnlyReasons.set(id, reply.value.readOnlyReason);
+        return s;
+      });
+      loads.set(id, pending);
+    }
+    return pending;
+  }
+  const reasonFor = (id: string) => readOnlyReasons.get(id) ?? dataset.readOnly[id] ?? null;
+
+  async function open(id: string | null): Promise<void> {
+    imageId.value = id;
+    selection.value = new Set();
+    preview.value = null;
+    error.value = null;
+    // Never show one image's boxes over the next one while it loads.
+    doc.value = id === null ? null : (sessions.get(id)?.doc ?? null);
+    readOnlyReason.value = id === null ? null : reasonFor(id);
+    if (id === null) return;
+    loading.value = !sessions.has(id);
+    const s = await loadSession(id);
+    if (imageId.value !== id) return;
+    loading.value = false;
+    doc.value = s?.doc ?? null;
+    readOnlyReason.value = reasonFor(id);
+    error.value = s ? null : (loadErrors.get(id) ?? null);
+    historyVersion.value++;
+  }
+
+  /** Publishes a session's new state: to the view when it is the current image, and to disk always. */
+  function changed(id: string, s: EditorSession): void {
+    if (id === imageId.value) {
+      doc.value = s.doc;
+      const kept = [...selection.value].filter((b) => s.doc.boxes.has(b));
+      if (kept.length !== selection.value.size) selection.value = new Set(kept);
+      historyVersion.value++;
+    }
+    const saved = toImageDoc(s.doc);
+    dataset.patchEntry(id, { status: imageStatus(saved), boxes: saved.boxes.length });
+    void save.saveImage(id, saved);
+  }
+
+  /** Runs a command on the current image as one undo step. */
+  function run(command: Command): boolean {
+    const id = imageId.value;
+    const s = id === null ? undefined : sessions.get(id);
+    if (!s || id === null || readOnlyReason.value || !s.run(command)) return false;
+    changed(id, s);
+    return true;
+  }
+
+  /**
+   * Runs a command on any image, loading it first; used for model results and class changes.
+   * Resolves to why it could not (unreadable or read-only image), or null.
+   */
+  async function runOn(id: string, command: Command, undoable = true): Promise<string | null> {
+    const s = await loadSession(id);
+    const problem = s ? reasonFor(id) : (loadErrors.get(id) ?? id);
+    if (!s || problem) return problem;
+    if (undoable ? s.run(command) : s.rewrite(command)) changed(id, s);
+    return null;
+  }
+
+  function undo(): void {
+    const id = imageId.value;
+    const s = id === null ? undefined : sessions.get(id);
+    if (s && id !== null && !readOnlyReason.value && s.undo()) changed(id, s);
+  }
+
+  function redo(): void {
+    const id = imageId.value;
+    const s = id === null ? undefined : sessions.get(id);
+    if (s && id !== null && !readOnlyReason.value && s.redo()) changed(id, s);
+  }
+
+  function select(ids: Iterable<string>): void {
+    selection.value = new Set(ids);
+  }
+
+  function setTool(next: Tool): void {
+    tool.value = next;
+  }
+
+  /** A drawn box gets the active class; the first box of a project creates a class to hold it. */
+  function drawBox(box: Box): void {
+    if (!editable.value) return;
+    const cls = activeClass.value ?? useClassesStore().add('object');
+    if (!cls) return;
+    const id = newId();
+    if (run(commands.addBoxes([{ id, classId: cls.id, ...box, origin: { kind: 'manual' } }]))) select([id]);
+  }
+
+  /** Keys 1–9: picks the class for new boxes and gives it to the selected boxes. */
+  function chooseClass(index: number): void {
+    const cls = project.classes[index];
+    if (!cls) return;
+    activeClassId.value = cls.id;
+    if (selection.value.size) run(commands.setClass(selection.value, cls.id));
+  }
+
+  const setGeometry = (id: string, box: Box) => run(commands.setGeometry(id, box));
+  const moveSelected = (dx: number, dy: number) => run(commands.moveBoxes(selection.value, dx, dy));
+  /** Deletes the selected boxes; for suggestions this is rejecting them. */
+  const deleteSelected = () => run(commands.removeBoxes(selection.value));
+  const acceptSelected = () => run(commands.acceptBoxes(selection.value));
+  const acceptAll = () => run(commands.acceptAll);
+  const acceptAbove = (score: number) => run(commands.acceptAbove(score));
+  const markNegative = () => run(commands.markNegative);
+
+  /** After a class is deleted, undo must not bring back boxes of a class that no longer exists. */
+  function forgetHistory(): void {
+    for (const s of sessions.values()) s.history.clear();
+    historyVersion.value++;
+  }
+
+  /** Ctrl+S: every edit is already saved; this sends the current image again, e.g. after a failure. */
+  function saveNow(): void {
+    const s = imageId.value === null ? undefined : sessions.get(imageId.value);
+    if (s && imageId.value !== null && !readOnlyReason.value) changed(imageId.value, s);
+  }
+
+  /** Ctrl+D: the copies become the selection, so they can be moved straight away. */
+  function duplicateSelected(): void {
+    const created: string[] = [];
+    const makeId = () => {
+      const id = newId();
+      created.push(id);
+      return id;
+    };
+    if (run(commands.duplicateBoxes(selection.value, makeId))) select(created);
+  }
+
+  watch(
+    () => dataset.currentId,
+    (id) => void open(id),
+    { immediate: true },
+  );
+
+  return {
+    imageId,
+    doc,
+    readOnlyReason,
+    loading,
+    error,
+    selection,
+    tool,
+    activeClassId,
+    preview,
+    canUndo,
+    canRedo,
+    editable,
+    boxes,
+    selectedBoxes,
+    suggestionCount,
+    activeClass,
+    open,
+    run,
+    runOn,
+    undo,
+    redo,
+    select,
+    setTool,
+    drawBox,
+    chooseClass,
+    duplicateSelected,
+    setGeometry,
+    moveSelected,
+    deleteSelected,
+    acceptSelected,
+    acceptAll,
+    acceptAbove,
+    markNegative,
+    saveNow,
+    forgetHistory,
+  };
+});

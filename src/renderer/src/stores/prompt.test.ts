@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import type { Detection } from '../../../shared/detection';
+import { settle, setupStores, threeImages } from '../testing/stores';
+import { useDatasetStore } from './dataset';
+import { useEditorStore } from './editor';
+import { useModelStore } from './model';
+import { useProjectStore } from './project';
+import { usePromptStore } from './prompt';
+
+const det = (phrase: string, score: number, x1 = 10): Detection => ({
+  box: { x1, y1: 10, x2: x1 + 40, y2: 60 },
+  score,
+  phrase,
+  phraseIndex: 0,
+  rawText: phrase,
+});
+
+async function ready(
+  detect = (relPath: string): Detection[] =>
+    relPath === 'a.jpg' ? [det('cat', 0.9), det('dog', 0.4, 100)] : [det('cat', 0.8)],
+) {
+  const api = setupStores({ images: threeImages, model: { loaded: true, provider: 'cpu' }, detect });
+  await useDatasetStore().open('/data/set');
+  await useModelStore().refresh();
+  const editor = useEditorStore();
+  const prompt = usePromptStore();
+  await settle();
+  prompt.setText('cat . dog');
+  return { api, editor, prompt, project: useProjectStore() };
+}
+
+describe('prompt store', () => {
+  it('lands results as suggestions, creating a class per phrase on first use', async () => {
+    const { editor, prompt, project, api } = await ready();
+    await prompt.run(['img-0']);
+    expect(project.classes.map((c) => c.name)).toEqual(['cat', 'dog']);
+    expect(project.meta.phraseClasses).toEqual({ cat: project.classes[0].id, dog: project.classes[1].id });
+    expect(editor.boxes.map((b) => [b.classId, b.origin])).toEqual([
+      [project.classes[0].id, { kind: 'suggestion', score: 0.9, phrase: 'cat', rawText: 'cat' }],
+      [project.classes[1].id, { kind: 'suggestion', score: 0.4, phrase: 'dog', rawText: 'dog' }],
+    ]);
+    expect(api.callsOf('infer:run')[0]).toMatchObject({
+      prompt: 'cat . dog',
+      thresholds: { box: 0.35, text: 0.25, nmsIou: 0.5 },
+    });
+    expect(project.meta.promptHistory).toEqual(['cat . dog']);
+  });
+
+  it('lands each image once, whether it came by event or reply, as one undo step', async () => {
+    const { editor, prompt } = await ready();
+    await prompt.run(['img-0', 'img-1']);
+    expect(editor.boxes).toHaveLength(2);
+    editor.undo();
+    expect(editor.boxes).toHaveLength(0);
+    expect(editor.canUndo).toBe(false);
+  });
+
+  it('lands results on images that are not open', async () => {
+    const { prompt, api } = await ready();
+    await prompt.run(['img-0', 'img-1', 'img-2']);
+    await settle();
+    expect(api.docs.get('img-2')?.boxes.map((b) => b.origin.kind)).toEqual(['suggestion']);
+    expect(useDatasetStore().counts.suggested).toBe(3);
+  });
+
+  it('never overwrites accepted boxes when the prompt runs again', async () => {
+    const { editor, prompt } = await ready();
+    await prompt.run(['img-0']);
+    editor.select([editor.boxes[0].id]);
+    editor.acceptSelected();
+    await prompt.run(['img-0']);
+    expect(editor.boxes.map((b) => [b.origin.kind, b.origin.kind !== 'manual' && b.origin.phrase])).toEqual([
+      ['accepted', 'cat'],
+      ['suggestion', 'dog'],
+    ]);
+  });
+
+  it('keeps editing possible while the model runs', async () => {
+    const { editor, prompt, api } = await ready();
+    const release = api.hold('infer:run');
+    const running = prompt.run(['img-0']);
+    expect(prompt.running).toBe(true);
+    editor.drawBox({ x1: 150, y1: 10, x2: 190, y2: 90 });
+    release();
+    await running;
+    expect(prompt.running).toBe(false);
+    expect(editor.boxes.map((b) => b.origin.kind)).toEqual(['manual', 'suggestion', 'suggestion']);
+  });
+
+  it('lists images that failed and says why a run was refused', async () => {
+    const { prompt, api } = await ready();
+    api.failNext('infer:run', { code: 'model-not-found', message: 'No model in /models' });
+    await prompt.run(['img-0']);
+    expect(prompt.error).toBe('No model in /models');
+    expect(prompt.running).toBe(false);
+  });
+
+  it('lists an image whose labels could not be read among the failures, without blaming the open image', async () => {
+    const { prompt, api, editor } = await ready();
+    api.failNext('image:get', { code: 'io-failed', message: 'b.json: unexpected end of JSON' });
+    await prompt.run(['img-1']);
+    expect(prompt.failures).toEqual([{ relPath: 'b.jpg', message: 'b.json: unexpected end of JSON' }]);
+    expect(editor.error).toBeNull();
+  });
+
+  it('counts tokens and warns about repeated and overlapping phrases', async () => {
+    const { prompt } = await ready();
+    prompt.setText('person . girl . child . girl');
+    await prompt.analyse();
+    expect(prompt.tokens).toBe(10);
+    expect(prompt.maxTokens).toBe(256);
+    expect(prompt.repeated).toEqual(['girl']);
+    expect(prompt.overlapping).toEqual([
+      ['person', 'girl'],
+      ['person', 'child'],
+      ['girl', 'child'],
+    ]);
+  });
+
+  it('maps several phrases to one class', async () => {
+    const { prompt, project } = await ready();
+    prompt.setText('kitten . cat');
+    await prompt.run(['img-1']);
+    const cat = project.classes.find((c) => c.name === 'cat');
+    prompt.mapPhrase('kitten', cat?.id ?? '');
+    expect(prompt.phraseTable).toEqual([
+      { phrase: 'kitten', classId: cat?.id },
+      { phrase: 'cat', classId: cat?.id },
+    ]);
+  });
+
+  it('starts from the model defaults and the last prompt of the project', async () => {
+    setupStores({
+      images: threeImages,
+      model: { loaded: true, defaults: { box: 0.3, text: 0.2, nmsIou: null } },
+      meta: { classes: [], phraseClasses: {}, promptHistory: ['bus . car'] },
+    });
+    const prompt = usePromptStore();
+    await useDatasetStore().open('/data/set');
+    await useModelStore().refresh();
+    await settle();
+    expect(prompt.text).toBe('bus . car');
+    expect(prompt.thresholds).toEqual({ box: 0.3, text: 0.2, nmsIou: null });
+  });
+});

@@ -1,0 +1,192 @@
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef, watch } from 'vue';
+import { DEFAULT_THRESHOLDS, type Detection, type Thresholds } from '../../../shared/detection';
+import type { InferResult, PromptAnalysis } from '../../../shared/ipc/contract';
+import type { BoxRecord } from '../../../shared/project';
+import { replaceSuggestions } from '../editor/commands';
+import { newId } from '../editor/ids';
+import { overlappingPhrases, repeatedPhrases, splitPrompt } from '../prompt/phrases';
+import { useApi } from './api';
+import { useClassesStore } from './classes';
+import { useDatasetStore } from './dataset';
+import { useEditorStore } from './editor';
+import { useModelStore } from './model';
+import { useProjectStore } from './project';
+
+const ANALYSE_DELAY_MS = 250;
+
+/**
+ * The prompt, its thresholds and analysis, the phrase → class table (kept in ProjectMeta.phraseClasses,
+ * phrase → class id; a phrase's class is created on first use) and runs of the model. Results land per
+ * image as one command each, the moment they arrive; editing goes on meanwhile.
+ */
+export const usePromptStore = defineStore('prompt', () => {
+  const api = useApi();
+  const project = useProjectStore();
+  const dataset = useDatasetStore();
+  const editor = useEditorStore();
+  const model = useModelStore();
+
+  const text = ref('');
+  // Shallow: replaced whole, and sent over IPC, which cannot clone a reactive proxy.
+  const thresholds = shallowRef<Thresholds>({ ...DEFAULT_THRESHOLDS });
+  const perPhrase = ref(false);
+  /** The backend's analysis and the text it was made for; stale while the person types. */
+  const analysis = shallowRef<{ readonly text: string; readonly value: PromptAnalysis } | null>(null);
+  const running = ref(false);
+  const progress = ref<{ done: number; total: number } | null>(null);
+  const failures = ref<{ relPath: string; message: string }[]>([]);
+  const error = ref<string | null>(null);
+  let analyseTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const phrases = computed(() => splitPrompt(text.value));
+  const current = computed(() => (analysis.value?.text === text.value ? analysis.value.value : null));
+  const tokens = computed(() => current.value?.tokens ?? null);
+  const maxTokens = computed(() => current.value?.maxTokens ?? model.maxTokens);
+  const passes = computed(() => current.value?.passes ?? 1);
+  const repeated = computed(() => [
+    ...new Set([...repeatedPhrases(phrases.value), ...(current.value?.repeated ?? [])]),
+  ]);
+  const overlapping = computed(() => {
+    const seen = new Set<string>();
+    return [...overlappingPhrases(phrases.value), ...(current.value?.overlapping ?? [])].filter(([a, b]) => {
+      const key = [a, b].sort().join('\u0000');
+      return !seen.has(key) && !!seen.add(key);
+    });
+  });
+  const phraseTable = computed(() =>
+    [...new Set(phrases.value)].map((phrase) => {
+      const id = project.meta.phraseClasses[phrase];
+      return { phrase, classId: id && project.classById.has(id) ? id : null };
+    }),
+  );
+
+  function setText(next: string): void {
+    text.value = next;
+    clearTimeout(analyseTimer);
+    analyseTimer = setTimeout(() => void analyse(), ANALYSE_DELAY_MS);
+  }
+
+  async function analyse(): Promise<void> {
+    const asked = text.value;
+    if (!asked.trim()) return;
+    const reply = await api['prompt:analyse']({ prompt: asked });
+    if (reply.ok) analysis.value = { text: asked, value: reply.value };
+  }
+
+  function mapPhrase(phrase: string, classId: string): void {
+    void project.update({ phraseClasses: { ...project.meta.phraseClasses, [phrase]: classId } });
+  }
+
+  /** The class of each phrase, creating a class named after a phrase that has none. */
+  function ensureClasses(
+    list: readonly string[],
+    extra: { promptHistory?: string[] } = {},
+  ): Map<string, string> {
+    const classes = useClassesStore();
+    const map = { ...project.meta.phraseClasses };
+    const result = new Map<string, string>();
+    let changed = false;
+    for (const phrase of list) {
+      let id = map[phrase];
+      if (!id || !project.classById.has(id)) {
+        id = classes.add(phrase)?.id ?? '';
+        map[phrase] = id;
+        changed = true;
+      }
+      result.set(phrase, id);
+    }
+    if (changed || extra.promptHistory) void project.update({ phraseClasses: map, ...extra });
+    return result;
+  }
+
+  function suggestions(detections: readonly Detection[]): BoxRecord[] {
+    const classOf = ensureClasses([...new Set(detections.map((d) => d.phrase))]);
+    return detections.map((d) => ({
+      id: newId(),
+      classId: classOf.get(d.phrase) ?? '',
+      x1: d.box.x1,
+      y1: d.box.y1,
+      x2: d.box.x2,
+      y2: d.box.y2,
+      origin: { kind: 'suggestion', score: d.score, phrase: d.phrase, rawText: d.rawText },
+    }));
+  }
+
+  /** Runs the prompt on images; each result replaces that image's pending suggestions as one undo step. */
+  async function run(ids: readonly string[]): Promise<void> {
+    const prompt = text.value.trim();
+    if (running.value || !ids.length || !phrases.value.length) return;
+    const history = [prompt, ...project.meta.promptHistory.filter((p) => p !== prompt)].slice(0, 50);
+    ensureClasses(phrases.value, { promptHistory: history });
+    running.value = true;
+    error.value = null;
+    failures.value = [];
+    progress.value = { done: 0, total: ids.length };
+    const handled = new Set<string>();
+    let landing = Promise.resolve();
+    const land = (r: InferResult) => {
+      if (handled.has(r.relPath)) return;
+      handled.add(r.relPath);
+      const id = dataset.idByRelPath.get(r.relPath);
+      if (r.error) failures.value.push({ relPath: r.relPath, message: r.error.message });
+      else if (id && r.detections) {
+        const records = suggestions(r.detections);
+        landing = landing.then(async () => {
+          const problem = await editor.runOn(id, replaceSuggestions(records));
+          if (problem) failures.value.push({ relPath: r.relPath, message: problem });
+        });
+      }
+    };
+    const off = api.on('infer:progress', (p) => {
+      progress.value = { done: p.done, total: p.total };
+      land(p.result);
+    });
+    try {
+      const reply = await api['infer:run']({
+        ids: [...ids],
+        prompt,
+        thresholds: thresholds.value,
+        perPhrase: perPhrase.value,
+      });
+      if (reply.ok) reply.value.forEach(land);
+      else error.value = reply.error.message;
+    } finally {
+      off();
+      await landing;
+      running.value = false;
+    }
+  }
+
+  // Each model's own defaults once it is known, and the project's last prompt.
+  watch(
+    () => model.status && `${model.status.loaded}:${model.status.file ?? ''}`,
+    () => model.status && (thresholds.value = { ...model.status.defaults }),
+  );
+  watch(
+    () => project.meta.promptHistory[0],
+    (last) => last && !text.value && setText(last),
+  );
+
+  return {
+    text,
+    thresholds,
+    perPhrase,
+    analysis,
+    running,
+    progress,
+    failures,
+    error,
+    phrases,
+    tokens,
+    maxTokens,
+    passes,
+    repeated,
+    overlapping,
+    phraseTable,
+    setText,
+    analyse,
+    mapPhrase,
+    run,
+  };
+});

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { emptyProjectMeta, type ImageDoc } from '../../../shared/project';
+import { settle, setupStores, threeImages } from '../testing/stores';
+import { useSaveStore } from './save';
+
+const doc = (n: number): ImageDoc => ({
+  relPath: 'a.jpg',
+  width: 200,
+  height: 100,
+  reviewed: n > 0,
+  boxes: [],
+});
+
+describe('save store', () => {
+  it('says Saving while a save is in flight and Saved once it is acknowledged', async () => {
+    const api = setupStores({ images: threeImages });
+    const save = useSaveStore();
+    expect(save.state).toBe('idle');
+    const release = api.hold('image:save');
+    const done = save.saveImage('img-0', doc(1));
+    expect(save.state).toBe('saving');
+    release();
+    await done;
+    expect(save.state).toBe('saved');
+  });
+
+  it('sends saves of one image in order and coalesces the ones queued behind', async () => {
+    const api = setupStores({ images: threeImages });
+    const save = useSaveStore();
+    const release = api.hold('image:save');
+    const first = save.saveImage('img-0', doc(0));
+    const second = save.saveImage('img-0', { ...doc(1), relPath: 'a.jpg', reviewed: false, boxes: [] });
+    const third = save.saveImage('img-0', doc(3));
+    await settle();
+    release();
+    const results = await Promise.all([first, second, third]);
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(api.callsOf('image:save').map((r) => r.doc.reviewed)).toEqual([false, true]);
+    expect(api.docs.get('img-0')?.reviewed).toBe(true);
+  });
+
+  it('shows a failed save until a retry succeeds', async () => {
+    const api = setupStores({ images: threeImages });
+    const save = useSaveStore();
+    api.failNext('image:save', { code: 'io-failed', message: 'disk full writing a.json' });
+    await save.saveImage('img-0', doc(1));
+    expect(save.state).toBe('failed');
+    expect(save.failureMessage).toBe('disk full writing a.json');
+    save.retry();
+    await settle();
+    expect(save.state).toBe('saved');
+  });
+
+  it('shows the backend saying a write failed', () => {
+    const api = setupStores();
+    const save = useSaveStore();
+    save.listen();
+    api.emit('save:status', { state: 'failed', message: 'journal not writable' });
+    expect(save.state).toBe('failed');
+    expect(save.failureMessage).toBe('journal not writable');
+    api.emit('save:status', { state: 'saved' });
+    expect(save.state).toBe('saved');
+  });
+
+  it('saves project meta through the same indicator', async () => {
+    const api = setupStores();
+    const save = useSaveStore();
+    await save.saveProject({ ...emptyProjectMeta(), promptHistory: ['cat'] });
+    expect(api.meta.promptHistory).toEqual(['cat']);
+    expect(save.state).toBe('saved');
+  });
+});

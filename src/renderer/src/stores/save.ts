@@ -1,0 +1,95 @@
+import { defineStore } from 'pinia';
+import { computed, reactive, ref } from 'vue';
+import type { Result, SaveState } from '../../../shared/ipc/contract';
+import type { ImageDoc, ProjectMeta } from '../../../shared/project';
+import { useApi } from './api';
+
+type Send = () => Promise<Result<unknown>>;
+
+interface Lane {
+  next: Send | null;
+  waiters: ((r: Result<unknown>) => void)[];
+}
+
+/**
+ * Saving, Saved or Save failed, from the saves in flight and the backend's 'save:status' events.
+ * Saves of one image run in order; a save queued behind a running one is replaced by a newer one,
+ * since each carries the whole document.
+ */
+export const useSaveStore = defineStore('save', () => {
+  const api = useApi();
+  const inFlight = ref(0);
+  const saved = ref(0);
+  const failures = reactive(new Map<string, { send: Send; message: string }>());
+  const backend = ref<{ state: SaveState; message?: string } | null>(null);
+  const lanes = new Map<string, Lane>();
+
+  const state = computed<SaveState | 'idle'>(() => {
+    if (failures.size || backend.value?.state === 'failed') return 'failed';
+    if (inFlight.value || backend.value?.state === 'saving') return 'saving';
+    return saved.value || backend.value?.state === 'saved' ? 'saved' : 'idle';
+  });
+  const failureMessage = computed(() =>
+    backend.value?.state === 'failed'
+      ? (backend.value.message ?? '')
+      : ([...failures.values()][0]?.message ?? ''),
+  );
+
+  async function pump(key: string, lane: Lane): Promise<void> {
+    inFlight.value++;
+    while (lane.next) {
+      const send = lane.next;
+      const waiters = lane.waiters;
+      lane.next = null;
+      lane.waiters = [];
+      let result: Result<unknown>;
+      try {
+        result = await send();
+      } catch (e) {
+        result = {
+          ok: false,
+          error: { code: 'io-failed', message: e instanceof Error ? e.message : String(e) },
+        };
+      }
+      if (result.ok) {
+        failures.delete(key);
+        saved.value++;
+      } else failures.set(key, { send, message: result.error.message });
+      waiters.forEach((w) => w(result));
+    }
+    lanes.delete(key);
+    inFlight.value--;
+  }
+
+  function enqueue<T>(key: string, send: () => Promise<Result<T>>): Promise<Result<T>> {
+    return new Promise((resolve) => {
+      const running = lanes.get(key);
+      const lane = running ?? { next: null, waiters: [] };
+      lane.next = send;
+      lane.waiters.push(resolve as (r: Result<unknown>) => void);
+      if (!running) {
+        lanes.set(key, lane);
+        void pump(key, lane);
+      }
+    });
+  }
+
+  function saveImage(id: string, doc: ImageDoc) {
+    return enqueue(`image:${id}`, () => api['image:save']({ id, doc }));
+  }
+
+  function saveProject(meta: ProjectMeta) {
+    return enqueue('project', () => api['project:save'](meta));
+  }
+
+  function retry(): void {
+    if (backend.value?.state === 'failed') backend.value = null;
+    for (const [key, { send }] of failures) void enqueue(key, send);
+  }
+
+  function listen(): () => void {
+    return api.on('save:status', (payload) => (backend.value = payload));
+  }
+
+  return { inFlight, failures, backend, state, failureMessage, saveImage, saveProject, retry, listen };
+});
