@@ -17,17 +17,21 @@ const XML_ESCAPES: Record<string, string> = {
 
 export const escapeXml = (text: string): string => text.replace(/[&<>"']/g, (c) => XML_ESCAPES[c]);
 
-/** 1e-6 px of float noise must not push a coordinate across a pixel edge (ceil(100.0000000001) = 101). */
-const snap = (v: number): number => (Math.abs(v - Math.round(v)) < 1e-6 ? Math.round(v) : v);
+/**
+ * Float noise must not push a coordinate across a pixel edge (ceil(100.0000000001) = 101). The
+ * tolerance scales with the image, as YOLO's 6 decimals leave up to ~1e-6 × W of noise.
+ */
+const snap = (v: number, tolerance: number): number => (Math.abs(v - Math.round(v)) < tolerance ? Math.round(v) : v);
 const clampInt = (v: number, max: number): number => Math.min(max, Math.max(1, v));
 
 /** 1-based inclusive pixel indices: the pixels the box touches. */
 export function vocBndbox(b: PreparedBox, width: number, height: number) {
-  const xmin = clampInt(Math.floor(snap(b.x1)) + 1, width);
-  const ymin = clampInt(Math.floor(snap(b.y1)) + 1, height);
+  const tol = 1e-6 * Math.max(1, width, height);
+  const xmin = clampInt(Math.floor(snap(b.x1, tol)) + 1, width);
+  const ymin = clampInt(Math.floor(snap(b.y1, tol)) + 1, height);
   // A sub-pixel box still covers the one pixel it starts in.
-  const xmax = Math.max(xmin, clampInt(Math.ceil(snap(b.x2)), width));
-  const ymax = Math.max(ymin, clampInt(Math.ceil(snap(b.y2)), height));
+  const xmax = Math.max(xmin, clampInt(Math.ceil(snap(b.x2, tol)), width));
+  const ymax = Math.max(ymin, clampInt(Math.ceil(snap(b.y2, tol)), height));
   return { xmin, ymin, xmax, ymax };
 }
 
