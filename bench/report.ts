@@ -6,7 +6,12 @@ export const ms = (v: Figure): string => (v === null || !Number.isFinite(v) ? 'u
 
 export function table(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  // Label and notes columns read left to right; the figures line up on the right.
+  const last = headers.length - 1;
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === 0 || i === last ? c.padEnd(i === last ? 0 : widths[i]) : c.padStart(widths[i])))
+      .join('  ');
   return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 

@@ -27,3 +27,27 @@ export async function medianOf(reps: number, warmup: number, fn: () => Promise<n
   for (let i = 0; i < reps; i++) values.push(await fn());
   return median(values);
 }
+
+/**
+ * Medians of several variants timed in turn within each repetition, so slow phases of a noisy
+ * (virtual) machine hit every variant alike instead of whichever happened to run then. The order
+ * rotates each repetition so periodic costs (a GC after every few 10 MB tensors) do not always land
+ * on the same variant.
+ */
+export async function interleavedMedians<K extends string>(
+  reps: number,
+  warmup: number,
+  variants: Record<K, () => unknown>,
+): Promise<Record<K, number>> {
+  const entries = Object.entries(variants) as [K, () => unknown][];
+  const times = new Map<K, number[]>(entries.map(([k]) => [k, []]));
+  for (let i = 0; i < warmup + reps; i++) {
+    for (let j = 0; j < entries.length; j++) {
+      const [k, fn] = entries[(i + j) % entries.length];
+      const t0 = performance.now();
+      await fn();
+      if (i >= warmup) times.get(k)?.push(performance.now() - t0);
+    }
+  }
+  return Object.fromEntries(entries.map(([k]) => [k, median(times.get(k) ?? [])])) as Record<K, number>;
+}
