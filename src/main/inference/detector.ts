@@ -68,7 +68,12 @@ export interface DetectResult {
   readonly timings: DetectTimings;
 }
 
-function sizeRuleFor(flavour: Flavour, session: ModelSession, descriptorSize?: ImageSize, override?: ImageSize): InputSizeRule {
+function sizeRuleFor(
+  flavour: Flavour,
+  session: ModelSession,
+  descriptorSize?: ImageSize,
+  override?: ImageSize,
+): InputSizeRule {
   const size = override ?? descriptorSize ?? declaredImageSize(flavour, session.inputs);
   return size ? { kind: 'fixed', size } : flavour.defaultSize;
 }
@@ -76,6 +81,8 @@ function sizeRuleFor(flavour: Flavour, session: ModelSession, descriptorSize?: I
 /** One model, loaded once: images and prompts in, labelled boxes in original-image pixels out. */
 export class Detector {
   private readonly textCache = new Map<string, TextRun[]>();
+  /** Pixel buffers handed back through release(), reused by the next images of the same size. */
+  private readonly pool: Float32Array[] = [];
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
@@ -121,8 +128,26 @@ export class Detector {
   /** Decodes and normalises an image; independent of the session, so it can run ahead of it. */
   async prepareImage(file: string): Promise<PreparedImage> {
     const t0 = performance.now();
-    const { rgb, size, original } = await loadModelPixels(file, (o) => targetSize(this.info.sizeRule, o), this.imageOptions);
-    return { file, original, size, pixels: toNormalisedCHW(rgb, size.width, size.height), ms: performance.now() - t0 };
+    const { rgb, size, original } = await loadModelPixels(
+      file,
+      (o) => targetSize(this.info.sizeRule, o),
+      this.imageOptions,
+    );
+    const length = 3 * size.width * size.height;
+    const index = this.pool.findIndex((b) => b.length === length);
+    const reuse = index >= 0 ? this.pool.splice(index, 1)[0] : undefined;
+    return {
+      file,
+      original,
+      size,
+      pixels: toNormalisedCHW(rgb, size.width, size.height, reuse),
+      ms: performance.now() - t0,
+    };
+  }
+
+  /** Hands a prepared image's buffer back for reuse; the image must not be used afterwards. */
+  release(image: PreparedImage): void {
+    if (this.pool.length < 4) this.pool.push(image.pixels);
   }
 
   /** The text passes for a prompt, cached since a batch reuses one prompt for every image. */
@@ -136,7 +161,11 @@ export class Detector {
     return runs;
   }
 
-  async detect(image: string | PreparedImage, prompt: string, options: DetectOptions = {}): Promise<DetectResult> {
+  async detect(
+    image: string | PreparedImage,
+    prompt: string,
+    options: DetectOptions = {},
+  ): Promise<DetectResult> {
     const prepared = typeof image === 'string' ? await this.prepareImage(image) : image;
     const thresholds: Thresholds = { ...this.info.defaults, ...options.thresholds };
     const t0 = performance.now();
@@ -180,13 +209,17 @@ export class Detector {
   /** One session.run, serialised: concurrent callers queue rather than interleave on the model. */
   private forward(image: PreparedImage, text: TextRun): Promise<RawOutputs> {
     const task = this.queue.then(async () => {
-      const out = await this.session.run(this.flavour.feeds({ pixels: image.pixels, size: image.size, text }));
+      const out = await this.session.run(
+        this.flavour.feeds({ pixels: image.pixels, size: image.size, text }),
+      );
       const logits = out[this.flavour.logits];
       const boxes = out[this.flavour.boxes];
       if (!logits || !boxes || logits.dims.length !== 3 || boxes.dims.at(-1) !== 4) {
         throw new GroundLabelError(
           'inference-failed',
-          `${this.info.file} returned unexpected outputs: ${Object.entries(out).map(([k, v]) => `${k}[${v.dims.join(',')}]`).join(', ')}`,
+          `${this.info.file} returned unexpected outputs: ${Object.entries(out)
+            .map(([k, v]) => `${k}[${v.dims.join(',')}]`)
+            .join(', ')}`,
         );
       }
       return { logits: logits.data, boxes: boxes.data, queries: logits.dims[1], width: logits.dims[2] };
@@ -198,7 +231,10 @@ export class Detector {
   private async warmUp(): Promise<void> {
     const size = this.info.sizeRule.kind === 'fixed' ? this.info.sizeRule.size : { height: 800, width: 1066 };
     const pixels = new Float32Array(3 * size.width * size.height);
-    await this.forward({ file: '(warm-up)', original: size, size, pixels, ms: 0 }, this.textRuns('object .')[0]);
+    await this.forward(
+      { file: '(warm-up)', original: size, size, pixels, ms: 0 },
+      this.textRuns('object .')[0],
+    );
   }
 
   async close(): Promise<void> {

@@ -29,7 +29,11 @@ function imageError(file: string, e: unknown): GroundLabelError {
   const reason = messageOf(e);
   const name = path.basename(file);
   if (/pixel limit/i.test(reason)) {
-    return new GroundLabelError('image-too-large', `${name}: image is larger than the pixel limit (${reason})`, { cause: e });
+    return new GroundLabelError(
+      'image-too-large',
+      `${name}: image is larger than the pixel limit (${reason})`,
+      { cause: e },
+    );
   }
   // Only the file system's own word counts: decoders quote the path, which may contain any word.
   if ((e as NodeJS.ErrnoException).code === 'ENOENT' || /^Input file is missing/.test(reason)) {
@@ -45,22 +49,26 @@ async function ensureNonEmpty(file: string): Promise<void> {
   } catch (e) {
     throw imageError(file, e);
   }
-  if (size === 0) throw new GroundLabelError('image-unreadable', `${path.basename(file)}: file is empty (0 bytes)`);
+  if (size === 0)
+    throw new GroundLabelError('image-unreadable', `${path.basename(file)}: file is empty (0 bytes)`);
+}
+
+function checkPixels(file: string, width: number, height: number, maxPixels: number): void {
+  if (width * height > maxPixels) {
+    throw new GroundLabelError(
+      'image-too-large',
+      `${path.basename(file)}: ${width}×${height} is more than the ${maxPixels / 1e6} MP pixel limit`,
+    );
+  }
 }
 
 /** Oriented size from the header alone; no pixel is decoded. */
 export async function readOrientedSize(file: string, options: ImageLoadOptions = {}): Promise<ImageSize> {
   await ensureNonEmpty(file);
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   try {
-    const meta = await sharp(file, sharpOptions(options.maxPixels ?? DEFAULT_MAX_PIXELS)).metadata();
-    const { width, height } = meta.autoOrient;
-    const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
-    if (width * height > maxPixels) {
-      throw new GroundLabelError(
-        'image-too-large',
-        `${path.basename(file)}: ${width}×${height} is more than the ${maxPixels / 1e6} MP pixel limit`,
-      );
-    }
+    const { width, height } = (await sharp(file, sharpOptions(maxPixels)).metadata()).autoOrient;
+    checkPixels(file, width, height, maxPixels);
     return { width, height };
   } catch (e) {
     throw e instanceof GroundLabelError ? e : imageError(file, e);
@@ -77,18 +85,27 @@ export async function loadModelPixels(
   sizeFor: (original: ImageSize) => ImageSize,
   options: ImageLoadOptions = {},
 ): Promise<ModelPixels> {
-  const original = await readOrientedSize(file, options);
-  const size = sizeFor(original);
+  await ensureNonEmpty(file);
+  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   try {
-    const { data, info } = await sharp(file, sharpOptions(options.maxPixels ?? DEFAULT_MAX_PIXELS))
+    // One instance reads the header and then decodes: the file is opened once.
+    const image = sharp(file, sharpOptions(maxPixels));
+    const original = (await image.metadata()).autoOrient;
+    checkPixels(file, original.width, original.height, maxPixels);
+    const size = sizeFor(original);
+    const { data, info } = await image
       .resize(size.width, size.height, { fit: 'fill', kernel: 'linear' })
       .flatten({ background: '#ffffff' })
       .toColourspace('srgb')
       .raw()
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels instead of 3`);
-    return { rgb: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), size, original };
+    return {
+      rgb: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      size,
+      original: { width: original.width, height: original.height },
+    };
   } catch (e) {
-    throw imageError(file, e);
+    throw e instanceof GroundLabelError ? e : imageError(file, e);
   }
 }

@@ -54,3 +54,14 @@ describe('toNormalisedCHW', () => {
     expect(() => toNormalisedCHW(new Uint8Array(8), 2, 1)).toThrow(/expected 6 RGB bytes, got 8/);
   });
 });
+
+describe('toNormalisedCHW with a buffer to reuse', () => {
+  it('fills the given buffer when its length fits, and allocates when it does not', () => {
+    const rgb = new Uint8Array([0, 128, 255, 255, 0, 10]);
+    const reuse = new Float32Array(6).fill(99);
+    expect(toNormalisedCHW(rgb, 2, 1, reuse)).toBe(reuse);
+    expect(Array.from(reuse)).toEqual(Array.from(toNormalisedCHW(rgb, 2, 1)));
+    const wrong = new Float32Array(3);
+    expect(toNormalisedCHW(rgb, 2, 1, wrong)).not.toBe(wrong);
+  });
+});

@@ -7,6 +7,8 @@ import type { DetectOptions, DetectResult, PreparedImage } from '../inference/de
 export interface DetectorLike {
   prepareImage(file: string): Promise<PreparedImage>;
   detect(image: PreparedImage, prompt: string, options?: DetectOptions): Promise<DetectResult>;
+  /** Takes back a prepared image's buffers once it has been used. */
+  release?(image: PreparedImage): void;
 }
 
 export interface LabelTarget {
@@ -15,7 +17,13 @@ export interface LabelTarget {
 }
 
 export type LabelOutcome =
-  | { readonly relPath: string; readonly ok: true; readonly image: ImageSize; readonly detections: readonly Detection[]; readonly result: DetectResult }
+  | {
+      readonly relPath: string;
+      readonly ok: true;
+      readonly image: ImageSize;
+      readonly detections: readonly Detection[];
+      readonly result: DetectResult;
+    }
   | { readonly relPath: string; readonly ok: false; readonly error: ErrorInfo };
 
 export interface LabelJobOptions extends DetectOptions {
@@ -58,10 +66,17 @@ export async function labelImages(
     } else {
       try {
         const result = await detector.detect(prepared.image, prompt, options);
-        outcome = { relPath: targets[i].relPath, ok: true, image: result.image, detections: result.detections, result };
+        outcome = {
+          relPath: targets[i].relPath,
+          ok: true,
+          image: result.image,
+          detections: result.detections,
+          result,
+        };
       } catch (e) {
         outcome = { relPath: targets[i].relPath, ok: false, error: toErrorInfo(e) };
       }
+      detector.release?.(prepared.image);
     }
     outcomes.push(outcome);
     // Let go of the decoded image as soon as it has been used.
