@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { BUNDLED_VOCAB_PATH, caught, tempDirs } from './__test__/helpers';
 import {
   BERT_VOCAB_SHA256,
+  bertTokenizerJson,
   loadBundledVocab,
   loadTokenizer,
   tokenizerFromJson,
@@ -15,54 +16,7 @@ import {
 const newDir = tempDirs('tokenizer');
 
 /** A BERT WordPiece tokenizer.json over a tiny vocabulary whose ids differ from bert-base-uncased's. */
-function tinyTokenizerJson(vocab: Record<string, number>): object {
-  const special = (id: string) => ({ SpecialToken: { id, type_id: 0 } });
-  return {
-    version: '1.0',
-    truncation: null,
-    padding: null,
-    added_tokens: ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'].map((content) => ({
-      id: vocab[content],
-      content,
-      single_word: false,
-      lstrip: false,
-      rstrip: false,
-      normalized: false,
-      special: true,
-    })),
-    normalizer: {
-      type: 'BertNormalizer',
-      clean_text: true,
-      handle_chinese_chars: true,
-      strip_accents: null,
-      lowercase: true,
-    },
-    pre_tokenizer: { type: 'BertPreTokenizer' },
-    post_processor: {
-      type: 'TemplateProcessing',
-      single: [special('[CLS]'), { Sequence: { id: 'A', type_id: 0 } }, special('[SEP]')],
-      pair: [
-        special('[CLS]'),
-        { Sequence: { id: 'A', type_id: 0 } },
-        special('[SEP]'),
-        { Sequence: { id: 'B', type_id: 1 } },
-        special('[SEP]'),
-      ],
-      special_tokens: {
-        '[CLS]': { id: '[CLS]', ids: [vocab['[CLS]']], tokens: ['[CLS]'] },
-        '[SEP]': { id: '[SEP]', ids: [vocab['[SEP]']], tokens: ['[SEP]'] },
-      },
-    },
-    decoder: { type: 'WordPiece', prefix: '##', cleanup: true },
-    model: {
-      type: 'WordPiece',
-      unk_token: '[UNK]',
-      continuing_subword_prefix: '##',
-      max_input_chars_per_word: 100,
-      vocab,
-    },
-  };
-}
+const tinyTokenizerJson = (vocab: Record<string, number>): object => bertTokenizerJson(vocab);
 
 const JSON_VOCAB = {
   '[PAD]': 0,

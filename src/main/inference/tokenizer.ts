@@ -38,7 +38,7 @@ function parseVocab(text: string, file: string): Record<string, number> {
 }
 
 /** A BERT WordPiece tokenizer.json equivalent to bert-base-uncased's, built from a vocab. */
-function bertTokenizerJson(vocab: Record<string, number>): object {
+export function bertTokenizerJson(vocab: Record<string, number>): object {
   const added = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'].map((content) => ({
     id: vocab[content],
     content,
