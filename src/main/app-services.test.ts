@@ -89,7 +89,7 @@ describe('AppServices', () => {
     const edited = { ...doc, reviewed: true, boxes: [box('c1')] };
     expect(await call('image:save', { id, doc: edited })).toEqual({ status: 'reviewed' });
     expect(events).toEqual([{ event: 'save:status', payload: { state: 'saving' } }]);
-    expect((await call('image:get', { id })).doc).toEqual(edited);
+    expect((await call('image:get', { id })).doc).toEqual({ ...edited, identity: { size: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{32}$/) } });
     const current = await call('dataset:current', {});
     expect(current?.images[1]).toEqual({ id, relPath: 'b/c.png', status: 'reviewed', boxes: 1 });
   });

@@ -23,6 +23,8 @@ export type BoxRecord = z.infer<typeof boxRecordSchema>;
 /** What is stored per image. `reviewed` means a person has looked: with no boxes it is a reviewed negative. */
 export const imageDocSchema = z.object({
   relPath: z.string().min(1),
+  /** Size and content fingerprint of the image file: how a label finds its image after a rename or move. */
+  identity: z.object({ size: z.int().nonnegative(), hash: z.string().min(8) }).optional(),
   width: z.int().positive(),
   height: z.int().positive(),
   reviewed: z.boolean(),

@@ -13,7 +13,8 @@ import { STORE_DIR } from './project-store';
 const tempDir = tempDirs('dataset');
 const NEVER = 600_000;
 
-const png = (width = 40, height = 30) => drawScene({ width, height, rects: [{ colour: 'red', x1: 2, y1: 2, x2: 10, y2: 10 }] });
+const png = (width = 40, height = 30) =>
+  drawScene({ width, height, rects: [{ colour: 'red', x1: 2, y1: 2, x2: 10, y2: 10 }] });
 
 async function put(root: string, relPath: string, data: Buffer | string): Promise<void> {
   const file = path.join(root, ...relPath.split('/'));
@@ -108,13 +109,22 @@ describe('DatasetService.image', () => {
     await put(root, 'plain.png', await png(64, 48));
     const d = await DatasetService.open(root, { debounceMs: NEVER });
     const id = d.idFor('plain.png');
-    expect(await d.image(id)).toEqual({ id, doc: { relPath: 'plain.png', width: 64, height: 48, reviewed: false, boxes: [] } });
+    expect(await d.image(id)).toEqual({
+      id,
+      doc: { relPath: 'plain.png', width: 64, height: 48, reviewed: false, boxes: [] },
+    });
     await d.close();
   });
 
   it('gives an EXIF-rotated photo its displayed size, width and height swapped from the stored raster', async () => {
     const root = await tempDir();
-    const rotated = await drawScene({ width: 300, height: 200, format: 'jpeg', orientation: 6, rects: [{ colour: 'blue', x1: 10, y1: 10, x2: 100, y2: 60 }] });
+    const rotated = await drawScene({
+      width: 300,
+      height: 200,
+      format: 'jpeg',
+      orientation: 6,
+      rects: [{ colour: 'blue', x1: 10, y1: 10, x2: 100, y2: 60 }],
+    });
     const stored = await sharp(rotated).metadata();
     expect([stored.width, stored.height, stored.orientation]).toEqual([200, 300, 6]);
     await put(root, 'rotated.jpg', rotated);
@@ -130,7 +140,13 @@ describe('DatasetService.image', () => {
     const id = d.idFor('a.png');
     const saved = doc('a.png', { width: 40, height: 30, reviewed: true, boxes: [box('c1')] });
     expect(await d.save(id, saved)).toBe('reviewed');
-    expect(await d.image(id)).toEqual({ id, doc: saved });
+    expect(await d.image(id)).toEqual({
+      id,
+      doc: {
+        ...saved,
+        identity: { size: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{32}$/) },
+      },
+    });
     expect(d.entry('a.png')).toEqual({ id, relPath: 'a.png', status: 'reviewed', boxes: 1 });
     await d.close();
   });
@@ -154,7 +170,10 @@ describe('DatasetService.save', () => {
   it('refuses a document whose path is not the image of the id, and stores nothing', async () => {
     const root = await dataset();
     const d = await DatasetService.open(root, { debounceMs: NEVER });
-    const error = await caught(() => d.save(d.idFor('a.png'), doc('b.png', { reviewed: true })), 'bad-argument');
+    const error = await caught(
+      () => d.save(d.idFor('a.png'), doc('b.png', { reviewed: true })),
+      'bad-argument',
+    );
     expect(error.message).toContain('b.png');
     expect(d.store.get('a.png')).toBeUndefined();
     expect(d.store.get('b.png')).toBeUndefined();
@@ -166,7 +185,12 @@ describe('DatasetService.save', () => {
     const d = await DatasetService.open(await dataset(), { debounceMs: NEVER });
     const id = d.idFor('a.png');
     expect(await d.save(id, doc('a.png', { reviewed: true }))).toBe('negative');
-    expect(await d.save(id, doc('a.png', { boxes: [box('c1', { kind: 'suggestion', score: 0.5, phrase: 'x', rawText: 'x' })] }))).toBe('suggested');
+    expect(
+      await d.save(
+        id,
+        doc('a.png', { boxes: [box('c1', { kind: 'suggestion', score: 0.5, phrase: 'x', rawText: 'x' })] }),
+      ),
+    ).toBe('suggested');
     expect(await d.save(id, doc('a.png'))).toBe('unlabeled');
     await d.close();
   });
@@ -189,7 +213,11 @@ describe('orientedImageBytes', () => {
 
   it('re-encodes a rotated JPEG upright, in its displayed size', async () => {
     const root = await tempDir();
-    await put(root, 'r.jpg', await drawScene({ width: 300, height: 200, format: 'jpeg', orientation: 8, rects: [] }));
+    await put(
+      root,
+      'r.jpg',
+      await drawScene({ width: 300, height: 200, format: 'jpeg', orientation: 8, rects: [] }),
+    );
     const out = await orientedImageBytes(path.join(root, 'r.jpg'));
     expect(out.contentType).toBe('image/jpeg');
     const m = await sharp(out.data).metadata();
@@ -199,10 +227,19 @@ describe('orientedImageBytes', () => {
   it('re-encodes a 16-bit PNG and a TIFF into something a browser shows', async () => {
     const root = await tempDir();
     const raw = { raw: { width: 8, height: 6, channels: 3 as const } };
-    const deepPng = await sharp(Buffer.alloc(8 * 6 * 3, 200), raw).toColourspace('rgb16').png().toBuffer();
+    const deepPng = await sharp(Buffer.alloc(8 * 6 * 3, 200), raw)
+      .toColourspace('rgb16')
+      .png()
+      .toBuffer();
     expect((await sharp(deepPng).metadata()).depth).toBe('ushort');
     await put(root, 'deep.png', deepPng);
-    await put(root, 'scan.tif', await sharp(Buffer.alloc(8 * 6 * 3, 90), raw).tiff().toBuffer());
+    await put(
+      root,
+      'scan.tif',
+      await sharp(Buffer.alloc(8 * 6 * 3, 90), raw)
+        .tiff()
+        .toBuffer(),
+    );
     const deep = await orientedImageBytes(path.join(root, 'deep.png'));
     expect(deep.contentType).toBe('image/png');
     expect((await sharp(deep.data).metadata()).depth).toBe('uchar');

@@ -7,13 +7,15 @@ import { imageStatus, type ImageDoc, type ImageStatus, type ProjectMeta } from '
 import { isInside } from '../fs/paths';
 import { readOrientedSize } from '../inference/image';
 import { ProjectStore, type StoreOptions } from './project-store';
+import { fingerprint } from './fingerprint';
 import { listImages } from './scan';
 
 /** Exports made from the app land here; the folder is never listed as part of the dataset. */
 export const EXPORTS_DIR = 'exports';
 
 /** Opaque, stable id for an image: renderers and URLs see ids, never paths. */
-const idOf = (relPath: string): string => createHash('sha256').update(relPath).digest('base64url').slice(0, 16);
+const idOf = (relPath: string): string =>
+  createHash('sha256').update(relPath).digest('base64url').slice(0, 16);
 
 /** One opened dataset folder: its image list, annotations and where each image really is. */
 export class DatasetService {
@@ -38,8 +40,13 @@ export class DatasetService {
     const root = await realpath(folder);
     const relPaths = await listImages(root, [path.join(root, EXPORTS_DIR)]);
     const store = await ProjectStore.open(root, options);
-    return new DatasetService(root, relPaths, store);
+    const service = new DatasetService(root, relPaths, store);
+    service.relinked = await relinkMoved(root, relPaths, store);
+    return service;
   }
+
+  /** Labels that followed their image to a new path at open (renamed or moved inside the dataset). */
+  relinked: readonly { readonly from: string; readonly to: string }[] = [];
 
   idFor(relPath: string): string {
     const id = this.ids.get(relPath);
@@ -59,7 +66,8 @@ export class DatasetService {
     const real = await realpath(file).catch(() => {
       throw new GroundLabelError('image-not-found', `${file} no longer exists`);
     });
-    if (!isInside(this.root, real)) throw new GroundLabelError('forbidden', `${file} points outside the dataset`);
+    if (!isInside(this.root, real))
+      throw new GroundLabelError('forbidden', `${file} points outside the dataset`);
     return real;
   }
 
@@ -81,14 +89,22 @@ export class DatasetService {
     const relPath = this.relPathOf(id);
     const stored = this.store.get(relPath);
     const readOnlyReason = this.store.readOnlyReasons().get(relPath);
-    const doc: ImageDoc = stored ?? { relPath, ...(await readOrientedSize(await this.fileOf(id))), reviewed: false, boxes: [] };
+    const doc: ImageDoc = stored ?? {
+      relPath,
+      ...(await readOrientedSize(await this.fileOf(id))),
+      reviewed: false,
+      boxes: [],
+    };
     return readOnlyReason ? { id, doc, readOnlyReason } : { id, doc };
   }
 
   async save(id: string, doc: ImageDoc): Promise<ImageStatus> {
     const relPath = this.relPathOf(id);
-    if (doc.relPath !== relPath) throw new GroundLabelError('bad-argument', `Image ${id} is ${relPath}, not ${doc.relPath}`);
-    await this.store.putImage(doc);
+    if (doc.relPath !== relPath)
+      throw new GroundLabelError('bad-argument', `Image ${id} is ${relPath}, not ${doc.relPath}`);
+    const identity =
+      doc.identity ?? this.store.get(relPath)?.identity ?? (await fingerprint(await this.fileOf(id)));
+    await this.store.putImage({ ...doc, identity });
     return imageStatus(doc);
   }
 
@@ -99,4 +115,39 @@ export class DatasetService {
   close(): Promise<void> {
     return this.store.close();
   }
+}
+
+/**
+ * Pairs labels whose image is gone with images that have no label, by file size and then content
+ * fingerprint, and moves each label to its image's new path. Only unambiguous pairs are moved.
+ */
+async function relinkMoved(
+  root: string,
+  relPaths: readonly string[],
+  store: ProjectStore,
+): Promise<{ from: string; to: string }[]> {
+  const listed = new Set(relPaths);
+  const orphans = [...store.entries().values()].filter((d) => !listed.has(d.relPath) && d.identity);
+  if (orphans.length === 0) return [];
+  const bySize = new Map<number, ImageDoc[]>();
+  for (const o of orphans) bySize.set(o.identity!.size, [...(bySize.get(o.identity!.size) ?? []), o]);
+  const candidates = relPaths.filter((r) => !store.get(r));
+  const found = new Map<string, string[]>();
+  for (const relPath of candidates) {
+    const file = path.join(root, ...relPath.split('/'));
+    const size = (await stat(file).catch(() => null))?.size;
+    const sameSize = size === undefined ? undefined : bySize.get(size);
+    if (!sameSize) continue;
+    const { hash } = await fingerprint(file);
+    for (const o of sameSize)
+      if (o.identity!.hash === hash) found.set(o.relPath, [...(found.get(o.relPath) ?? []), relPath]);
+  }
+  const taken = new Map<string, number>();
+  for (const targets of found.values()) for (const t of targets) taken.set(t, (taken.get(t) ?? 0) + 1);
+  const moves: { from: string; to: string }[] = [];
+  for (const [from, targets] of found) {
+    if (targets.length === 1 && taken.get(targets[0]) === 1) moves.push({ from, to: targets[0] });
+  }
+  for (const m of moves) await store.rename(m.from, m.to);
+  return moves;
 }

@@ -29,9 +29,16 @@ export async function orientedImageBytes(file: string): Promise<ImageBytes> {
       return { data: await readFile(file), contentType: type };
     }
     const oriented = sharp(file, { autoOrient: true });
-    const data = meta.hasAlpha || meta.format === 'png' ? await oriented.png().toBuffer() : await oriented.jpeg({ quality: 92 }).toBuffer();
+    const data =
+      meta.hasAlpha || meta.format === 'png'
+        ? await oriented.png().toBuffer()
+        : await oriented.jpeg({ quality: 92 }).toBuffer();
     return { data, contentType: meta.hasAlpha || meta.format === 'png' ? 'image/png' : 'image/jpeg' };
   } catch (e) {
-    throw new GroundLabelError('image-unreadable', `${path.basename(file)}: not a readable image (${messageOf(e)})`, { cause: e });
+    throw new GroundLabelError(
+      'image-unreadable',
+      `${path.basename(file)}: not a readable image (${messageOf(e)})`,
+      { cause: e },
+    );
   }
 }

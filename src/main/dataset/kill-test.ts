@@ -48,9 +48,13 @@ async function unparseable(root: string): Promise<number> {
 /** One round: run the child on `root` until killed after `killAfterMs`; returns the last acked sequence per image. */
 function runChild(root: string, killAfterMs: number, start: number): Promise<Map<string, number>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', loader(), childScript, root, String(IMAGES), String(start)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', loader(), childScript, root, String(IMAGES), String(start)],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const acked = new Map<string, number>();
     let buffer = '';
     let stderr = '';
@@ -69,13 +73,18 @@ function runChild(root: string, killAfterMs: number, start: number): Promise<Map
     child.on('error', reject);
     child.on('exit', (_code, signal) => {
       if (timer) clearTimeout(timer);
-      if (signal !== 'SIGKILL') reject(new Error(`the editing process ended by itself (${signal ?? _code}): ${stderr}`));
+      if (signal !== 'SIGKILL')
+        reject(new Error(`the editing process ended by itself (${signal ?? _code}): ${stderr}`));
       else resolve(acked);
     });
   });
 }
 
-export async function runKillTest(options: { kills: number; maxKillDelayMs?: number; onRound?: (round: number, r: KillTestResult) => void }): Promise<KillTestResult> {
+export async function runKillTest(options: {
+  kills: number;
+  maxKillDelayMs?: number;
+  onRound?: (round: number, r: KillTestResult) => void;
+}): Promise<KillTestResult> {
   const root = await mkdtemp(path.join(os.tmpdir(), 'gl-kill-'));
   const maxDelay = options.maxKillDelayMs ?? 250;
   let lost = 0;
@@ -94,7 +103,12 @@ export async function runKillTest(options: { kills: number; maxKillDelayMs?: num
         sequence = Math.max(sequence, seq + 1);
       }
       await store.close();
-      options.onRound?.(round + 1, { kills: round + 1, acknowledged, lostAcknowledgedEdits: lost, unparseableFiles: badFiles });
+      options.onRound?.(round + 1, {
+        kills: round + 1,
+        acknowledged,
+        lostAcknowledgedEdits: lost,
+        unparseableFiles: badFiles,
+      });
     }
   } finally {
     await rm(root, { recursive: true, force: true });

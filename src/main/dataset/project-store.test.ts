@@ -16,7 +16,8 @@ const tempDir = tempDirs('store');
 const NEVER = 600_000;
 
 const storeDir = (root: string) => path.join(root, STORE_DIR);
-const labelPath = (root: string, relPath: string) => path.join(storeDir(root), 'labels', ...relPath.split('/')) + '.json';
+const labelPath = (root: string, relPath: string) =>
+  path.join(storeDir(root), 'labels', ...relPath.split('/')) + '.json';
 const journalPath = (root: string) => path.join(storeDir(root), 'journal.ndjson');
 
 /** Every file under `dir`, relative, forward slashes, sorted. */
@@ -66,7 +67,10 @@ describe('ProjectStore durability', () => {
     expect(second.get('sub/b.jpg')).toEqual(b);
     expect(second.getMeta()).toEqual(m);
     // Replayed edits are written out at open and the journal emptied.
-    expect(JSON.parse(await readFile(labelPath(root, 'sub/b.jpg'), 'utf8'))).toEqual({ version: SCHEMA_VERSION, ...b });
+    expect(JSON.parse(await readFile(labelPath(root, 'sub/b.jpg'), 'utf8'))).toEqual({
+      version: SCHEMA_VERSION,
+      ...b,
+    });
     expect(existsSync(journalPath(root))).toBe(false);
 
     await second.close();
@@ -109,12 +113,17 @@ for (let i = 0; i < 100000; i++) {
     );
     // node itself runs the script (tsx as a loader), so SIGKILL hits the very process that writes;
     // the tsx CLI would put a second process in between that survives its parent.
-    const child = spawn(process.execPath, ['--import', loader, script], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', loader, script], {
+      cwd: projectRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     const acked = new Set<number>();
     const KILL_AFTER = 60;
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child.on('exit', (_code, signal) => resolve(signal)),
+    );
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
@@ -133,7 +142,10 @@ for (let i = 0; i < 100000; i++) {
 
     const store = await ProjectStore.open(root, { debounceMs: NEVER });
     for (const i of acked) {
-      expect(store.get(`img/${i}.png`)?.boxes.map((b) => b.id), `edit ${i}`).toEqual([`b${i}`]);
+      expect(
+        store.get(`img/${i}.png`)?.boxes.map((b) => b.id),
+        `edit ${i}`,
+      ).toEqual([`b${i}`]);
     }
     // The shared image holds the last acknowledged version or the one after it, never an older one.
     expect(store.get('counter.png')?.boxes.length).toBeGreaterThanOrEqual(last + 1);
@@ -167,8 +179,14 @@ describe('ProjectStore flush', () => {
     await store.flush();
 
     expect(await filesUnder(storeDir(root))).toEqual(['labels/a.png.json', 'labels/x/y/deep.jpeg.json']);
-    expect(JSON.parse(await readFile(labelPath(root, 'a.png'), 'utf8'))).toEqual({ version: SCHEMA_VERSION, ...a });
-    expect(JSON.parse(await readFile(labelPath(root, 'x/y/deep.jpeg'), 'utf8'))).toEqual({ version: SCHEMA_VERSION, ...deep });
+    expect(JSON.parse(await readFile(labelPath(root, 'a.png'), 'utf8'))).toEqual({
+      version: SCHEMA_VERSION,
+      ...a,
+    });
+    expect(JSON.parse(await readFile(labelPath(root, 'x/y/deep.jpeg'), 'utf8'))).toEqual({
+      version: SCHEMA_VERSION,
+      ...deep,
+    });
     await store.close();
 
     const reopened = await ProjectStore.open(root, { debounceMs: NEVER });
@@ -195,7 +213,11 @@ describe('ProjectStore flush', () => {
     await store.putImage(doc('a.png', { reviewed: true }));
     await store.putMeta(meta([cls('c1', 'cat')]));
     await store.close();
-    expect(await filesUnder(root)).toEqual(['.groundlabel/labels/a.png.json', '.groundlabel/project.json', 'a.png']);
+    expect(await filesUnder(root)).toEqual([
+      '.groundlabel/labels/a.png.json',
+      '.groundlabel/project.json',
+      'a.png',
+    ]);
     expect(await readFile(path.join(root, 'a.png'), 'utf8')).toBe('not touched');
   });
 
@@ -231,7 +253,10 @@ describe('ProjectStore flush', () => {
     await rm(blocker, { recursive: true });
     const reopened = await ProjectStore.open(root, { debounceMs: NEVER });
     expect(reopened.get('a.png')).toEqual(a);
-    expect(JSON.parse(await readFile(labelPath(root, 'a.png'), 'utf8'))).toEqual({ version: SCHEMA_VERSION, ...a });
+    expect(JSON.parse(await readFile(labelPath(root, 'a.png'), 'utf8'))).toEqual({
+      version: SCHEMA_VERSION,
+      ...a,
+    });
     await reopened.close();
     await store.close();
   });
@@ -253,11 +278,16 @@ describe('ProjectStore with a damaged label file', () => {
     const root = await damagedDataset();
     const store = await ProjectStore.open(root, { debounceMs: NEVER });
     expect([...store.readOnlyReasons().keys()]).toEqual(['bad.png']);
-    expect(store.readOnlyReasons().get('bad.png')).toMatch(/labels[\\/]bad\.png\.json could not be read \(.+\)/);
+    expect(store.readOnlyReasons().get('bad.png')).toMatch(
+      /labels[\\/]bad\.png\.json could not be read \(.+\)/,
+    );
     expect(store.get('bad.png')).toBeUndefined();
     expect(store.get('good.png')?.reviewed).toBe(true);
 
-    const refusal = await caught(() => store.putImage(doc('bad.png', { reviewed: true })), 'label-file-invalid');
+    const refusal = await caught(
+      () => store.putImage(doc('bad.png', { reviewed: true })),
+      'label-file-invalid',
+    );
     expect(refusal.message).toContain('bad.png');
     await store.putImage(doc('good.png', { boxes: [box('c1')] }));
     await store.close();
@@ -353,12 +383,18 @@ describe('ProjectStore project settings', () => {
 
   it('round-trips the project settings through close and reopen', async () => {
     const root = await tempDir();
-    const m = meta([cls('k2', 'dog', '#00ff00'), cls('k1', 'cat')], { phraseClasses: { puppy: 'k2' }, promptHistory: ['dog . cat', 'puppy'] });
+    const m = meta([cls('k2', 'dog', '#00ff00'), cls('k1', 'cat')], {
+      phraseClasses: { puppy: 'k2' },
+      promptHistory: ['dog . cat', 'puppy'],
+    });
     const store = await ProjectStore.open(root, { debounceMs: NEVER });
     await store.putMeta(m);
     expect(store.getMeta()).toEqual(m);
     await store.close();
-    expect(JSON.parse(await readFile(path.join(storeDir(root), 'project.json'), 'utf8'))).toEqual({ version: SCHEMA_VERSION, ...m });
+    expect(JSON.parse(await readFile(path.join(storeDir(root), 'project.json'), 'utf8'))).toEqual({
+      version: SCHEMA_VERSION,
+      ...m,
+    });
     const reopened = await ProjectStore.open(root, { debounceMs: NEVER });
     expect(reopened.getMeta()).toEqual(m);
     await reopened.close();

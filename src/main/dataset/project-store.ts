@@ -1,17 +1,25 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, open, readFile, readdir, rm, type FileHandle } from 'node:fs/promises';
+import { cp, mkdir, open, readFile, readdir, rm, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { GroundLabelError, messageOf } from '../../shared/errors';
-import { emptyProjectMeta, imageDocSchema, projectMetaSchema, type ImageDoc, type ProjectMeta } from '../../shared/project';
+import {
+  emptyProjectMeta,
+  imageDocSchema,
+  projectMetaSchema,
+  type ImageDoc,
+  type ProjectMeta,
+} from '../../shared/project';
 import type { SaveState } from '../../shared/ipc/contract';
 import { sweepTempFiles, writeFileAtomic } from '../fs/atomic';
 import { isInside } from '../fs/paths';
+import { migrateLabel, migrateProject, SCHEMA_VERSION } from './schema';
 
 /** Folder inside a dataset where GroundLabel keeps its files; nothing else in the dataset is written. */
 export const STORE_DIR = '.groundlabel';
-export const SCHEMA_VERSION = 1;
+export { SCHEMA_VERSION } from './schema';
 
-type JournalEntry = { t: 'image'; doc: ImageDoc } | { t: 'meta'; meta: ProjectMeta };
+type JournalEntry =
+  { t: 'image'; doc: ImageDoc } | { t: 'meta'; meta: ProjectMeta } | { t: 'remove'; relPath: string };
 
 export interface StoreOptions {
   /** Quiet time after the last edit before label files are rewritten. */
@@ -29,6 +37,9 @@ export class ProjectStore {
   private readonly docs = new Map<string, ImageDoc>();
   private readonly readOnly = new Map<string, string>();
   private readonly dirty = new Set<string>();
+  private readonly removed = new Set<string>();
+  /** Label files read in an older format version, rewritten (after a backup) at open. */
+  private readonly migrated = new Set<string>();
   private metaDirty = false;
   private timer: NodeJS.Timeout | null = null;
   private queue: Promise<unknown> = Promise.resolve();
@@ -58,8 +69,10 @@ export class ProjectStore {
     const dir = path.join(root, STORE_DIR);
     await mkdir(path.join(dir, 'labels'), { recursive: true });
     await sweepTempFiles(dir);
-    const store = new ProjectStore(root, await readMeta(path.join(dir, 'project.json')), options);
+    const meta = await readMeta(path.join(dir, 'project.json'));
+    const store = new ProjectStore(root, meta.value, options);
     await store.loadLabels(path.join(dir, 'labels'));
+    if (store.migrated.size > 0 || meta.from !== null) await store.backUpBeforeMigrating(meta.from !== null);
     await store.replayJournal();
     await store.flush();
     return store;
@@ -73,6 +86,42 @@ export class ProjectStore {
   }
   readOnlyReasons(): ReadonlyMap<string, string> {
     return this.readOnly;
+  }
+
+  /**
+   * Copies the label files and project file as they are into `backups/` before an older format is
+   * rewritten, then marks them for rewriting in the current version.
+   */
+  private async backUpBeforeMigrating(metaOld: boolean): Promise<void> {
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const backup = path.join(this.dir, 'backups', `before-v${SCHEMA_VERSION}-${stamp}`);
+    await mkdir(backup, { recursive: true });
+    await cp(path.join(this.dir, 'labels'), path.join(backup, 'labels'), { recursive: true });
+    if (existsSync(path.join(this.dir, 'project.json')))
+      await cp(path.join(this.dir, 'project.json'), path.join(backup, 'project.json'));
+    for (const relPath of this.migrated) this.dirty.add(relPath);
+    this.metaDirty ||= metaOld;
+  }
+
+  /** Moves an image's annotations to a new path (the image was renamed or moved). */
+  async rename(from: string, to: string): Promise<void> {
+    const doc = this.docs.get(from);
+    if (!doc) return;
+    await this.putImage({ ...doc, relPath: to });
+    await this.append({ t: 'remove', relPath: from });
+    this.forget(from);
+  }
+
+  /** Every stored document, by relative path. */
+  entries(): ReadonlyMap<string, ImageDoc> {
+    return this.docs;
+  }
+
+  private forget(relPath: string): void {
+    this.docs.delete(relPath);
+    this.dirty.delete(relPath);
+    this.removed.add(relPath);
+    this.schedule();
   }
 
   /** Resolves once the edit is durable in the journal. */
@@ -98,15 +147,26 @@ export class ProjectStore {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     return this.serial(async () => {
-      if (this.dirty.size === 0 && !this.metaDirty) return;
+      if (this.dirty.size === 0 && !this.metaDirty && this.removed.size === 0) return;
       try {
+        for (const relPath of [...this.removed]) {
+          await unlink(this.labelFile(relPath)).catch(() => undefined);
+          this.removed.delete(relPath);
+        }
         for (const relPath of [...this.dirty]) {
           const doc = this.docs.get(relPath);
-          if (doc) await writeFileAtomic(this.labelFile(relPath), `${JSON.stringify({ version: SCHEMA_VERSION, ...doc })}\n`);
+          if (doc)
+            await writeFileAtomic(
+              this.labelFile(relPath),
+              `${JSON.stringify({ version: SCHEMA_VERSION, ...doc })}\n`,
+            );
           this.dirty.delete(relPath);
         }
         if (this.metaDirty) {
-          await writeFileAtomic(path.join(this.dir, 'project.json'), `${JSON.stringify({ version: SCHEMA_VERSION, ...this.meta }, null, 2)}\n`);
+          await writeFileAtomic(
+            path.join(this.dir, 'project.json'),
+            `${JSON.stringify({ version: SCHEMA_VERSION, ...this.meta }, null, 2)}\n`,
+          );
           this.metaDirty = false;
         }
         await this.journal?.close();
@@ -143,7 +203,11 @@ export class ProjectStore {
         await this.journal.datasync();
       } catch (e) {
         this.options.onStatus?.('failed', messageOf(e));
-        throw new GroundLabelError('io-failed', `Could not record the edit in ${this.journalFile}: ${messageOf(e)}`, { cause: e });
+        throw new GroundLabelError(
+          'io-failed',
+          `Could not record the edit in ${this.journalFile}: ${messageOf(e)}`,
+          { cause: e },
+        );
       }
     });
   }
@@ -179,12 +243,20 @@ export class ProjectStore {
   private loadLabel(labelsDir: string, file: string): void {
     const relPath = path.relative(labelsDir, file).slice(0, -'.json'.length).split(path.sep).join('/');
     try {
-      const doc = imageDocSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+      const { value, from } = migrateLabel(
+        JSON.parse(readFileSync(file, 'utf8')),
+        path.relative(this.root, file),
+      );
+      const doc = imageDocSchema.parse(value);
       if (doc.relPath !== relPath) throw new Error(`it names ${doc.relPath}`);
       this.docs.set(relPath, doc);
+      if (from !== null) this.migrated.add(relPath);
     } catch (e) {
       // Never overwritten: the image opens read-only and the person sees why.
-      this.readOnly.set(relPath, `${path.relative(this.root, file)} could not be read (${messageOf(e).split('\n')[0]})`);
+      this.readOnly.set(
+        relPath,
+        `${path.relative(this.root, file)} could not be read (${messageOf(e).split('\n')[0]})`,
+      );
     }
   }
 
@@ -205,6 +277,9 @@ export class ProjectStore {
           this.docs.set(parsed.data.relPath, parsed.data);
           this.dirty.add(parsed.data.relPath);
         }
+      } else if (entry.t === 'remove') {
+        if (typeof entry.relPath === 'string' && !this.readOnly.has(entry.relPath))
+          this.forget(entry.relPath);
       } else if (entry.t === 'meta') {
         const parsed = projectMetaSchema.safeParse(entry.meta);
         if (parsed.success) {
@@ -214,21 +289,37 @@ export class ProjectStore {
       }
     }
     // Replayed edits are written out by the flush that follows, which also empties the journal.
-    if (this.dirty.size === 0 && !this.metaDirty) await rm(this.journalFile, { force: true });
+    if (this.dirty.size === 0 && !this.metaDirty && this.removed.size === 0)
+      await rm(this.journalFile, { force: true });
   }
 }
 
-async function readMeta(file: string): Promise<ProjectMeta> {
-  if (!existsSync(file)) return emptyProjectMeta();
+async function readMeta(file: string): Promise<{ value: ProjectMeta; from: number | null }> {
+  if (!existsSync(file)) return { value: emptyProjectMeta(), from: null };
   let raw: unknown;
   try {
     raw = JSON.parse(await readFile(file, 'utf8'));
   } catch (e) {
-    throw new GroundLabelError('label-file-invalid', `${file} is not valid JSON (${messageOf(e)}); it was left untouched.`, { cause: e });
+    throw new GroundLabelError(
+      'label-file-invalid',
+      `${file} is not valid JSON (${messageOf(e)}); it was left untouched.`,
+      { cause: e },
+    );
   }
-  const parsed = projectMetaSchema.safeParse(raw);
+  let migrated;
+  try {
+    migrated = migrateProject(raw, file);
+  } catch (e) {
+    throw e instanceof GroundLabelError
+      ? e
+      : new GroundLabelError('label-file-invalid', `${file}: ${messageOf(e)}; it was left untouched.`);
+  }
+  const parsed = projectMetaSchema.safeParse(migrated.value);
   if (!parsed.success) {
-    throw new GroundLabelError('label-file-invalid', `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    throw new GroundLabelError(
+      'label-file-invalid',
+      `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   }
-  return parsed.data;
+  return { value: parsed.data, from: migrated.from };
 }

@@ -3,12 +3,24 @@ import path from 'node:path';
 import { GroundLabelError, messageOf } from '../../shared/errors';
 
 /** Extensions GroundLabel opens as images (what sharp decodes without extra codecs). */
-export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.tif', '.tiff', '.gif', '.avif', '.heic']);
+export const IMAGE_EXTENSIONS = new Set([
+  '.jpg',
+  '.jpeg',
+  '.png',
+  '.webp',
+  '.bmp',
+  '.tif',
+  '.tiff',
+  '.gif',
+  '.avif',
+  '.heic',
+]);
 
 export const isImagePath = (p: string): boolean => IMAGE_EXTENSIONS.has(path.extname(p).toLowerCase());
 
 /** Relative path with forward slashes, the form every label format and store uses. */
-export const toRelPath = (root: string, file: string): string => path.relative(root, file).split(path.sep).join('/');
+export const toRelPath = (root: string, file: string): string =>
+  path.relative(root, file).split(path.sep).join('/');
 
 /**
  * Image files under `root`, recursively, as sorted relative paths. Hidden folders (`.groundlabel`,
@@ -22,7 +34,9 @@ export async function listImages(root: string, exclude: readonly string[] = []):
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch (e) {
-      throw new GroundLabelError('image-not-found', `Cannot read the folder ${dir}: ${messageOf(e)}`, { cause: e });
+      throw new GroundLabelError('image-not-found', `Cannot read the folder ${dir}: ${messageOf(e)}`, {
+        cause: e,
+      });
     }
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;
