@@ -53,14 +53,21 @@ async function listFiles(root: string): Promise<string[]> {
   return out;
 }
 
-async function placeImage(file: Extract<OutputFile, { kind: 'image' }>, target: string, options: WriteExportOptions): Promise<void> {
+async function placeImage(
+  file: Extract<OutputFile, { kind: 'image' }>,
+  target: string,
+  options: WriteExportOptions,
+): Promise<void> {
   const source = path.resolve(options.imageRoot, file.source);
-  await mkdir(path.dirname(target), { recursive: true });
+  // An earlier export's entry was removed as stale unless it is rewritten here.
   if (await lstat(target).catch(() => null)) await unlink(target);
   if (!options.copyImages) {
     // Ultralytics pairs images/… with labels/… by the path it was given, so a link keeps the pairing
     // without a copy. Symlinks need privileges on Windows and hard links one file system: then copy.
-    for (const attempt of [() => symlink(path.relative(path.dirname(target), source), target), () => link(source, target)]) {
+    for (const attempt of [
+      () => symlink(path.relative(path.dirname(target), source), target),
+      () => link(source, target),
+    ]) {
       try {
         return await attempt();
       } catch {
@@ -82,12 +89,13 @@ export async function writeExport(result: ExportResult, options: WriteExportOpti
     await unlink(inside(options.outDir, stale));
   }
   const written: string[] = [];
-  for (const file of result.files) {
+  const writeOne = async (file: OutputFile): Promise<void> => {
     const target = inside(options.outDir, file.path);
     try {
       if (file.kind === 'text') {
         if (isImagePath(target)) throw new Error('a label file must never take an image extension');
-        await writeFileAtomic(target, file.content);
+        // An export can be written again; per-file fsync would make 10,000 label files take minutes.
+        await writeFileAtomic(target, file.content, { fsync: false, dirExists: true });
       } else {
         await placeImage(file, target, options);
       }
@@ -96,7 +104,16 @@ export async function writeExport(result: ExportResult, options: WriteExportOpti
       throw new GroundLabelError('io-failed', `Could not write ${target}: ${messageOf(e)}`, { cause: e });
     }
     written.push(target);
-    if (written.length % 100 === 0 || written.length === result.files.length) options.onProgress?.(written.length, result.files.length);
+    if (written.length % 100 === 0 || written.length === result.files.length)
+      options.onProgress?.(written.length, result.files.length);
+  };
+  // Each folder is made once, not once per file.
+  const dirs = new Set(result.files.map((f) => path.dirname(inside(options.outDir, f.path))));
+  for (const dir of dirs) await mkdir(dir, { recursive: true });
+  // Files are independent: a few in flight at once hide the file system's latency.
+  const CONCURRENCY = 16;
+  for (let i = 0; i < result.files.length; i += CONCURRENCY) {
+    await Promise.all(result.files.slice(i, i + CONCURRENCY).map(writeOne));
   }
   return written;
 }

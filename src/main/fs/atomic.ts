@@ -24,17 +24,23 @@ async function renameWithRetry(from: string, to: string, attempts = 5): Promise<
 
 /**
  * Writes `data` to `file` so that a reader (or a crash) sees the old content or the new, never a
- * mix: temp file in the same folder, fsync, rename over the target.
+ * mix: temp file in the same folder, fsync, rename over the target. `fsync: false` keeps the
+ * all-or-nothing rename but not durability against power loss: for files that can be made again,
+ * such as the thousands of label files of an export, where one fsync each would take minutes.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(
+  file: string,
+  data: string | Uint8Array,
+  options: { fsync?: boolean; /** the caller made the folder already */ dirExists?: boolean } = {},
+): Promise<void> {
   const dir = path.dirname(file);
   const temp = path.join(dir, `${path.basename(file)}${TEMP_MARKER}${randomBytes(4).toString('hex')}`);
   try {
-    await mkdir(dir, { recursive: true });
+    if (!options.dirExists) await mkdir(dir, { recursive: true });
     const handle = await open(temp, 'w');
     try {
       await handle.writeFile(data);
-      await handle.sync();
+      if (options.fsync !== false) await handle.sync();
     } finally {
       await handle.close();
     }
