@@ -76,10 +76,24 @@ export function paintBox(
   ctx.lineWidth = suggestion ? Math.max(1, width - 0.5) : width;
   ctx.setLineDash(suggestion ? [6, 4] : []);
   ctx.strokeRect(r.x, r.y, r.w, r.h);
+  ctx.setLineDash([]);
+  paintLabel(ctx, b, look, r);
+}
+
+/** Past this many boxes on screen, only boxes wide enough to hold one get a label: text is the dearest thing to paint. */
+export const LABEL_ALL_UP_TO = 300;
+export const LABEL_MIN_WIDTH_PX = 40;
+
+function paintLabel(
+  ctx: CanvasRenderingContext2D,
+  b: BoxRecord,
+  look: ClassLook,
+  r: { x: number; y: number },
+): void {
+  const suggestion = b.origin.kind === 'suggestion';
   const text = boxLabel(b, look.name);
   const tw = textWidth(ctx, text) + 6;
   const ly = r.y - LABEL_HEIGHT_PX >= 0 ? r.y - LABEL_HEIGHT_PX : r.y;
-  ctx.setLineDash([]);
   ctx.globalAlpha = suggestion ? 0.75 : 0.9;
   ctx.fillStyle = look.color;
   ctx.fillRect(r.x, ly, tw, LABEL_HEIGHT_PX);
@@ -88,19 +102,39 @@ export function paintBox(
   ctx.fillText(text, r.x + 3, ly + LABEL_HEIGHT_PX / 2);
 }
 
-/** Paints every visible box; returns how many were drawn (off-screen ones are skipped). */
+/**
+ * Paints every visible box; returns how many were drawn (off-screen ones are skipped). Outlines are
+ * batched into one path per colour and line style, so a frame changes style a handful of times
+ * instead of several times per box.
+ */
 export function paintBoxes(ctx: CanvasRenderingContext2D, f: BoxesFrame): number {
   ctx.font = FONT;
   ctx.textBaseline = 'middle';
-  let drawn = 0;
+  const visible: { b: BoxRecord; look: ClassLook; r: ReturnType<typeof screenRect> }[] = [];
+  const paths = new Map<string, Path2D>();
   for (const b of f.boxes) {
     if (f.hidden.has(b.id)) continue;
     const r = screenRect(f.view, b);
     if (r.x > f.width || r.y > f.height || r.x + r.w < 0 || r.y + r.h < -LABEL_HEIGHT_PX) continue;
-    paintBox(ctx, f.view, b, lookOf(f.classes, b.classId));
-    drawn++;
+    const look = lookOf(f.classes, b.classId);
+    const key = `${b.origin.kind === 'suggestion' ? 'd' : 's'}${look.color}`;
+    let path = paths.get(key);
+    if (!path) paths.set(key, (path = new Path2D()));
+    path.rect(r.x, r.y, r.w, r.h);
+    visible.push({ b, look, r });
   }
-  return drawn;
+  for (const [key, path] of paths) {
+    const dashed = key[0] === 'd';
+    ctx.strokeStyle = key.slice(1);
+    ctx.lineWidth = dashed ? 1.5 : 2;
+    ctx.setLineDash(dashed ? [6, 4] : []);
+    ctx.stroke(path);
+  }
+  ctx.setLineDash([]);
+  const labelAll = visible.length <= LABEL_ALL_UP_TO;
+  for (const { b, look, r } of visible)
+    if (labelAll || r.w >= LABEL_MIN_WIDTH_PX) paintLabel(ctx, b, look, r);
+  return visible.length;
 }
 
 export interface OverlayFrame {
