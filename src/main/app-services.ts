@@ -4,6 +4,8 @@ import { DEFAULT_THRESHOLDS } from '../shared/detection';
 import { GroundLabelError } from '../shared/errors';
 import type { AppInfo, EventName, Events, Handlers } from '../shared/ipc/contract';
 import { DatasetService } from './dataset/dataset-service';
+import { SuggestionAcceptor } from './jobs/accept';
+import { BatchService } from './jobs/batch';
 import type { Device } from './inference/devices';
 import { appRoot, bundledVocabPath, modelsDir } from './paths';
 import { planExport, runExport } from './services/export-service';
@@ -34,6 +36,8 @@ const version = (root: string): string => {
  */
 export class AppServices {
   private dataset: DatasetService | null = null;
+  private batch: { readonly dataset: DatasetService; readonly service: Promise<BatchService> } | null = null;
+  private readonly acceptor = new SuggestionAcceptor();
   readonly models: ModelService;
 
   constructor(private readonly options: AppServicesOptions) {
@@ -46,12 +50,36 @@ export class AppServices {
     return this.dataset;
   }
 
+  /** The batch service of the open dataset, made on first use; it reads the dataset's last job. */
+  batchService(): Promise<BatchService> {
+    const dataset = this.requireDataset();
+    if (this.batch?.dataset !== dataset) {
+      const { emit } = this.options;
+      const service = BatchService.open({
+        dataset,
+        onProgress: (p) => emit('batch:progress', p),
+        onImage: (e) => emit('batch:image', e),
+        onFinished: (e) => emit('batch:finished', e),
+      });
+      this.batch = { dataset, service };
+    }
+    return this.batch.service;
+  }
+
+  /** A running batch stops (resumable) before its dataset is closed. */
+  private async stopBatch(): Promise<void> {
+    const batch = this.batch;
+    this.batch = null;
+    await (await batch?.service)?.close();
+  }
+
   async openDataset(folder: string): Promise<DatasetService> {
     const next = await DatasetService.open(folder, {
       debounceMs: this.options.saveDebounceMs ?? 1000,
       onStatus: (state, message) => this.options.emit('save:status', message ? { state, message } : { state }),
     });
     const previous = this.dataset;
+    await this.stopBatch();
     this.dataset = next;
     await previous?.close();
     return next;
@@ -81,6 +109,28 @@ export class AppServices {
         this.options.emit('infer:progress', { done, total, result }),
       );
     },
+    'batch:start': async ({ ids, prompt, thresholds, perPhrase, skipReviewed }) => {
+      const dataset = this.requireDataset();
+      const relPaths = ids?.map((id) => dataset.relPathOf(id));
+      const detector = this.models.requireDetector();
+      return (await this.batchService()).start(detector, { relPaths, prompt, thresholds, perPhrase, skipReviewed });
+    },
+    'batch:cancel': async () => (await this.batchService()).cancel(),
+    'batch:status': async () => (await this.batchService()).status(),
+    'batch:resume': async () => {
+      const service = await this.batchService();
+      return service.resume(this.models.requireDetector());
+    },
+    'suggestions:accept': async ({ minScore, classIds }) => {
+      const d = this.requireDataset();
+      const { token, accepted, relPaths } = await this.acceptor.accept(d, { minScore, classIds });
+      return { token, accepted, images: relPaths.length, entries: relPaths.map((r) => d.entry(r)) };
+    },
+    'suggestions:accept-undo': async ({ token }) => {
+      const d = this.requireDataset();
+      const { restored, skipped } = await this.acceptor.undo(d, token);
+      return { restored: restored.length, skipped, entries: restored.map((r) => d.entry(r)) };
+    },
     'export:preview': async (request) => {
       const d = this.requireDataset();
       return planExport(d.relPaths, (r) => d.store.get(r), d.store.getMeta(), request).summary;
@@ -97,6 +147,7 @@ export class AppServices {
   };
 
   async close(): Promise<void> {
+    await this.stopBatch();
     await this.dataset?.close();
     await this.models.close();
   }

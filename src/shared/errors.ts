@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   'model-not-loaded',
   'export-refused',
   'forbidden',
+  'batch-running',
+  'batch-not-found',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -24,6 +24,10 @@ export interface DetectorOptions {
   /** Run one pass at load so the first image is not slow; by default only on GPU providers. */
   readonly warmup?: boolean;
   readonly image?: ImageLoadOptions;
+  /** ORT intra-op threads (default: one per core); fewer leaves cores to decode the next images. */
+  readonly intraOpThreads?: number;
+  /** false: idle intra-op threads sleep instead of spinning (see SessionOptions). */
+  readonly intraOpSpinning?: boolean;
 }
 
 export interface ModelInfo {
@@ -96,7 +100,10 @@ export class Detector {
   static async open(options: DetectorOptions): Promise<Detector> {
     const location = await locateModel(options.model);
     const tokenizer = await loadTokenizer(location.dir, options.bundledVocab);
-    const session = await openSession(location.file, options.device ?? 'auto');
+    const session = await openSession(location.file, options.device ?? 'auto', {
+      intraOpThreads: options.intraOpThreads,
+      intraOpSpinning: options.intraOpSpinning,
+    });
     let flavour: Flavour;
     try {
       flavour = detectFlavour(location.file, session.inputs, session.outputs);

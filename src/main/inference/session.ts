@@ -25,10 +25,19 @@ function toOrt(t: FeedTensor): ort.Tensor {
   return new ort.Tensor(t.type, t.data, t.dims);
 }
 
-async function createWith(file: string, provider: Provider): Promise<ort.InferenceSession> {
+export interface SessionOptions {
+  /** Threads ORT uses inside one operator; ORT's default is one per core. */
+  readonly intraOpThreads?: number;
+  /** Whether idle intra-op threads spin waiting for work (ORT's default), burning cores other work could use. */
+  readonly intraOpSpinning?: boolean;
+}
+
+async function createWith(file: string, provider: Provider, options: SessionOptions): Promise<ort.InferenceSession> {
   return ort.InferenceSession.create(file, {
     executionProviders: [provider],
     graphOptimizationLevel: 'all',
+    ...(options.intraOpThreads !== undefined && { intraOpNumThreads: options.intraOpThreads }),
+    ...(options.intraOpSpinning === false && { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
   });
 }
 
@@ -36,13 +45,13 @@ async function createWith(file: string, provider: Provider): Promise<ort.Inferen
  * Opens `file` on the requested device. `auto` tries the platform's GPU provider first and falls
  * back to the CPU, recording why; an explicitly requested provider that fails is an error.
  */
-export async function openSession(file: string, device: Device): Promise<ModelSession> {
+export async function openSession(file: string, device: Device, options: SessionOptions = {}): Promise<ModelSession> {
   if (!existsSync(file)) throw new GroundLabelError('model-not-found', `Model file not found: ${file}`);
   const failures: string[] = [];
   for (const provider of providerCandidates(device, process.platform)) {
     let session: ort.InferenceSession;
     try {
-      session = await createWith(file, provider);
+      session = await createWith(file, provider, options);
     } catch (e) {
       const reason = messageOf(e);
       // The CPU provider is always present, so its failure is the model's.

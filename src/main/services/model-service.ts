@@ -64,6 +64,14 @@ export class ModelService {
     };
   }
 
+  /** The loaded model, or an error saying where to put one. */
+  requireDetector(): Detector {
+    if (!this.detector) {
+      throw new GroundLabelError('model-not-loaded', `No model is loaded. Put a Grounding DINO .onnx file or folder in ${this.options.modelsDir} and open it.`);
+    }
+    return this.detector;
+  }
+
   async run(
     targets: readonly LabelTarget[],
     prompt: string,
@@ -71,10 +79,7 @@ export class ModelService {
     perPhrase: boolean,
     onResult?: (result: InferResult, done: number, total: number) => void,
   ): Promise<InferResult[]> {
-    if (!this.detector) {
-      throw new GroundLabelError('model-not-loaded', `No model is loaded. Put a Grounding DINO .onnx file or folder in ${this.options.modelsDir} and open it.`);
-    }
-    const outcomes = await labelImages(this.detector, targets, prompt, {
+    const outcomes = await labelImages(this.requireDetector(), targets, prompt, {
       thresholds,
       perPhrase,
       onOutcome: (o, done, total) => onResult?.(toResult(o), done, total),

@@ -97,6 +97,66 @@ export interface ExportSummary {
   readonly val: number;
 }
 
+export type BatchState = 'running' | 'cancelled' | 'done';
+
+export interface BatchFailure {
+  readonly id: string;
+  readonly relPath: string;
+  readonly code: ErrorInfo['code'];
+  readonly message: string;
+}
+
+/** An image of a finished batch a person should look at first, and why. */
+export interface LookFirstEntry {
+  readonly id: string;
+  readonly relPath: string;
+  readonly reason: 'failed' | 'low-score' | 'many-boxes';
+  /** Pending suggestions on the image now. */
+  readonly suggestions: number;
+  /** Best pending suggestion score, when there is one. */
+  readonly topScore?: number;
+  /** Why it failed, for 'failed'. */
+  readonly message?: string;
+}
+
+export interface BatchClassCount {
+  readonly classId: string;
+  readonly name: string;
+  /** Pending suggestions of this class on the job's images. */
+  readonly suggestions: number;
+}
+
+/** A batch job as it stands: the running one, or the last one of the dataset (read from .groundlabel/batch.json). */
+export interface BatchStatus {
+  readonly jobId: string;
+  readonly state: BatchState;
+  readonly prompt: string;
+  readonly total: number;
+  /** Images dealt with: labeled, failed or skipped. */
+  readonly done: number;
+  readonly labeled: number;
+  readonly withSuggestions: number;
+  readonly skipped: number;
+  readonly failed: number;
+  /** Whether batch:resume has images left to run. */
+  readonly resumable: boolean;
+  readonly failures: readonly BatchFailure[];
+  readonly lookFirst: readonly LookFirstEntry[];
+  readonly perClass: readonly BatchClassCount[];
+  readonly startedAt: string;
+  readonly updatedAt: string;
+}
+
+const batchStartSchema = z.object({
+  /** Image ids to run on, in order; the whole dataset when absent. */
+  ids: z.array(z.string().min(1)).min(1).optional(),
+  prompt: z.string().min(1),
+  thresholds: thresholdsSchema,
+  perPhrase: z.boolean().default(false),
+  /** Leave out images a person has already reviewed. */
+  skipReviewed: z.boolean().default(false),
+});
+
 export const channels = {
   'app:info': { request: z.object({}), reply: reply<AppInfo>() },
   'model:status': { request: z.object({}), reply: reply<ModelStatus>() },
@@ -117,6 +177,23 @@ export const channels = {
     }),
     reply: reply<readonly InferResult[]>(),
   },
+  /** Runs a prompt over images in the backend; results land as pending suggestions in the store. One at a time. */
+  'batch:start': { request: batchStartSchema, reply: reply<{ readonly jobId: string }>() },
+  /** Stops the running batch after the image on the model; the job stays resumable. */
+  'batch:cancel': { request: z.object({}), reply: reply<BatchStatus | null>() },
+  'batch:status': { request: z.object({}), reply: reply<BatchStatus | null>() },
+  /** Goes on with the images a stopped (cancelled or interrupted) batch did not reach. */
+  'batch:resume': { request: z.object({}), reply: reply<{ readonly jobId: string }>() },
+  /** Accepts pending suggestions scoring at least minScore (of the given classes, or all) across the dataset. */
+  'suggestions:accept': {
+    request: z.object({ minScore: z.number().min(0).max(1), classIds: z.array(z.string().min(1)).optional() }),
+    reply: reply<{ readonly token: string; readonly accepted: number; readonly images: number; readonly entries: readonly ImageEntry[] }>(),
+  },
+  /** Puts back the documents a suggestions:accept changed, unless an image was edited since. */
+  'suggestions:accept-undo': {
+    request: z.object({ token: z.string().min(1) }),
+    reply: reply<{ readonly restored: number; readonly skipped: readonly string[]; readonly entries: readonly ImageEntry[] }>(),
+  },
   'export:preview': { request: exportRequestSchema, reply: reply<ExportSummary>() },
   'export:run': { request: exportRequestSchema, reply: reply<{ readonly outDir: string; readonly summary: ExportSummary }>() },
 } as const;
@@ -133,6 +210,26 @@ export interface Events {
   'save:status': { readonly state: SaveState; readonly message?: string };
   'infer:progress': { readonly done: number; readonly total: number; readonly result: InferResult };
   'export:progress': { readonly done: number; readonly total: number };
+  'batch:progress': {
+    readonly jobId: string;
+    readonly done: number;
+    readonly total: number;
+    /** Images per second in this run. */
+    readonly rate: number;
+    readonly etaSeconds: number | null;
+    readonly relPath: string;
+  };
+  /** One image of a batch is finished (its suggestions are in the store, or it failed or was skipped). */
+  'batch:image': {
+    readonly jobId: string;
+    readonly id: string;
+    readonly relPath: string;
+    readonly status: ImageStatus;
+    readonly boxes: number;
+    readonly outcome: 'labeled' | 'failed' | 'skipped';
+  };
+  /** The batch stopped: done, cancelled, or cut short by an error (then `error` says why). */
+  'batch:finished': { readonly status: BatchStatus; readonly error?: ErrorInfo };
 }
 export type EventName = keyof Events;
 

@@ -1,5 +1,6 @@
 import { iou, type Box } from '../../../shared/geometry';
 import type { BoxRecord } from '../../../shared/project';
+import { DUPLICATE_IOU } from '../../../shared/suggestions';
 import { moveBox } from './geometry';
 import { EMPTY_DIFF, type Command, type Diff, type DocState } from './types';
 
@@ -8,8 +9,8 @@ import { EMPTY_DIFF, type Command, type Diff, type DocState } from './types';
  * Adjusting a suggestion (geometry or class) is a person's decision, so it becomes an accepted box.
  */
 
-/** A new suggestion overlapping a confirmed box of the same class this much is the same object again. */
-export const DUPLICATE_IOU = 0.7;
+/** A new suggestion overlapping a confirmed box of the same class this much is the same object again (shared with batches). */
+export { DUPLICATE_IOU };
 
 const reviewedBy = (doc: DocState): Pick<Diff, 'reviewed'> =>
   doc.reviewed ? {} : { reviewed: [false, true] };

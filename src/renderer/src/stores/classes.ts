@@ -1,5 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
+import { nextClassColor } from '../../../shared/classes';
 import type { ClassDef } from '../../../shared/project';
 import { reassignClass } from '../editor/commands';
 import { newId } from '../editor/ids';
@@ -7,25 +8,8 @@ import { useDatasetStore } from './dataset';
 import { useEditorStore } from './editor';
 import { useProjectStore } from './project';
 
-/** Distinct colours (Sasha Trubetskoy's list), given to new classes in turn. */
-export const CLASS_COLORS = [
-  '#e6194b',
-  '#3cb44b',
-  '#4363d8',
-  '#f58231',
-  '#911eb4',
-  '#42d4f4',
-  '#f032e6',
-  '#bfef45',
-  '#469990',
-  '#9a6324',
-  '#800000',
-  '#808000',
-  '#000075',
-  '#fabed4',
-  '#dcbeff',
-  '#aaffc3',
-] as const;
+/** Distinct colours given to new classes in turn; the backend uses the same list for the classes of batches. */
+export { CLASS_COLORS } from '../../../shared/classes';
 
 export type ClassError = 'empty' | 'duplicate';
 
@@ -53,10 +37,7 @@ export const useClassesStore = defineStore('classes', () => {
     if (!name.trim()) return null;
     const existing = byName(name);
     if (existing) return existing;
-    const used = new Set(classes.value.map((c) => c.color));
-    const color =
-      CLASS_COLORS.find((c) => !used.has(c)) ?? CLASS_COLORS[classes.value.length % CLASS_COLORS.length];
-    const created: ClassDef = { id: newId(), name: name.trim(), color };
+    const created: ClassDef = { id: newId(), name: name.trim(), color: nextClassColor(classes.value) };
     void project.update({ classes: [...classes.value, created] });
     return created;
   }

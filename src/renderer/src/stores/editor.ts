@@ -46,8 +46,9 @@ export const useEditorStore = defineStore('editor', () => {
     void historyVersion.value;
     return imageId.value === null ? null : (sessions.get(imageId.value) ?? null);
   });
-  const canUndo = computed(() => !readOnlyReason.value && !!session.value?.history.canUndo);
-  const canRedo = computed(() => !readOnlyReason.value && !!session.value?.history.canRedo);
+  // An edit leaves `session` the same object, so these read historyVersion themselves to follow it.
+  const canUndo = computed(() => historyVersion.value >= 0 && !readOnlyReason.value && !!session.value?.history.canUndo);
+  const canRedo = computed(() => historyVersion.value >= 0 && !readOnlyReason.value && !!session.value?.history.canRedo);
   const editable = computed(() => !!doc.value && !readOnlyReason.value);
   const boxes = computed<readonly BoxRecord[]>(() => (doc.value ? [...doc.value.boxes.values()] : []));
   const selectedBoxes = computed(() => boxes.value.filter((b) => selection.value.has(b.id)));
@@ -130,6 +131,35 @@ export const useEditorStore = defineStore('editor', () => {
     if (!s || problem) return problem;
     if (undoable ? s.run(command) : s.rewrite(command)) changed(id, s);
     return null;
+  }
+
+  /**
+   * A backend batch wrote new suggestions for this image. An image already loaded here takes them
+   * as one undoable step (its accepted and drawn boxes stay, like any model run); one not loaded
+   * yet reads them when it opens.
+   */
+  async function takeBackendSuggestions(id: string): Promise<void> {
+    await loads.get(id);
+    if (!sessions.has(id) || reasonFor(id)) return;
+    const reply = await api['image:get']({ id });
+    const s = sessions.get(id);
+    if (!reply.ok || !s) return;
+    const incoming = reply.value.doc.boxes.filter((b) => b.origin.kind === 'suggestion');
+    const here = [...s.doc.boxes.values()].filter((b) => b.origin.kind === 'suggestion');
+    if (incoming.length === here.length && incoming.every((b, i) => b.id === here[i].id)) return;
+    if (s.run(commands.replaceSuggestions(incoming))) changed(id, s);
+  }
+
+  /** Images the backend changed as a whole (accept across the dataset, its undo) load again, without their history. */
+  function reload(ids: Iterable<string>): void {
+    const stale = new Set(ids);
+    for (const id of stale) {
+      sessions.delete(id);
+      loads.delete(id);
+      loadErrors.delete(id);
+    }
+    historyVersion.value++;
+    if (imageId.value !== null && stale.has(imageId.value)) void open(imageId.value);
   }
 
   function undo(): void {
@@ -243,5 +273,7 @@ export const useEditorStore = defineStore('editor', () => {
     markNegative,
     saveNow,
     forgetHistory,
+    takeBackendSuggestions,
+    reload,
   };
 });

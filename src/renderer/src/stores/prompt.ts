@@ -7,11 +7,13 @@ import { replaceSuggestions } from '../editor/commands';
 import { newId } from '../editor/ids';
 import { overlappingPhrases, repeatedPhrases, splitPrompt } from '../prompt/phrases';
 import { useApi } from './api';
+import { useBatchStore } from './batch';
 import { useClassesStore } from './classes';
 import { useDatasetStore } from './dataset';
 import { useEditorStore } from './editor';
 import { useModelStore } from './model';
 import { useProjectStore } from './project';
+import { useSaveStore } from './save';
 
 const ANALYSE_DELAY_MS = 250;
 
@@ -37,9 +39,15 @@ export const usePromptStore = defineStore('prompt', () => {
   const progress = ref<{ done: number; total: number } | null>(null);
   const failures = ref<{ relPath: string; message: string }[]>([]);
   const error = ref<string | null>(null);
+  /** Whether the last run was one image ('image', infer:run) or a backend batch ('batch'). */
+  const lastRun = ref<'image' | 'batch'>('image');
+  /** Leave out images a person has already reviewed when running on many images. */
+  const skipReviewed = ref(false);
   let analyseTimer: ReturnType<typeof setTimeout> | undefined;
 
   const phrases = computed(() => splitPrompt(text.value));
+  /** A run of either kind is under way: the run buttons wait for it. */
+  const busy = computed(() => running.value || useBatchStore().running);
   const current = computed(() => (analysis.value?.text === text.value ? analysis.value.value : null));
   const tokens = computed(() => current.value?.tokens ?? null);
   const maxTokens = computed(() => current.value?.maxTokens ?? model.maxTokens);
@@ -116,7 +124,8 @@ export const usePromptStore = defineStore('prompt', () => {
   /** Runs the prompt on images; each result replaces that image's pending suggestions as one undo step. */
   async function run(ids: readonly string[]): Promise<void> {
     const prompt = text.value.trim();
-    if (running.value || !ids.length || !phrases.value.length) return;
+    if (busy.value || !ids.length || !phrases.value.length) return;
+    lastRun.value = 'image';
     const history = [prompt, ...project.meta.promptHistory.filter((p) => p !== prompt)].slice(0, 50);
     ensureClasses(phrases.value, { promptHistory: history });
     running.value = true;
@@ -158,6 +167,31 @@ export const usePromptStore = defineStore('prompt', () => {
     }
   }
 
+  /**
+   * Runs the prompt on many images as one batch in the backend: results are written to the project
+   * as they come (closing the window loses nothing), and each finished image updates the list.
+   */
+  async function runBatch(ids: readonly string[]): Promise<boolean> {
+    const prompt = text.value.trim();
+    const batch = useBatchStore();
+    if (busy.value || !ids.length || !phrases.value.length) return false;
+    lastRun.value = 'batch';
+    failures.value = [];
+    error.value = null;
+    batch.begin(ids.length);
+    // Every phrase has its class before the backend starts, in prompt order, saved so both agree.
+    const history = [prompt, ...project.meta.promptHistory.filter((p) => p !== prompt)].slice(0, 50);
+    ensureClasses(phrases.value, { promptHistory: history });
+    await useSaveStore().saveProject(project.meta);
+    return batch.start({
+      ids: [...ids],
+      prompt,
+      thresholds: thresholds.value,
+      perPhrase: perPhrase.value,
+      skipReviewed: skipReviewed.value,
+    });
+  }
+
   // Each model's own defaults once it is known, and the project's last prompt.
   watch(
     () => model.status && `${model.status.loaded}:${model.status.file ?? ''}`,
@@ -177,6 +211,9 @@ export const usePromptStore = defineStore('prompt', () => {
     progress,
     failures,
     error,
+    lastRun,
+    skipReviewed,
+    busy,
     phrases,
     tokens,
     maxTokens,
@@ -188,5 +225,6 @@ export const usePromptStore = defineStore('prompt', () => {
     analyse,
     mapPhrase,
     run,
+    runBatch,
   };
 });

@@ -1,9 +1,11 @@
+import { ensurePhraseClasses } from '../../../shared/classes';
 import type { Detection } from '../../../shared/detection';
 import type { ErrorInfo } from '../../../shared/errors';
 import {
   CHANNELS,
   channels,
   type Api,
+  type BatchStatus,
   type Channel,
   type DatasetSnapshot,
   type EventName,
@@ -16,6 +18,7 @@ import {
   type Result,
 } from '../../../shared/ipc/contract';
 import { emptyProjectMeta, imageStatus, type ImageDoc, type ProjectMeta } from '../../../shared/project';
+import { acceptSuggestions, pendingOf, suggestionRecords, withSuggestions } from '../../../shared/suggestions';
 
 export interface FakeImage {
   readonly relPath: string;
@@ -34,6 +37,8 @@ export interface FakeApiOptions {
   readonly model?: Partial<ModelStatus>;
   readonly detect?: (relPath: string, request: ParsedRequest<'infer:run'>) => readonly Detection[];
   readonly imageUrl?: (id: string) => string;
+  /** Time a fake batch takes per image (default 0: one timer tick). */
+  readonly batchMsPerImage?: number;
 }
 
 type Handlers = { [C in Channel]: (request: ParsedRequest<C>) => Reply<C> | Promise<Reply<C>> };
@@ -46,6 +51,8 @@ export interface FakeApi extends Api {
   readonly ids: readonly string[];
   meta: ProjectMeta;
   model: ModelStatus;
+  /** The last batch job, as batch:status reports it. */
+  batch: BatchStatus | null;
   emit<E extends EventName>(event: E, payload: Events[E]): void;
   /** The next call of `channel` fails with `error`. */
   failNext(channel: Channel, error: ErrorInfo): void;
@@ -112,6 +119,66 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     };
   };
 
+  // A batch in the fake: one image per timer tick, so a test sees it running and can cancel it.
+  let cancelRequested = false;
+  let batchRun: Promise<BatchStatus> | null = null;
+  const undoSteps = new Map<string, ImageDoc[]>();
+  const entryOf = (id: string) => {
+    const d = docOf(id);
+    return { id, relPath: d.relPath, status: imageStatus(d), boxes: d.boxes.length };
+  };
+  const batchStatus = (jobId: string, prompt: string, jobIds: readonly string[], done: string[], state: BatchStatus['state']): BatchStatus => ({
+    jobId,
+    state,
+    prompt,
+    total: jobIds.length,
+    done: done.length,
+    labeled: done.length,
+    withSuggestions: done.filter((id) => pendingOf(docs.get(id)).count > 0).length,
+    skipped: 0,
+    failed: 0,
+    resumable: state === 'cancelled' && done.length < jobIds.length,
+    failures: [],
+    lookFirst: [],
+    perClass: [],
+    startedAt: '2024-01-01T00:00:00.000Z',
+    updatedAt: '2024-01-01T00:00:00.000Z',
+  });
+  async function runBatch(request: ParsedRequest<'infer:run'> & { skipReviewed: boolean }, jobId: string, jobIds: readonly string[], done: string[]) {
+    const tick = () => new Promise((r) => setTimeout(r, options.batchMsPerImage ?? 0));
+    await tick();
+    for (const id of jobIds) {
+      if (done.includes(id)) continue;
+      if (cancelRequested) break;
+      const doc = docOf(id);
+      const detections = options.detect?.(doc.relPath, request) ?? [];
+      const ensured = ensurePhraseClasses(fake.meta, new Set(detections.map((d) => d.phrase)));
+      fake.meta = ensured.meta;
+      const next = withSuggestions(doc, suggestionRecords(detections, (p) => ensured.classOf.get(p) ?? ''));
+      docs.set(id, next);
+      done.push(id);
+      fake.emit('batch:image', { jobId, id, relPath: doc.relPath, status: imageStatus(next), boxes: next.boxes.length, outcome: 'labeled' });
+      fake.emit('batch:progress', { jobId, done: done.length, total: jobIds.length, rate: 10, etaSeconds: (jobIds.length - done.length) / 10, relPath: doc.relPath });
+      await tick();
+    }
+    const status = batchStatus(jobId, request.prompt, jobIds, done, done.length < jobIds.length ? 'cancelled' : 'done');
+    fake.batch = status;
+    batchRun = null;
+    fake.emit('batch:finished', { status });
+    return status;
+  }
+  let lastBatch: { request: ParsedRequest<'infer:run'> & { skipReviewed: boolean }; jobIds: readonly string[]; done: string[] } | null = null;
+  const startBatch = (jobId: string) => {
+    const job = lastBatch!;
+    cancelRequested = false;
+    fake.batch = batchStatus(jobId, job.request.prompt, job.jobIds, job.done, 'running');
+    batchRun = runBatch(job.request, jobId, job.jobIds, job.done);
+    return { jobId };
+  };
+  const refuseWhileRunning = () => {
+    if (batchRun) throw new Fail({ code: 'batch-running', message: 'A batch is already running' });
+  };
+
   const handlers: Handlers = {
     'app:info': () => ({ version: '0.0.0-test', mode: 'browser', platform: 'test' }),
     'model:status': () => fake.model,
@@ -152,6 +219,51 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       );
       return results;
     },
+    'batch:start': ({ ids: requested, prompt, thresholds, perPhrase, skipReviewed }) => {
+      refuseWhileRunning();
+      if (!fake.model.loaded) throw new Fail({ code: 'model-not-loaded', message: `No model in ${fake.model.modelsDir}` });
+      const jobIds = requested ?? ids;
+      jobIds.forEach(docOf);
+      lastBatch = { request: { ids: [...jobIds], prompt, thresholds, perPhrase, skipReviewed }, jobIds, done: [] };
+      return startBatch(`job-${fake.calls.length}`);
+    },
+    'batch:cancel': async () => {
+      cancelRequested = true;
+      return batchRun ? await batchRun : fake.batch;
+    },
+    'batch:status': () => fake.batch,
+    'batch:resume': () => {
+      refuseWhileRunning();
+      if (!lastBatch || !fake.batch?.resumable) throw new Fail({ code: 'batch-not-found', message: 'There is no stopped batch to resume' });
+      return startBatch(fake.batch.jobId);
+    },
+    'suggestions:accept': ({ minScore, classIds }) => {
+      const before: ImageDoc[] = [];
+      const changed: string[] = [];
+      let accepted = 0;
+      for (const id of ids) {
+        const result = acceptSuggestions(docOf(id), { minScore, classIds });
+        if (!result.accepted) continue;
+        before.push(docOf(id));
+        docs.set(id, result.doc);
+        changed.push(id);
+        accepted += result.accepted;
+      }
+      const token = `accept-${fake.calls.length}`;
+      undoSteps.set(token, before);
+      return { token, accepted, images: changed.length, entries: changed.map(entryOf) };
+    },
+    'suggestions:accept-undo': ({ token }) => {
+      const before = undoSteps.get(token);
+      if (!before) throw new Fail({ code: 'bad-argument', message: `Nothing to undo for token ${token}` });
+      undoSteps.delete(token);
+      const restored = before.map((doc) => {
+        const id = ids[images.findIndex((im) => im.relPath === doc.relPath)];
+        docs.set(id, doc);
+        return id;
+      });
+      return { restored: restored.length, skipped: [], entries: restored.map(entryOf) };
+    },
     'export:preview': ({ classIds }) => summary(classIds),
     'export:run': ({ format, classIds }) => {
       const total = docs.size;
@@ -187,6 +299,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     docs,
     ids,
     meta: options.meta ?? emptyProjectMeta(),
+    batch: null,
     model: {
       loaded: false,
       maxTokens: 256,

@@ -1,0 +1,111 @@
+import { isGroundLabelError, messageOf } from '../shared/errors';
+import { DatasetService } from '../main/dataset/dataset-service';
+import { Detector } from '../main/inference/detector';
+import { describeDevice } from '../main/inference/devices';
+import { BatchService } from '../main/jobs/batch';
+import { datasetStats } from '../main/jobs/batch-summary';
+import { bundledVocabPath } from '../main/paths';
+import { BATCH_USAGE, parseBatchArgs, type BatchArgs } from './batch-args';
+import { batchReport } from './batch-report';
+import { startProgress, type Progress } from './progress';
+
+const log = (line = '') => process.stderr.write(`${line}\n`);
+
+/** Exit status of a batch stopped with Ctrl+C (128 + SIGINT), as shells report it. */
+export const EXIT_CANCELLED = 130;
+
+export async function runBatch(args: BatchArgs): Promise<number> {
+  const dataset = await DatasetService.open(args.dataset);
+  let detector: Detector | null = null;
+  let batch: BatchService | null = null;
+  let interrupted = false;
+  const onSigint = () => {
+    if (interrupted) {
+      log('\nstopping now; the job was saved up to the last few images');
+      process.exit(EXIT_CANCELLED);
+    }
+    interrupted = true;
+    log('\ncancelling after the current image… (Ctrl+C again to quit at once)');
+    void batch?.cancel();
+  };
+  try {
+    let progress: Progress | null = null;
+    let seen = 0;
+    batch = await BatchService.open({
+      dataset,
+      onProgress: (p) => {
+        for (; seen < p.done; seen++) progress?.tick();
+      },
+    });
+    if (args.resume)
+      batch.resumable(); // says why there is nothing to resume before the model loads
+    else if (batch.loadProblem) log(`warning: ${batch.loadProblem}`);
+
+    detector = await Detector.open({
+      model: args.model,
+      device: args.device,
+      bundledVocab: bundledVocabPath(),
+    });
+    const { info } = detector;
+    log(`model: ${info.name} (flavour ${info.flavour}, ${info.file})`);
+    log(`device: ${describeDevice(info.device)}`);
+    if (info.device.fallback)
+      log(`warning: running on the CPU because the GPU provider failed to load: ${info.device.fallback}`);
+    process.on('SIGINT', onSigint);
+    const before = batch.status();
+    if (args.resume) {
+      await batch.resume(detector);
+    } else {
+      await batch.start(detector, {
+        prompt: args.prompt ?? '',
+        perPhrase: args.perPhrase,
+        skipReviewed: args.skipReviewed,
+        thresholds: {
+          ...(args.boxThreshold !== undefined && { box: args.boxThreshold }),
+          ...(args.textThreshold !== undefined && { text: args.textThreshold }),
+          ...(args.nmsIou !== undefined && { nmsIou: args.nmsIou }),
+        },
+      });
+    }
+    const running = batch.status()!;
+    seen = args.resume ? (before?.done ?? 0) : 0;
+    log(
+      `${args.resume ? 'resuming' : 'started'} batch ${running.jobId} on ${running.total - seen} of ${running.total} image(s): "${running.prompt}"`,
+    );
+    progress = startProgress(running.total - seen);
+    const status = (await batch.wait())!;
+    progress.stop();
+    await dataset.store.flush();
+
+    const stats = datasetStats(dataset.relPaths, (r) => dataset.store.get(r), dataset.store.getMeta());
+    process.stdout.write(`${batchReport(status, stats).join('\n')}\n`);
+    if (status.state !== 'done') return EXIT_CANCELLED;
+    return status.failed ? 1 : 0;
+  } finally {
+    process.off('SIGINT', onSigint);
+    await batch?.close();
+    await dataset.close();
+    await detector?.close();
+  }
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const args = parseBatchArgs(argv);
+    if (args === 'help') {
+      process.stdout.write(`${BATCH_USAGE}\n`);
+      return 0;
+    }
+    return await runBatch(args);
+  } catch (e) {
+    if (isGroundLabelError(e)) {
+      log(`error [${e.code}]: ${e.message}`);
+      if (e.code === 'bad-argument') log(`\n${BATCH_USAGE}`);
+    } else {
+      log(`error: ${messageOf(e)}`);
+    }
+    return 2;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

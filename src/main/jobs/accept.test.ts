@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import type { ImageDoc } from '../../shared/project';
+import { box, doc } from '../__test__/docs';
+import { caught } from '../inference/__test__/helpers';
+import { SuggestionAcceptor, type AcceptDataset } from './accept';
+
+const pending = (classId: string, score: number) =>
+  box(classId, { kind: 'suggestion', score, phrase: classId, rawText: classId });
+
+function memory(docs: ImageDoc[]): AcceptDataset & { docs: Map<string, ImageDoc> } {
+  const map = new Map(docs.map((d) => [d.relPath, d]));
+  return {
+    root: '/data',
+    relPaths: [...map.keys(), 'no-doc.png'],
+    docs: map,
+    store: {
+      get: (r) => map.get(r),
+      putImage: async (d) => void map.set(d.relPath, d),
+    },
+  };
+}
+
+describe('SuggestionAcceptor', () => {
+  const sample = () =>
+    memory([
+      doc('a.png', { boxes: [pending('cat', 0.9), pending('dog', 0.8), pending('cat', 0.3)] }),
+      doc('b.png', { boxes: [pending('dog', 0.4)] }),
+      doc('c.png', { reviewed: true, boxes: [box('cat')] }),
+    ]);
+
+  it('accepts suggestions at or above the score across the dataset and marks those images reviewed', async () => {
+    const d = sample();
+    const before = d.docs.get('b.png');
+    const result = await new SuggestionAcceptor().accept(d, { minScore: 0.8 });
+    expect(result).toMatchObject({ accepted: 2, relPaths: ['a.png'] });
+    const a = d.docs.get('a.png')!;
+    expect(a.reviewed).toBe(true);
+    expect(a.boxes.map((b) => [b.origin.kind, 'score' in b.origin && b.origin.score])).toEqual([
+      ['accepted', 0.9],
+      ['accepted', 0.8],
+      ['suggestion', 0.3],
+    ]);
+    expect(a.boxes[0].origin).toEqual({ kind: 'accepted', score: 0.9, phrase: 'cat' });
+    expect(d.docs.get('b.png')).toBe(before);
+  });
+
+  it('accepts only the classes asked for', async () => {
+    const d = sample();
+    const result = await new SuggestionAcceptor().accept(d, { minScore: 0, classIds: ['dog'] });
+    expect(result).toMatchObject({ accepted: 2, relPaths: ['a.png', 'b.png'] });
+    expect(d.docs.get('a.png')!.boxes.map((b) => b.origin.kind)).toEqual([
+      'suggestion',
+      'accepted',
+      'suggestion',
+    ]);
+  });
+
+  it('undoes exactly the images it changed, once', async () => {
+    const d = sample();
+    const original = new Map(d.docs);
+    const acceptor = new SuggestionAcceptor();
+    const { token } = await acceptor.accept(d, { minScore: 0.35 });
+    expect(await acceptor.undo(d, token)).toEqual({ restored: ['a.png', 'b.png'], skipped: [] });
+    expect(d.docs).toEqual(original);
+    expect(d.docs.get('a.png')).toBe(original.get('a.png'));
+    await caught(() => acceptor.undo(d, token), 'bad-argument');
+  });
+
+  it('leaves an image edited after the accept as it is on undo', async () => {
+    const d = sample();
+    const acceptor = new SuggestionAcceptor();
+    const { token } = await acceptor.accept(d, { minScore: 0.35 });
+    const edited = { ...d.docs.get('b.png')!, boxes: [] };
+    d.docs.set('b.png', edited);
+    expect(await acceptor.undo(d, token)).toEqual({ restored: ['a.png'], skipped: ['b.png'] });
+    expect(d.docs.get('b.png')).toBe(edited);
+  });
+
+  it('keeps only the last few steps, and refuses a token of another dataset', async () => {
+    const d = sample();
+    const acceptor = new SuggestionAcceptor(2);
+    const first = await acceptor.accept(d, { minScore: 0.99 });
+    await acceptor.accept(d, { minScore: 0.99 });
+    const third = await acceptor.accept(d, { minScore: 0.99 });
+    expect((await caught(() => acceptor.undo(d, first.token), 'bad-argument')).message).toContain('too old');
+    await caught(() => acceptor.undo({ ...d, root: '/other' }, third.token), 'bad-argument');
+  });
+});

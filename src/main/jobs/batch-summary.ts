@@ -1,0 +1,157 @@
+import type { BatchClassCount, BatchStatus, LookFirstEntry } from '../../shared/ipc/contract';
+import { boxHeight, boxWidth } from '../../shared/geometry';
+import {
+  IMAGE_STATUSES,
+  imageStatus,
+  type ImageDoc,
+  type ImageStatus,
+  type ProjectMeta,
+} from '../../shared/project';
+import { pendingOf } from '../../shared/suggestions';
+import type { BatchJob } from './batch-file';
+
+/** How many images each "look at first" reason lists. */
+export const LOOK_FIRST_EACH = 10;
+
+export interface SummaryContext {
+  readonly get: (relPath: string) => ImageDoc | undefined;
+  readonly idFor: (relPath: string) => string;
+  readonly meta: ProjectMeta;
+}
+
+/**
+ * Where a job stands, read from the store as it is now (a person may already have reviewed some
+ * images): counts, per-class pending suggestions, and the images to look at first — failures, the
+ * lowest best scores (the model was least sure) and the most boxes (crowded, or a phrase firing
+ * everywhere).
+ */
+export function batchStatus(
+  job: BatchJob,
+  ctx: SummaryContext,
+  lookFirstEach = LOOK_FIRST_EACH,
+): BatchStatus {
+  const perClass = new Map<string, number>();
+  const labeled: { relPath: string; count: number; top: number | null }[] = [];
+  for (const relPath of job.done) {
+    const doc = ctx.get(relPath);
+    const pending = pendingOf(doc);
+    labeled.push({ relPath, ...pending });
+    for (const b of doc?.boxes ?? [])
+      if (b.origin.kind === 'suggestion') perClass.set(b.classId, (perClass.get(b.classId) ?? 0) + 1);
+  }
+  const withSuggestions = labeled.filter((l) => l.count > 0);
+  const id = (relPath: string) => safeId(ctx, relPath);
+  const lookFirst: LookFirstEntry[] = [
+    ...job.failures
+      .slice(0, lookFirstEach)
+      .map((f): LookFirstEntry => ({
+        id: id(f.relPath),
+        relPath: f.relPath,
+        reason: 'failed',
+        suggestions: 0,
+        message: f.message,
+      })),
+    ...[...withSuggestions]
+      .sort((a, b) => (a.top ?? 0) - (b.top ?? 0) || cmp(a.relPath, b.relPath))
+      .slice(0, lookFirstEach)
+      .map((l): LookFirstEntry => ({
+        id: id(l.relPath),
+        relPath: l.relPath,
+        reason: 'low-score',
+        suggestions: l.count,
+        topScore: l.top ?? 0,
+      })),
+    ...[...withSuggestions]
+      .sort((a, b) => b.count - a.count || cmp(a.relPath, b.relPath))
+      .slice(0, lookFirstEach)
+      .map((l): LookFirstEntry => ({
+        id: id(l.relPath),
+        relPath: l.relPath,
+        reason: 'many-boxes',
+        suggestions: l.count,
+        topScore: l.top ?? 0,
+      })),
+  ];
+  const names = new Map(ctx.meta.classes.map((c) => [c.id, c.name]));
+  const classCounts: BatchClassCount[] = [
+    ...ctx.meta.classes
+      .filter((c) => perClass.has(c.id))
+      .map((c) => ({ classId: c.id, name: c.name, suggestions: perClass.get(c.id) ?? 0 })),
+    ...[...perClass]
+      .filter(([c]) => !names.has(c))
+      .map(([classId, suggestions]) => ({ classId, name: `(deleted class ${classId})`, suggestions })),
+  ];
+  const done = job.done.length + job.failures.length + job.skipped.length;
+  return {
+    jobId: job.jobId,
+    state: job.state,
+    prompt: job.prompt,
+    total: job.relPaths.length,
+    done,
+    labeled: job.done.length,
+    withSuggestions: withSuggestions.length,
+    skipped: job.skipped.length,
+    failed: job.failures.length,
+    resumable: job.state !== 'done' && done < job.relPaths.length,
+    failures: job.failures.map((f) => ({ id: id(f.relPath), ...f })),
+    lookFirst,
+    perClass: classCounts,
+    startedAt: job.startedAt,
+    updatedAt: job.updatedAt,
+  };
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** An image removed from the folder since the job began still gets named, with an empty id. */
+function safeId(ctx: SummaryContext, relPath: string): string {
+  try {
+    return ctx.idFor(relPath);
+  } catch {
+    return '';
+  }
+}
+
+/** Upper edges of the box-size histogram: √(box area / image area), so 0.1 is a box of 1 % of the image. */
+export const SIZE_BINS = [0.05, 0.1, 0.2, 0.4, 0.7, 1] as const;
+
+export interface DatasetStats {
+  readonly images: Readonly<Record<ImageStatus, number>>;
+  /** Confirmed (accepted or manual) boxes per class name, in class order. */
+  readonly boxesPerClass: readonly {
+    readonly name: string;
+    readonly boxes: number;
+    readonly pending: number;
+  }[];
+  /** Boxes (all origins) per SIZE_BINS bin. */
+  readonly sizes: readonly number[];
+}
+
+/** What a dataset holds now: images per state, boxes and pending suggestions per class, box sizes. */
+export function datasetStats(
+  relPaths: readonly string[],
+  get: (relPath: string) => ImageDoc | undefined,
+  meta: ProjectMeta,
+): DatasetStats {
+  const images = Object.fromEntries(IMAGE_STATUSES.map((s) => [s, 0])) as Record<ImageStatus, number>;
+  const confirmed = new Map<string, number>();
+  const pending = new Map<string, number>();
+  const sizes = SIZE_BINS.map(() => 0);
+  for (const relPath of relPaths) {
+    const doc = get(relPath);
+    images[imageStatus(doc)]++;
+    for (const b of doc?.boxes ?? []) {
+      const into = b.origin.kind === 'suggestion' ? pending : confirmed;
+      into.set(b.classId, (into.get(b.classId) ?? 0) + 1);
+      const rel = Math.sqrt(
+        (Math.max(0, boxWidth(b)) * Math.max(0, boxHeight(b))) / (doc!.width * doc!.height),
+      );
+      const bin = SIZE_BINS.findIndex((edge) => rel <= edge);
+      sizes[bin < 0 ? sizes.length - 1 : bin]++;
+    }
+  }
+  const boxesPerClass = meta.classes
+    .map((c) => ({ name: c.name, boxes: confirmed.get(c.id) ?? 0, pending: pending.get(c.id) ?? 0 }))
+    .filter((c) => c.boxes || c.pending);
+  return { images, boxesPerClass, sizes };
+}

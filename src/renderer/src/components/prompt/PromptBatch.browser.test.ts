@@ -1,0 +1,78 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { page, userEvent } from 'vitest/browser';
+import type { Detection } from '../../../../shared/detection';
+import App from '../../App.vue';
+import { hook, mountWith, solidImage, until } from '../../testing/mount';
+
+let unmount = () => {};
+beforeAll(() => page.viewport(1400, 900));
+afterEach(() => {
+  unmount();
+  localStorage.clear();
+});
+
+const images = Array.from({ length: 4 }, (_, i) => ({ relPath: `img${i}.jpg`, width: 320, height: 240 }));
+const cat = (score: number): Detection => ({
+  box: { x1: 20, y1: 30, x2: 120, y2: 130 },
+  score,
+  phrase: 'cat',
+  phraseIndex: 0,
+  rawText: 'cat',
+});
+
+async function mountApp(batchMsPerImage = 0) {
+  const mounted = await mountWith(
+    App,
+    {
+      images,
+      model: { loaded: true, name: 'tiny', provider: 'cpu' },
+      detect: (relPath) => [cat(relPath === 'img0.jpg' ? 0.9 : 0.4)],
+      imageUrl: () => solidImage(320, 240, '#406080'),
+      batchMsPerImage,
+    },
+    { width: 1400, height: 900 },
+  );
+  unmount = mounted.unmount;
+  await until(() => window.__groundlabel?.imageReady);
+  await userEvent.fill(page.getByRole('textbox', { name: 'Prompt' }), 'cat');
+  return mounted;
+}
+
+describe('batch in the app', () => {
+  it('runs Ctrl+B as one backend batch with progress, cancel and resume', async () => {
+    const { api } = await mountApp(150);
+    (document.querySelector('[role="application"]') as HTMLElement).focus();
+    await userEvent.keyboard('{Control>}b{/Control}');
+    const cancel = page.getByRole('button', { name: 'Cancel batch', exact: true });
+    await expect.element(cancel).toBeInTheDocument();
+    await expect.element(page.getByRole('progressbar', { name: 'Prompt progress' })).toBeInTheDocument();
+    await expect.element(page.getByRole('button', { name: 'Run prompt', exact: true })).toBeDisabled();
+    await expect.element(page.getByText(/^1 \/ 4 · 10\.0 images\/s/)).toBeInTheDocument();
+    await cancel.click();
+    const resume = page.getByRole('button', { name: 'Resume batch', exact: true });
+    await expect.element(resume).toBeInTheDocument();
+    expect(api.callsOf('batch:start')[0].ids).toEqual(['img-0', 'img-1', 'img-2', 'img-3']);
+    expect(api.callsOf('infer:run')).toEqual([]);
+    await resume.click();
+    await expect.element(page.getByRole('option', { name: /img3\.jpg.*Has suggestions/ })).toBeInTheDocument();
+    await expect.element(page.getByRole('button', { name: 'Run prompt', exact: true })).toBeEnabled();
+    await expect.element(resume).not.toBeInTheDocument();
+    // The image on screen shows its new suggestions.
+    await until(() => hook().doc?.boxes.length === 1);
+  });
+
+  it('accepts suggestions above the score in the whole dataset, and undoes it', async () => {
+    await mountApp();
+    await page.getByRole('button', { name: /^Run on visible images/ }).click();
+    await expect.element(page.getByRole('option', { name: /img3\.jpg.*Has suggestions/ })).toBeInTheDocument();
+    await expect.element(page.getByRole('button', { name: 'Run prompt', exact: true })).toBeEnabled();
+    await page.getByRole('button', { name: 'Accept above score in dataset', exact: true }).click();
+    await expect.element(page.getByText('Accepted 1 suggestions on 1 images.')).toBeInTheDocument();
+    await until(() => hook().doc?.boxes[0]?.origin.kind === 'accepted');
+    await expect.element(page.getByRole('option', { name: /img0\.jpg.*Reviewed/ })).toBeInTheDocument();
+    await page.getByRole('button', { name: 'Undo accept', exact: true }).click();
+    await expect.element(page.getByText('Restored 1 images.')).toBeInTheDocument();
+    await expect.element(page.getByRole('option', { name: /img0\.jpg.*Has suggestions/ })).toBeInTheDocument();
+    await until(() => hook().doc?.boxes[0]?.origin.kind === 'suggestion');
+  });
+});

@@ -1,0 +1,175 @@
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { batchFile, readBatchJob } from '../../src/main/jobs/batch-file';
+import { tempDirs } from '../../src/main/inference/__test__/helpers';
+import type { ImageDoc } from '../../src/shared/project';
+import { writeSceneFolder } from '../fixtures/images';
+import { writeFixtureModels, type FixtureModelPaths } from '../fixtures/model-folders';
+import type { CliResult } from './run-cli';
+import { PROMPT, writeDataset } from './scenes';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+const tempDir = tempDirs('cli-batch');
+let models: FixtureModelPaths;
+
+beforeAll(async () => {
+  models = await writeFixtureModels(path.join(await tempDir(), 'models'));
+});
+
+/** `npm run batch --` as its script line runs it: node with tsx's loader, so Ctrl+C reaches the CLI itself. */
+function batch(
+  args: readonly string[],
+  onStderr?: (text: string, child: ReturnType<typeof spawn>) => void,
+): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(root, 'src', 'cli', 'batch.ts'), ...args],
+      {
+        cwd: root,
+        env: { ...process.env, NO_COLOR: '1' },
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      onStderr?.(stderr, child);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const label = async (dataset: string, relPath: string): Promise<ImageDoc> =>
+  JSON.parse(
+    await readFile(path.join(dataset, '.groundlabel', 'labels', `${relPath}.json`), 'utf8'),
+  ) as ImageDoc;
+
+describe('npm run batch', () => {
+  it('stores suggestions for every image and prints the summary, what to look at first and the statistics', async () => {
+    const dataset = await tempDir();
+    await writeDataset(dataset);
+    const run = await batch([
+      '--dataset',
+      dataset,
+      '--model',
+      models.flavourASmall,
+      '--prompt',
+      PROMPT,
+      '--device',
+      'cpu',
+    ]);
+    expect(run.code, run.stderr).toBe(1); // broken.jpg failed; every other image was labeled
+    expect(run.stdout).toMatch(/^batch \w+ finished: "red \. green/);
+    expect(run.stdout).toContain(
+      '7 in the job · 6 labeled (4 with suggestions) · 0 skipped (reviewed) · 1 failed · 0 left',
+    );
+    expect(run.stdout).toMatch(/look at first:\n {2}failed {10}broken\.jpg/);
+    expect(run.stdout).toMatch(/low score 0\.\d\d {2}e-rotated\.jpg \(1 suggestion\)/);
+    expect(run.stdout).toContain('images: 3 unlabeled · 4 suggested · 0 reviewed · 0 negative');
+    expect(run.stdout).toMatch(/\n {2}red +0 +2\n/);
+    expect(run.stdout).toMatch(/20 %–40 % │█+ *│ 2\n/);
+    expect(run.stdout).toContain('broken.jpg: [image-unreadable]');
+    const b = await label(dataset, 'sub/b.jpg');
+    expect(b.boxes.map((x) => x.origin.kind === 'suggestion' && x.origin.phrase)).toEqual([
+      'green',
+      'orange',
+    ]);
+    const project = JSON.parse(
+      await readFile(path.join(dataset, '.groundlabel', 'project.json'), 'utf8'),
+    ) as { classes: { name: string }[] };
+    expect(project.classes.map((c) => c.name)).toEqual([
+      'red',
+      'green',
+      'blue',
+      'orange',
+      'yellow',
+      'purple',
+    ]);
+  });
+
+  it('stops cleanly on Ctrl+C, and --resume finishes exactly the images that were left', async () => {
+    const dataset = await tempDir();
+    await writeSceneFolder(
+      dataset,
+      Array.from({ length: 12 }, (_, i) => ({
+        relPath: `img${String(i).padStart(2, '0')}.png`,
+        spec: {
+          width: 320,
+          height: 240,
+          rects: [{ colour: 'blue' as const, x1: 20 + i, y1: 20, x2: 200, y2: 150 }],
+        },
+      })),
+    );
+    let sent = false;
+    const stopped = await batch(
+      ['--dataset', dataset, '--model', models.flavourA, '--prompt', 'blue .', '--device', 'cpu'],
+      (text, child) => {
+        if (!sent && text.includes('started batch')) {
+          sent = true;
+          setTimeout(() => child.kill('SIGINT'), 300);
+        }
+      },
+    );
+    expect(stopped.code, stopped.stderr).toBe(130);
+    expect(stopped.stderr).toContain('cancelling after the current image');
+    expect(stopped.stdout).toMatch(/stopped with \d+ image\(s\) left: run again with --resume/);
+    const job = (await readBatchJob(dataset))!;
+    expect(job.state).toBe('cancelled');
+    expect(job.done.length).toBeGreaterThan(0);
+    expect(job.done.length).toBeLessThan(12);
+
+    const resumed = await batch([
+      '--dataset',
+      dataset,
+      '--model',
+      models.flavourA,
+      '--resume',
+      '--device',
+      'cpu',
+    ]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain(`resuming batch ${job.jobId} on ${12 - job.done.length} of 12 image(s)`);
+    const finished = JSON.parse(await readFile(batchFile(dataset), 'utf8')) as {
+      state: string;
+      done: string[];
+    };
+    expect(finished.state).toBe('done');
+    expect(finished.done).toHaveLength(12);
+    expect(new Set(finished.done).size).toBe(12);
+    expect(finished.done.slice(0, job.done.length)).toEqual(job.done);
+    expect(resumed.stdout).toContain('images: 0 unlabeled · 12 suggested');
+  });
+
+  it('names the option when the arguments do not fit', async () => {
+    const run = await batch([
+      '--dataset',
+      '/nowhere',
+      '--model',
+      models.flavourB,
+      '--resume',
+      '--prompt',
+      'red',
+    ]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--resume goes on with the saved job and its prompt; leave out --prompt');
+    const none = await batch([
+      '--dataset',
+      await tempDir(),
+      '--model',
+      models.flavourB,
+      '--resume',
+      '--device',
+      'cpu',
+    ]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(
+      /error \[batch-not-found\]: There is no stopped batch to resume in .*: no batch was started on it/,
+    );
+    expect(none.stderr).not.toContain('model:');
+  });
+});
