@@ -1,11 +1,13 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import { CHANNELS, type Api, type EventName, type Events } from '../shared/ipc/contract';
+import { CHANNELS, PICK_FOLDER, type Api, type EventName, type Events } from '../shared/ipc/contract';
 
 /**
  * The renderer's API, built from the contract's channel list: named functions only. ipcRenderer,
  * process and Node never cross the bridge.
  */
-const calls = Object.fromEntries(CHANNELS.map((channel) => [channel, (request: unknown) => ipcRenderer.invoke(channel, request)]));
+const calls = Object.fromEntries(
+  CHANNELS.map((channel) => [channel, (request: unknown) => ipcRenderer.invoke(channel, request)]),
+);
 
 const api = {
   ...calls,
@@ -15,6 +17,7 @@ const api = {
     return () => ipcRenderer.removeListener(`event:${event}`, wrapped);
   },
   imageUrl: (id: string) => `gl-image://image/${encodeURIComponent(id)}`,
+  pickFolder: () => ipcRenderer.invoke(PICK_FOLDER) as Promise<string | null>,
 } as Api;
 
 contextBridge.exposeInMainWorld('api', api);

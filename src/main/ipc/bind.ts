@@ -1,5 +1,5 @@
-import { ipcMain, type WebContents } from 'electron';
-import { CHANNELS, type EventName, type Events } from '../../shared/ipc/contract';
+import { BrowserWindow, dialog, ipcMain, type WebContents } from 'electron';
+import { CHANNELS, PICK_FOLDER, type EventName, type Events } from '../../shared/ipc/contract';
 import type { AppServices } from '../app-services';
 import { dispatch } from '../dispatch';
 
@@ -19,11 +19,24 @@ export function bindIpc(services: AppServices): void {
   for (const channel of CHANNELS) {
     ipcMain.handle(channel, (event, request: unknown) => {
       if (!trusted(event.senderFrame?.url)) {
-        return { ok: false, error: { code: 'forbidden', message: `IPC from ${event.senderFrame?.url ?? 'an unknown frame'} refused` } };
+        return {
+          ok: false,
+          error: {
+            code: 'forbidden',
+            message: `IPC from ${event.senderFrame?.url ?? 'an unknown frame'} refused`,
+          },
+        };
       }
       return dispatch(services.handlers, channel, request);
     });
   }
+  ipcMain.handle(PICK_FOLDER, async (event) => {
+    if (!trusted(event.senderFrame?.url)) return null;
+    const win = BrowserWindow.fromWebContents(event.sender);
+    const options = { properties: ['openDirectory' as const] };
+    const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  });
 }
 
 /** main → renderer events, sent to every window of the app. */

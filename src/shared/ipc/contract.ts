@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import type { Detection } from '../detection';
 import type { ErrorInfo } from '../errors';
-import { imageDocSchema, projectMetaSchema, type ImageDoc, type ImageStatus, type ProjectMeta } from '../project';
+import {
+  imageDocSchema,
+  projectMetaSchema,
+  type ImageDoc,
+  type ImageStatus,
+  type ProjectMeta,
+} from '../project';
 
 /**
  * The one contract between the renderer and the services: every channel's request schema (checked
@@ -165,7 +171,10 @@ export const channels = {
   'dataset:current': { request: z.object({}), reply: reply<DatasetSnapshot | null>() },
   'image:get': { request: z.object({ id: z.string().min(1) }), reply: reply<ImageDetail>() },
   /** Stores one image's document; acknowledged once it is in the journal. */
-  'image:save': { request: z.object({ id: z.string().min(1), doc: imageDocSchema }), reply: reply<{ readonly status: ImageStatus }>() },
+  'image:save': {
+    request: z.object({ id: z.string().min(1), doc: imageDocSchema }),
+    reply: reply<{ readonly status: ImageStatus }>(),
+  },
   'project:save': { request: projectMetaSchema, reply: reply<ProjectMeta>() },
   'prompt:analyse': { request: z.object({ prompt: z.string() }), reply: reply<PromptAnalysis>() },
   'infer:run': {
@@ -186,16 +195,31 @@ export const channels = {
   'batch:resume': { request: z.object({}), reply: reply<{ readonly jobId: string }>() },
   /** Accepts pending suggestions scoring at least minScore (of the given classes, or all) across the dataset. */
   'suggestions:accept': {
-    request: z.object({ minScore: z.number().min(0).max(1), classIds: z.array(z.string().min(1)).optional() }),
-    reply: reply<{ readonly token: string; readonly accepted: number; readonly images: number; readonly entries: readonly ImageEntry[] }>(),
+    request: z.object({
+      minScore: z.number().min(0).max(1),
+      classIds: z.array(z.string().min(1)).optional(),
+    }),
+    reply: reply<{
+      readonly token: string;
+      readonly accepted: number;
+      readonly images: number;
+      readonly entries: readonly ImageEntry[];
+    }>(),
   },
   /** Puts back the documents a suggestions:accept changed, unless an image was edited since. */
   'suggestions:accept-undo': {
     request: z.object({ token: z.string().min(1) }),
-    reply: reply<{ readonly restored: number; readonly skipped: readonly string[]; readonly entries: readonly ImageEntry[] }>(),
+    reply: reply<{
+      readonly restored: number;
+      readonly skipped: readonly string[];
+      readonly entries: readonly ImageEntry[];
+    }>(),
   },
   'export:preview': { request: exportRequestSchema, reply: reply<ExportSummary>() },
-  'export:run': { request: exportRequestSchema, reply: reply<{ readonly outDir: string; readonly summary: ExportSummary }>() },
+  'export:run': {
+    request: exportRequestSchema,
+    reply: reply<{ readonly outDir: string; readonly summary: ExportSummary }>(),
+  },
 } as const;
 
 export type Channel = keyof typeof channels;
@@ -203,7 +227,8 @@ export type Request<C extends Channel> = z.input<(typeof channels)[C]['request']
 export type ParsedRequest<C extends Channel> = z.output<(typeof channels)[C]['request']>;
 export type Reply<C extends Channel> = (typeof channels)[C]['reply'];
 
-export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ErrorInfo };
+export type Result<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ErrorInfo };
 
 /** Events pushed from the services to the renderer. */
 export interface Events {
@@ -237,9 +262,14 @@ export type EventName = keyof Events;
 export type Api = { readonly [C in Channel]: (request: Request<C>) => Promise<Result<Reply<C>>> } & {
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
   imageUrl(id: string): string;
+  /** The system's folder picker; only the desktop app has one (browser mode types a path). */
+  pickFolder?: () => Promise<string | null>;
 };
 
 export const CHANNELS = Object.keys(channels) as Channel[];
+
+/** Desktop-only IPC channel behind Api.pickFolder. */
+export const PICK_FOLDER = 'dialog:pick-folder';
 
 /** Handlers the services provide, one per channel; they throw GroundLabelError and the binding wraps it. */
 export type Handlers = { readonly [C in Channel]: (request: ParsedRequest<C>) => Promise<Reply<C>> };

@@ -12,6 +12,7 @@ export default {
     folderPath: 'Folder path',
     folderPlaceholder: '/path/to/images',
     openFolder: 'Open folder',
+    chooseFolder: 'Choose folder…',
     opening: 'Opening…',
     undo: 'Undo',
     redo: 'Redo',
@@ -81,7 +82,8 @@ export default {
     acceptClass: 'Classes to accept',
     allClasses: 'All classes',
     acceptAboveDataset: 'Accept above score in dataset',
-    acceptAboveDatasetHint: 'Accepts the suggestions scoring at least the minimum score in every image of the dataset',
+    acceptAboveDatasetHint:
+      'Accepts the suggestions scoring at least the minimum score in every image of the dataset',
     undoAccept: 'Undo accept',
     acceptedDataset: 'Accepted {accepted} suggestions on {images} images.',
     undoneDataset: 'Restored {n} images.',
@@ -93,7 +95,8 @@ export default {
     resume: 'Resume batch',
     stopped: 'A batch stopped after {done} of {total} images (“{prompt}”).',
     skipReviewed: 'Skip reviewed images',
-    summary: 'Last batch: {labeled} labeled, {withSuggestions} with suggestions, {skipped} skipped, {failed} failed',
+    summary:
+      'Last batch: {labeled} labeled, {withSuggestions} with suggestions, {skipped} skipped, {failed} failed',
     perClass: 'Pending suggestions per class:',
     lookFirst: 'Look at these first:',
     reasonFailed: 'failed',

@@ -14,6 +14,7 @@ const zhCN: typeof en = {
     folderPath: '文件夹路径',
     folderPlaceholder: '/图片/所在/路径',
     openFolder: '打开文件夹',
+    chooseFolder: '选择文件夹…',
     opening: '正在打开…',
     undo: '撤销',
     redo: '重做',
@@ -95,7 +96,8 @@ const zhCN: typeof en = {
     resume: '继续批处理',
     stopped: '批处理在 {done} / {total} 张图片后停止（“{prompt}”）。',
     skipReviewed: '跳过已审核的图片',
-    summary: '上次批处理：已标注 {labeled} 张，{withSuggestions} 张有候选框，跳过 {skipped} 张，失败 {failed} 张',
+    summary:
+      '上次批处理：已标注 {labeled} 张，{withSuggestions} 张有候选框，跳过 {skipped} 张，失败 {failed} 张',
     perClass: '各类别待审核的候选框：',
     lookFirst: '建议先查看：',
     reasonFailed: '失败',
