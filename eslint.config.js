@@ -25,14 +25,31 @@ export default tseslint.config(
     files: ['src/**/*.ts'],
     ignores: ['src/main/index.ts', 'src/main/ipc/**', 'src/preload/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Services stay free of electron; bind them in src/main/ipc.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'Services stay free of electron; bind them in src/main/ipc.' },
+          ],
+        },
+      ],
     },
   },
   {
     // src/shared is pure: no node built-ins, no DOM-only modules.
     files: ['src/shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'electron', 'fs', 'path', 'sharp', 'onnxruntime-node'], message: 'src/shared stays pure TypeScript.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', 'electron', 'fs', 'path', 'sharp', 'onnxruntime-node'],
+              message: 'src/shared stays pure TypeScript.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

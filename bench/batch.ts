@@ -55,7 +55,10 @@ async function writeImages(dir: string): Promise<string[]> {
       return { colour: PALETTE[(i + k) % 4].name, x1, y1, x2: x1 + 200 + k * 60, y2: y1 + 150 + k * 40 };
     });
     const name = `img${String(i).padStart(3, '0')}.jpg`;
-    await writeFile(path.join(dir, name), await drawScene({ width: WIDTH, height: HEIGHT, format: 'jpeg', rects }));
+    await writeFile(
+      path.join(dir, name),
+      await drawScene({ width: WIDTH, height: HEIGHT, format: 'jpeg', rects }),
+    );
     names.push(name);
   }
   return names;
@@ -65,7 +68,10 @@ async function writeModel(dir: string, heavy: number): Promise<string> {
   const folder = path.join(dir, `model-heavy-${heavy}`);
   await mkdir(folder, { recursive: true });
   await writeFile(path.join(folder, 'model.onnx'), buildColourModel({ flavour: 'A', heavy }));
-  await writeFile(path.join(folder, 'groundlabel.json'), JSON.stringify({ name: `colour A heavy ${heavy}`, inputSize: INPUT }));
+  await writeFile(
+    path.join(folder, 'groundlabel.json'),
+    JSON.stringify({ name: `colour A heavy ${heavy}`, inputSize: INPUT }),
+  );
   return folder;
 }
 
@@ -76,7 +82,14 @@ interface Variant {
 }
 
 const openDetector = (model: string, o: Variant = {}) =>
-  Detector.open({ model, device: 'cpu', bundledVocab: bundledVocabPath(), warmup: true, intraOpThreads: o.intraOpThreads, intraOpSpinning: o.intraOpSpinning });
+  Detector.open({
+    model,
+    device: 'cpu',
+    bundledVocab: bundledVocabPath(),
+    warmup: true,
+    intraOpThreads: o.intraOpThreads,
+    intraOpSpinning: o.intraOpSpinning,
+  });
 
 const cpuMs = (since: NodeJS.CpuUsage) => {
   const d = process.cpuUsage(since);
@@ -110,7 +123,12 @@ async function stageTimes(detector: Detector, files: readonly string[]): Promise
     modelCpu += cpuMs(c1);
     prep.push(t1 - t0);
   }
-  return { prepMs: median(prep), modelMs: median(model), prepCpuMs: prepCpu / files.length, modelCpuMs: modelCpu / files.length };
+  return {
+    prepMs: median(prep),
+    modelMs: median(model),
+    prepCpuMs: prepCpu / files.length,
+    modelCpuMs: modelCpu / files.length,
+  };
 }
 
 /**
@@ -133,13 +151,19 @@ async function eventLoopStallMs(detector: Detector, file: string): Promise<numbe
 }
 
 /** Images per second of the real batch job over `relPaths` of `dataset`. */
-async function batchRate(dataset: DatasetService, detector: Detector, relPaths: readonly string[], lookahead?: number): Promise<number> {
+async function batchRate(
+  dataset: DatasetService,
+  detector: Detector,
+  relPaths: readonly string[],
+  lookahead?: number,
+): Promise<number> {
   const batch = await BatchService.open({ dataset, lookahead });
   const t0 = performance.now();
   await batch.start(detector, { prompt: PROMPT, relPaths });
   const status = await batch.wait();
   const seconds = (performance.now() - t0) / 1000;
-  if (status?.state !== 'done' || status.failed) throw new Error(`bench batch ended ${status?.state} with ${status?.failed} failures`);
+  if (status?.state !== 'done' || status.failed)
+    throw new Error(`bench batch ended ${status?.state} with ${status?.failed} failures`);
   return relPaths.length / seconds;
 }
 
@@ -158,7 +182,12 @@ const ROUNDS = Number(process.env.ROUNDS ?? 3);
  * quieter meanwhile (other jobs on the same cores) moves both sides of the ratio alike; the round
  * with the median efficiency is reported.
  */
-async function measure(dataset: DatasetService, model: string, files: readonly string[], o: Variant = {}): Promise<Figures> {
+async function measure(
+  dataset: DatasetService,
+  model: string,
+  files: readonly string[],
+  o: Variant = {},
+): Promise<Figures> {
   const detector = await openDetector(model, o);
   try {
     await stageTimes(detector, files.slice(0, 3));
@@ -210,7 +239,9 @@ async function main(): Promise<void> {
     const cores = os.availableParallelism();
     const load = () => os.loadavg()[0];
     const loadBefore = load();
-    log(`node ${process.version}, ${cores} cores, sharp concurrency ${sharp.concurrency()}, UV_THREADPOOL_SIZE ${process.env.UV_THREADPOOL_SIZE ?? '(default 4)'}, gc ${gc ? 'exposed' : 'not exposed'}`);
+    log(
+      `node ${process.version}, ${cores} cores, sharp concurrency ${sharp.concurrency()}, UV_THREADPOOL_SIZE ${process.env.UV_THREADPOOL_SIZE ?? '(default 4)'}, gc ${gc ? 'exposed' : 'not exposed'}`,
+    );
     const imagesDir = path.join(dir, 'images');
     const names = await writeImages(imagesDir);
     const files = names.map((n) => path.join(imagesDir, n));
@@ -223,7 +254,9 @@ async function main(): Promise<void> {
     const probeDetector = await openDetector(model);
     const stallMs = await eventLoopStallMs(probeDetector, files[0]);
     await probeDetector.close();
-    log(`event loop: stalled up to ${stallMs.toFixed(1)} ms while the model ran (session.run runs on the JS thread)`);
+    log(
+      `event loop: stalled up to ${stallMs.toFixed(1)} ms while the model ran (session.run runs on the JS thread)`,
+    );
     const main = await measure(dataset, model, files);
     log(row('pipelined (lookahead 2)', main));
     const variants: [string, Figures][] = [];
@@ -260,9 +293,13 @@ async function main(): Promise<void> {
     const rssAfter = rssMb();
     await detector.close();
     await cycle.close();
-    log(`cycle: ${CYCLE} images at ${cycleIps.toFixed(2)} img/s, RSS ${rssBefore.toFixed(1)} → ${rssAfter.toFixed(1)} MB`);
+    log(
+      `cycle: ${CYCLE} images at ${cycleIps.toFixed(2)} img/s, RSS ${rssBefore.toFixed(1)} → ${rssAfter.toFixed(1)} MB`,
+    );
 
-    const fastest = [['pipelined (lookahead 2)', main] as const, ...variants].reduce((a, b) => (b[1].ips > a[1].ips ? b : a));
+    const fastest = [['pipelined (lookahead 2)', main] as const, ...variants].reduce((a, b) =>
+      b[1].ips > a[1].ips ? b : a,
+    );
     const lines: [string, string | number][] = [
       ['images', IMAGES],
       ['heavy_layers', heavy],
@@ -292,7 +329,9 @@ async function main(): Promise<void> {
       ['load_average_after', load().toFixed(2)],
     ];
     if (loadBefore > cores / 2) {
-      log(`warning: the load average was ${loadBefore.toFixed(2)} before the bench: other processes shared the cores, so times and ratios are unreliable`);
+      log(
+        `warning: the load average was ${loadBefore.toFixed(2)} before the bench: other processes shared the cores, so times and ratios are unreliable`,
+      );
     }
     process.stdout.write(`${lines.map(([k, v]) => `${k}: ${v}`).join('\n')}\n`);
   } finally {

@@ -63,18 +63,27 @@ const started = performance.now();
 const result = await runKillTest({
   kills,
   onRound: (n, r) => {
-    if (n % 50 === 0) console.log(`  ${n} kills, ${r.acknowledged} acknowledged edits, ${r.lostAcknowledgedEdits} lost, ${r.unparseableFiles} unparseable`);
+    if (n % 50 === 0)
+      console.log(
+        `  ${n} kills, ${r.acknowledged} acknowledged edits, ${r.lostAcknowledgedEdits} lost, ${r.unparseableFiles} unparseable`,
+      );
   },
 });
 console.log(`  done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 
 console.log(`save timings on ${IMAGES} images × ${BOXES_PER_IMAGE} boxes…`);
 const { ack, flush, openMs } = await saveTimings();
-console.log(`  acknowledge one edit (journal append + fsync): median ${median(ack).toFixed(2)} ms, p95 ${p95(ack).toFixed(2)} ms`);
-console.log(`  write it out (atomic label file, journal emptied): median ${median(flush).toFixed(2)} ms, p95 ${p95(flush).toFixed(2)} ms`);
+console.log(
+  `  acknowledge one edit (journal append + fsync): median ${median(ack).toFixed(2)} ms, p95 ${p95(ack).toFixed(2)} ms`,
+);
+console.log(
+  `  write it out (atomic label file, journal emptied): median ${median(flush).toFixed(2)} ms, p95 ${p95(flush).toFixed(2)} ms`,
+);
 console.log(`  open the project store: ${openMs.toFixed(0)} ms`);
 const saveMs = p95(ack) + p95(flush);
-console.log(`goal: save < 50 ms: ${saveMs < 50 ? 'met' : 'NOT met'}; kill test: ${result.lostAcknowledgedEdits === 0 && result.unparseableFiles === 0 ? 'met' : 'NOT met'}`);
+console.log(
+  `goal: save < 50 ms: ${saveMs < 50 ? 'met' : 'NOT met'}; kill test: ${result.lostAcknowledgedEdits === 0 && result.unparseableFiles === 0 ? 'met' : 'NOT met'}`,
+);
 console.log('');
 console.log(`kills: ${result.kills}`);
 console.log(`acknowledged_edits: ${result.acknowledged}`);

@@ -26,7 +26,11 @@ describe.skipIf(!binary)('the Electron app', () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'gl-electron-'));
     await writeFile(
       path.join(dir, 'a.png'),
-      await drawScene({ width: 320, height: 240, rects: [{ colour: 'red', x1: 10, y1: 10, x2: 100, y2: 90 }] }),
+      await drawScene({
+        width: 320,
+        height: 240,
+        rects: [{ colour: 'red', x1: 10, y1: 10, x2: 100, y2: 90 }],
+      }),
     );
     app = await _electron.launch({
       executablePath: binary!,
@@ -59,7 +63,13 @@ describe.skipIf(!binary)('the Electron app', () => {
         () => 'blocked',
       ),
     }));
-    expect(exposed).toEqual({ require: 'undefined', process: 'undefined', api: 'function', ipc: 'undefined', file: 'blocked' });
+    expect(exposed).toEqual({
+      require: 'undefined',
+      process: 'undefined',
+      api: 'function',
+      ipc: 'undefined',
+      file: 'blocked',
+    });
   });
 
   it('denies new windows and navigation away from the app', async () => {
@@ -80,8 +90,19 @@ describe.skipIf(!binary)('the Electron app', () => {
       const id = opened.value.images[0].id;
       const image = await api['image:get']({ id });
       if (!image.ok) throw new Error(image.error.message);
-      const box = { id: 'b1', classId: 'c1', x1: 10, y1: 10, x2: 100, y2: 90, origin: { kind: 'manual' as const } };
-      const saved = await api['image:save']({ id, doc: { ...image.value.doc, reviewed: true, boxes: [box] } });
+      const box = {
+        id: 'b1',
+        classId: 'c1',
+        x1: 10,
+        y1: 10,
+        x2: 100,
+        y2: 90,
+        origin: { kind: 'manual' as const },
+      };
+      const saved = await api['image:save']({
+        id,
+        doc: { ...image.value.doc, reviewed: true, boxes: [box] },
+      });
       if (!saved.ok) throw new Error(saved.error.message);
       const current = await api['dataset:current']({});
       return current.ok ? current.value?.images[0].status : current.error.message;

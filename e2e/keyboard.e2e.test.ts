@@ -22,8 +22,15 @@ let fitted: TestHookView['view'];
 let drawn: BoxRecord;
 
 const press = (key: string) => ui.page.keyboard.press(key);
-const activeRole = () => ui.page.evaluate(() => document.activeElement?.getAttribute('role') ?? document.activeElement?.tagName ?? null);
-const classId = (name: string) => app.services.currentDataset()!.store.getMeta().classes.find((c) => c.name === name)!.id;
+const activeRole = () =>
+  ui.page.evaluate(
+    () => document.activeElement?.getAttribute('role') ?? document.activeElement?.tagName ?? null,
+  );
+const classId = (name: string) =>
+  app.services
+    .currentDataset()!
+    .store.getMeta()
+    .classes.find((c) => c.name === name)!.id;
 const hookBox = (h: TestHookView, id: string) => h.doc?.boxes.find((b) => b.id === id);
 
 beforeAll(async () => {
@@ -79,7 +86,10 @@ describe('keyboard-first labeling', () => {
     await ui.imageList.focus();
     await press('i');
     const h = await ui.waitForHookState((v) => v.doc?.boxes.length === 2, null, 30_000);
-    expect(h.doc!.boxes.map((b) => b.origin.kind === 'suggestion' && b.origin.phrase).sort()).toEqual(['blue', 'red']);
+    expect(h.doc!.boxes.map((b) => b.origin.kind === 'suggestion' && b.origin.phrase).sort()).toEqual([
+      'blue',
+      'red',
+    ]);
     await ui.waitForOption('a.png', 'Has suggestions, 2 boxes');
     await ui.waitForRunDone();
   });
@@ -105,9 +115,14 @@ describe('keyboard-first labeling', () => {
     await press('v');
     expect((await ui.hook()).tool).toBe('select');
     await press('3');
-    await ui.waitForHookState((v, { id, cls }) => hookBox(v, id)?.classId === cls, { id: drawn.id, cls: classId('blue') });
+    await ui.waitForHookState((v, { id, cls }) => hookBox(v, id)?.classId === cls, {
+      id: drawn.id,
+      cls: classId('blue'),
+    });
     const select = ui.page.getByRole('combobox', { name: 'Class of selection' });
-    expect(await select.evaluate((el) => (el as HTMLSelectElement).selectedOptions[0]?.textContent?.trim())).toBe('blue');
+    expect(
+      await select.evaluate((el) => (el as HTMLSelectElement).selectedOptions[0]?.textContent?.trim()),
+    ).toBe('blue');
     await ui.screenshot('keyboard-01-drawn');
   });
 
@@ -125,7 +140,10 @@ describe('keyboard-first labeling', () => {
     for (const [key, dx, dy] of steps) {
       const want = { x1: at.x1 + dx, y1: at.y1 + dy, x2: at.x2 + dx, y2: at.y2 + dy };
       await press(key);
-      const h = await ui.waitForHookState((v, { id, x1, y1 }) => hookBox(v, id)?.x1 === x1 && hookBox(v, id)?.y1 === y1, { id: drawn.id, ...want });
+      const h = await ui.waitForHookState(
+        (v, { id, x1, y1 }) => hookBox(v, id)?.x1 === x1 && hookBox(v, id)?.y1 === y1,
+        { id: drawn.id, ...want },
+      );
       expect(geometry(hookBox(h, drawn.id)!), key).toEqual(want);
       at = want;
     }
@@ -138,7 +156,12 @@ describe('keyboard-first labeling', () => {
     await press('Control+d');
     let h = await ui.waitForHookState((v, n) => v.doc?.boxes.length === n, before.length + 1);
     const copy = h.doc!.boxes.find((b) => !before.some((o) => o.id === b.id))!;
-    expect(geometry(copy)).toEqual({ x1: drawn.x1 + 10, y1: drawn.y1 + 10, x2: drawn.x2 + 10, y2: drawn.y2 + 10 });
+    expect(geometry(copy)).toEqual({
+      x1: drawn.x1 + 10,
+      y1: drawn.y1 + 10,
+      x2: drawn.x2 + 10,
+      y2: drawn.y2 + 10,
+    });
     expect(copy).toMatchObject({ classId: drawn.classId, origin: { kind: 'manual' } });
     expect(h.selection).toEqual([copy.id]);
 
@@ -179,7 +202,10 @@ describe('keyboard-first labeling', () => {
     const twice = (await ui.waitForHookState((v, s) => v.view.scale > s, zoomed.scale)).view;
     expect(twice.scale).toBeCloseTo(start.scale * 1.25 ** 2, 6);
     await press('Control+Minus');
-    expect((await ui.waitForHookState((v, s) => v.view.scale < s, twice.scale)).view.scale).toBeCloseTo(zoomed.scale, 6);
+    expect((await ui.waitForHookState((v, s) => v.view.scale < s, twice.scale)).view.scale).toBeCloseTo(
+      zoomed.scale,
+      6,
+    );
 
     // Space held turns a drag on a box into a pan: the view moves, the boxes do not.
     const boxes = await ui.boxes();
@@ -204,7 +230,10 @@ describe('keyboard-first labeling', () => {
   it('accepts every remaining suggestion with Shift+Enter, and Escape clears the selection', async () => {
     expect((await ui.boxes()).some((b) => b.origin.kind === 'suggestion')).toBe(true);
     await press('Shift+Enter');
-    const h = await ui.waitForHookState((v) => !!v.doc && v.doc.boxes.every((b) => b.origin.kind !== 'suggestion'), null);
+    const h = await ui.waitForHookState(
+      (v) => !!v.doc && v.doc.boxes.every((b) => b.origin.kind !== 'suggestion'),
+      null,
+    );
     expect(h.doc!.boxes.map((b) => b.origin.kind).sort()).toEqual(['accepted', 'accepted', 'manual']);
     await ui.selectBox(drawn.id);
     await press('w');

@@ -16,7 +16,15 @@ import type { SceneTruth } from '../test/fixtures/images';
 import { startApp, type AppUnderTest } from './fixtures/app-server';
 import { comparable, LabelPage, launchChromium } from './fixtures/label-page';
 
-const ALL_IMAGES = ['a.png', 'broken.jpg', 'd-empty.png', 'e-rotated.jpg', 'f-faint.png', 'sub/b.jpg', 'sub/deeper/c.png'];
+const ALL_IMAGES = [
+  'a.png',
+  'broken.jpg',
+  'd-empty.png',
+  'e-rotated.jpg',
+  'f-faint.png',
+  'sub/b.jpg',
+  'sub/deeper/c.png',
+];
 /** What the review below leaves reviewed; the rest stays unlabeled (or pending) and out of exports. */
 const EXPORTED = ['a.png', 'd-empty.png', 'sub/b.jpg', 'sub/deeper/c.png'];
 const LEFT_OUT = ['broken.jpg', 'e-rotated.jpg', 'f-faint.png'];
@@ -47,8 +55,16 @@ async function walk(dir: string, root = dir): Promise<string[]> {
   return out.sort();
 }
 
-const classNames = () => app.services.currentDataset()!.store.getMeta().classes.map((c) => c.name);
-const classNameOf = (classId: string) => app.services.currentDataset()!.store.getMeta().classes.find((c) => c.id === classId)?.name;
+const classNames = () =>
+  app.services
+    .currentDataset()!
+    .store.getMeta()
+    .classes.map((c) => c.name);
+const classNameOf = (classId: string) =>
+  app.services
+    .currentDataset()!
+    .store.getMeta()
+    .classes.find((c) => c.id === classId)?.name;
 
 beforeAll(async () => {
   // Started without a dataset: the folder is opened through the UI.
@@ -88,13 +104,25 @@ describe('labeling in browser mode', () => {
     for (const scene of truth) {
       const h = await ui.selectImage(scene.relPath);
       const doc = h.doc!;
-      expect([doc.width, doc.height], `${scene.relPath} is shown in its EXIF-oriented size`).toEqual([scene.width, scene.height]);
+      expect([doc.width, doc.height], `${scene.relPath} is shown in its EXIF-oriented size`).toEqual([
+        scene.width,
+        scene.height,
+      ]);
       const want = expectedRects(scene);
       expect(doc.boxes.map((b) => b.origin.kind)).toEqual(want.map(() => 'suggestion'));
-      const found = doc.boxes.map((b) => ({ ...b, label: b.origin.kind === 'suggestion' ? b.origin.phrase : '' }));
+      const found = doc.boxes.map((b) => ({
+        ...b,
+        label: b.origin.kind === 'suggestion' ? b.origin.phrase : '',
+      }));
       const ious = matchBoxes(want, found);
-      for (const [i, v] of ious.entries()) expect(v, `${scene.relPath}: ${want[i].colour}`).toBeGreaterThanOrEqual(0.9);
-      await ui.waitForOption(scene.relPath, want.length ? `Has suggestions, ${want.length === 1 ? '1 box' : `${want.length} boxes`}` : 'Unlabeled, no boxes');
+      for (const [i, v] of ious.entries())
+        expect(v, `${scene.relPath}: ${want[i].colour}`).toBeGreaterThanOrEqual(0.9);
+      await ui.waitForOption(
+        scene.relPath,
+        want.length
+          ? `Has suggestions, ${want.length === 1 ? '1 box' : `${want.length} boxes`}`
+          : 'Unlabeled, no boxes',
+      );
       if (scene.relPath === 'sub/b.jpg') await ui.screenshot('labeling-02-suggestions');
     }
     // Every phrase got a class, in prompt order: that order is the export order.
@@ -107,9 +135,16 @@ describe('labeling in browser mode', () => {
     await ui.selectBox(red.id);
     await ui.waitForCanvasName('Image canvas: a.png, 2 boxes, 1 selected');
     await ui.page.keyboard.press('Enter');
-    await ui.waitForHookState((h, id) => h.doc?.boxes.find((b) => b.id === id)?.origin.kind === 'accepted', red.id);
+    await ui.waitForHookState(
+      (h, id) => h.doc?.boxes.find((b) => b.id === id)?.origin.kind === 'accepted',
+      red.id,
+    );
     const after = await ui.box(red.id);
-    expect(after.origin).toEqual({ kind: 'accepted', phrase: 'red', score: (red.origin as { score: number }).score });
+    expect(after.origin).toEqual({
+      kind: 'accepted',
+      phrase: 'red',
+      score: (red.origin as { score: number }).score,
+    });
     expect([after.x1, after.y1, after.x2, after.y2]).toEqual([red.x1, red.y1, red.x2, red.y2]);
     expect(byPhrase(await ui.boxes(), 'blue').origin.kind).toBe('suggestion');
   });
@@ -118,14 +153,26 @@ describe('labeling in browser mode', () => {
     const blue = byPhrase(await ui.boxes(), 'blue');
     await ui.selectBox(blue.id);
     await ui.dragHandle(blue.id, 'se', RESIZED_CORNER);
-    const h = await ui.waitForHookState((v, id) => v.doc?.boxes.find((b) => b.id === id)?.x2 === 620, blue.id);
+    const h = await ui.waitForHookState(
+      (v, id) => v.doc?.boxes.find((b) => b.id === id)?.x2 === 620,
+      blue.id,
+    );
     const after = h.doc!.boxes.find((b) => b.id === blue.id)!;
     // Only the dragged corner moved, to whole image pixels; the opposite corner stayed put.
     expect(after).toMatchObject({ x1: blue.x1, y1: blue.y1, x2: RESIZED_CORNER.x, y2: RESIZED_CORNER.y });
-    expect(after.origin).toEqual({ kind: 'accepted', phrase: 'blue', score: (blue.origin as { score: number }).score });
+    expect(after.origin).toEqual({
+      kind: 'accepted',
+      phrase: 'blue',
+      score: (blue.origin as { score: number }).score,
+    });
     expect(h.selection).toEqual([blue.id]);
     await expect
-      .poll(() => ui.page.getByTestId('selection-coords').textContent().then((t) => t?.trim()))
+      .poll(() =>
+        ui.page
+          .getByTestId('selection-coords')
+          .textContent()
+          .then((t) => t?.trim()),
+      )
       .toBe(`${Math.round(blue.x1 * 10) / 10}, ${Math.round(blue.y1 * 10) / 10} – 620, 470`);
     await ui.waitForOption('a.png', 'Reviewed, 2 boxes');
     await ui.screenshot('labeling-03-resized');
@@ -134,8 +181,13 @@ describe('labeling in browser mode', () => {
   it('accepts every suggestion of another image with "Accept all"', async () => {
     const before = (await ui.selectImage('sub/b.jpg')).doc!.boxes;
     await ui.button('Accept all').click();
-    const h = await ui.waitForHookState((v) => !!v.doc?.boxes.every((b) => b.origin.kind === 'accepted'), null);
-    expect(h.doc!.boxes.map((b) => [b.id, b.x1, b.y1, b.x2, b.y2])).toEqual(before.map((b) => [b.id, b.x1, b.y1, b.x2, b.y2]));
+    const h = await ui.waitForHookState(
+      (v) => !!v.doc?.boxes.every((b) => b.origin.kind === 'accepted'),
+      null,
+    );
+    expect(h.doc!.boxes.map((b) => [b.id, b.x1, b.y1, b.x2, b.y2])).toEqual(
+      before.map((b) => [b.id, b.x1, b.y1, b.x2, b.y2]),
+    );
     await ui.waitForOption('sub/b.jpg', 'Reviewed, 2 boxes');
     await expect.poll(() => ui.button('Accept all').isDisabled()).toBe(true);
   });
@@ -189,7 +241,9 @@ describe('labeling in browser mode', () => {
     await ui.waitForHook();
     await ui.imageList.getByRole('option').first().waitFor();
     // The folder and the prompt come back with the page.
-    await expect.poll(() => ui.page.getByRole('textbox', { name: 'Folder path' }).inputValue()).toBe(app.services.currentDataset()!.root);
+    await expect
+      .poll(() => ui.page.getByRole('textbox', { name: 'Folder path' }).inputValue())
+      .toBe(app.services.currentDataset()!.root);
     await expect.poll(() => ui.promptField.inputValue()).toBe(PROMPT);
     for (const [rel, doc] of finalDocs) {
       const h = await ui.selectImage(rel);
@@ -213,11 +267,22 @@ describe('labeling in browser mode', () => {
     const coco = JSON.parse(await readFile(path.join(outDir, 'annotations.json'), 'utf8')) as {
       info: unknown;
       images: { id: number; file_name: string; width: number; height: number }[];
-      annotations: { id: number; image_id: number; category_id: number; bbox: number[]; area: number; iscrowd: number; segmentation: unknown[]; score?: number }[];
+      annotations: {
+        id: number;
+        image_id: number;
+        category_id: number;
+        bbox: number[];
+        area: number;
+        iscrowd: number;
+        segmentation: unknown[];
+        score?: number;
+      }[];
       categories: { id: number; name: string }[];
     };
     expect(coco.info).toBeTruthy();
-    expect(coco.categories).toEqual(classNames().map((name, i) => expect.objectContaining({ id: i + 1, name })));
+    expect(coco.categories).toEqual(
+      classNames().map((name, i) => expect.objectContaining({ id: i + 1, name })),
+    );
     expect(coco.images.map((im) => im.file_name).sort()).toEqual(EXPORTED);
     expect(coco.images.map((im) => im.id)).toEqual(coco.images.map((_, i) => i + 1));
     for (const im of coco.images) {
@@ -235,7 +300,9 @@ describe('labeling in browser mode', () => {
     );
     expect(coco.annotations).toHaveLength(5);
     for (const want of expected) {
-      const got = coco.annotations.find((a) => a.image_id === want.image_id && a.category_id === want.category_id);
+      const got = coco.annotations.find(
+        (a) => a.image_id === want.image_id && a.category_id === want.category_id,
+      );
       expect(got, JSON.stringify(want)).toBeDefined();
       got!.bbox.forEach((v, i) => expect(v).toBeCloseTo(want.bbox[i], 5));
       expect(got!.area).toBeCloseTo(want.bbox[2] * want.bbox[3], 3);
@@ -261,12 +328,20 @@ describe('labeling in browser mode', () => {
     expect(data).not.toHaveProperty('path');
     expect(data).toMatchObject({ train: 'images/train', val: 'images/train', nc: 6 });
     expect(data.names).toEqual(Object.fromEntries(classNames().map((n, i) => [i, n])));
-    expect(await readFile(path.join(outDir, 'classes.txt'), 'utf8')).toBe(classNames().map((n) => `${n}\n`).join(''));
+    expect(await readFile(path.join(outDir, 'classes.txt'), 'utf8')).toBe(
+      classNames()
+        .map((n) => `${n}\n`)
+        .join(''),
+    );
 
     const files = await walk(outDir);
     const stem = (rel: string) => rel.replace(/\.[^.]+$/, '');
-    expect(files.filter((f) => f.startsWith('labels/'))).toEqual(EXPORTED.map((rel) => `labels/train/${stem(rel)}.txt`).sort());
-    expect(files.filter((f) => f.startsWith('images/'))).toEqual(EXPORTED.map((rel) => `images/train/${rel}`).sort());
+    expect(files.filter((f) => f.startsWith('labels/'))).toEqual(
+      EXPORTED.map((rel) => `labels/train/${stem(rel)}.txt`).sort(),
+    );
+    expect(files.filter((f) => f.startsWith('images/'))).toEqual(
+      EXPORTED.map((rel) => `images/train/${rel}`).sort(),
+    );
     for (const rel of LEFT_OUT) {
       expect(existsSync(path.join(outDir, 'labels', 'train', `${stem(rel)}.txt`)), rel).toBe(false);
       expect(existsSync(path.join(outDir, 'images', 'train', rel)), rel).toBe(false);
@@ -278,7 +353,10 @@ describe('labeling in browser mode', () => {
     for (const rel of EXPORTED.filter((r) => r !== 'd-empty.png')) {
       const doc = finalDocs.get(rel)!;
       const text = await readFile(path.join(outDir, 'labels', 'train', `${stem(rel)}.txt`), 'utf8');
-      const rows = text.trimEnd().split('\n').map((line) => line.split(' '));
+      const rows = text
+        .trimEnd()
+        .split('\n')
+        .map((line) => line.split(' '));
       expect(rows, rel).toHaveLength(doc.boxes.length);
       for (const row of rows) {
         expect(row, `${rel}: ${row.join(' ')}`).toHaveLength(5);
@@ -290,7 +368,12 @@ describe('labeling in browser mode', () => {
       }
       for (const b of doc.boxes) {
         const cls = classNames().indexOf(classNameOf(b.classId)!);
-        const want = [(b.x1 + b.x2) / 2 / doc.width, (b.y1 + b.y2) / 2 / doc.height, (b.x2 - b.x1) / doc.width, (b.y2 - b.y1) / doc.height];
+        const want = [
+          (b.x1 + b.x2) / 2 / doc.width,
+          (b.y1 + b.y2) / 2 / doc.height,
+          (b.x2 - b.x1) / doc.width,
+          (b.y2 - b.y1) / doc.height,
+        ];
         const row = rows.find((r) => Number(r[0]) === cls);
         expect(row, `${rel}: class ${cls}`).toBeDefined();
         row!.slice(1).forEach((v, i) => expect(Math.abs(Number(v) - want[i])).toBeLessThanOrEqual(1e-6));

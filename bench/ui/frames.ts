@@ -86,7 +86,15 @@ function makeBoxes(n: number, classes: readonly ClassDef[], seed = 42): BoxRecor
     const h = Math.round(20 + rand() * 140);
     const x1 = Math.round(rand() * (IMAGE.width - w));
     const y1 = Math.round(rand() * (IMAGE.height - h));
-    return { id: `b${i}`, classId: classes[i % classes.length].id, x1, y1, x2: x1 + w, y2: y1 + h, origin: { kind: 'manual' as const } };
+    return {
+      id: `b${i}`,
+      classId: classes[i % classes.length].id,
+      x1,
+      y1,
+      x2: x1 + w,
+      y2: y1 + h,
+      origin: { kind: 'manual' as const },
+    };
   });
 }
 
@@ -107,7 +115,11 @@ async function writeImages(folder: string): Promise<void> {
 
 /** Stores the class list and each image's boxes through the same handlers the UI saves with. */
 async function seed(app: AppUnderTest): Promise<void> {
-  const classes: ClassDef[] = CLASS_COLORS.map((color, i) => ({ id: `c${i}`, name: `class ${i + 1}`, color }));
+  const classes: ClassDef[] = CLASS_COLORS.map((color, i) => ({
+    id: `c${i}`,
+    name: `class ${i + 1}`,
+    color,
+  }));
   const meta: ProjectMeta = { classes, phraseClasses: {}, promptHistory: [] };
   await app.services.handlers['project:save'](meta);
   const dataset = app.services.currentDataset()!;
@@ -142,7 +154,10 @@ interface Recorder {
 /** Installs the recorder once: rAF loop, input counter, and a timer around each Konva layer's draw. */
 function installRecorder(page: Page): Promise<boolean> {
   return page.evaluate(() => {
-    const w = window as unknown as { __rec?: Recorder; Konva?: { stages: { getLayers(): { draw(): unknown }[] }[] } };
+    const w = window as unknown as {
+      __rec?: Recorder;
+      Konva?: { stages: { getLayers(): { draw(): unknown }[] }[] };
+    };
     if (w.__rec) return true;
     const rec: Recorder = { on: false, ts: [], layerDraws: [[], [], []], inputs: 0 };
     w.__rec = rec;
@@ -181,7 +196,12 @@ function stopFrames(page: Page): Promise<FrameSample> {
     const rec = (window as unknown as { __rec: Recorder }).__rec;
     rec.on = false;
     const intervals = rec.ts.slice(1).map((t, i) => t - rec.ts[i]);
-    return { intervals, layerDraws: rec.layerDraws, inputs: rec.inputs, spanMs: rec.ts.length > 1 ? rec.ts[rec.ts.length - 1] - rec.ts[0] : 0 };
+    return {
+      intervals,
+      layerDraws: rec.layerDraws,
+      inputs: rec.inputs,
+      spanMs: rec.ts.length > 1 ? rec.ts[rec.ts.length - 1] - rec.ts[0] : 0,
+    };
   });
 }
 
@@ -201,7 +221,12 @@ type MouseEventParams = {
  * Sends input at INPUT_HZ for `ms` without waiting for each event, recording frames meanwhile; the
  * first 150 ms warm up unrecorded.
  */
-async function drive(page: Page, cdp: CDPSession, ms: number, eventAt: (i: number) => MouseEventParams): Promise<FrameSample> {
+async function drive(
+  page: Page,
+  cdp: CDPSession,
+  ms: number,
+  eventAt: (i: number) => MouseEventParams,
+): Promise<FrameSample> {
   const pending: Promise<unknown>[] = [];
   let i = 0;
   const send = async (until: number) => {
@@ -261,7 +286,11 @@ function armDragTimer(page: Page): Promise<void> {
 
 function readDragTimer(page: Page): Promise<DragTiming> {
   return page.evaluate(async () => {
-    const r = (window as unknown as { __drag: { down: number; selected: Promise<number>; up: number; dropped: Promise<number> } }).__drag;
+    const r = (
+      window as unknown as {
+        __drag: { down: number; selected: Promise<number>; up: number; dropped: Promise<number> };
+      }
+    ).__drag;
     const [selected, dropped] = await Promise.all([r.selected, r.dropped]);
     return { total: dropped - r.down, select: selected - r.down, drop: dropped - r.up };
   });
@@ -309,7 +338,8 @@ function summariseProfile(profile: CpuProfile, phase: string): ProfileSummary {
     const file = n.callFrame.url ? path.basename(n.callFrame.url.split('?')[0]) : '';
     return file && !name.startsWith('(') ? `${name} (${file}:${n.callFrame.lineNumber + 1})` : name;
   };
-  const WATCH = /^(paintBoxes|paintBox|paintOverlay|drawScene|drawImage|redrawView|redrawBoxes|toImageDoc|fromImageDoc|saveImage|stringify|fillText|strokeRect|fillRect|setLineDash|restore|measureText|run|changed|patchEntry|flushJobs|hitTest|select|moveSelected|applyDiff|apply)$/;
+  const WATCH =
+    /^(paintBoxes|paintBox|paintOverlay|drawScene|drawImage|redrawView|redrawBoxes|toImageDoc|fromImageDoc|saveImage|stringify|fillText|strokeRect|fillRect|setLineDash|restore|measureText|run|changed|patchEntry|flushJobs|hitTest|select|moveSelected|applyDiff|apply)$/;
   const self = new Map<string, number>();
   const inclusive = new Map<string, number>();
   let total = 0;
@@ -328,7 +358,8 @@ function summariseProfile(profile: CpuProfile, phase: string): ProfileSummary {
   }
   const idle = self.get('(idle)') ?? 0;
   self.delete('(idle)');
-  const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, v / 1000] as [string, number]);
+  const sorted = (m: Map<string, number>) =>
+    [...m].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, v / 1000] as [string, number]);
   return { phase, totalMs: (total - idle) / 1000, self: sorted(self), inclusive: sorted(inclusive) };
 }
 
@@ -339,7 +370,12 @@ function mergeProfiles(list: readonly ProfileSummary[], phase: string): ProfileS
     for (const p of list) for (const [k, v] of pick(p)) m.set(k, (m.get(k) ?? 0) + v);
     return [...m].sort((a, b) => b[1] - a[1]);
   };
-  return { phase, totalMs: list.reduce((a, p) => a + p.totalMs, 0), self: add((p) => p.self), inclusive: add((p) => p.inclusive) };
+  return {
+    phase,
+    totalMs: list.reduce((a, p) => a + p.totalMs, 0),
+    self: add((p) => p.self),
+    inclusive: add((p) => p.inclusive),
+  };
 }
 
 interface TraceEvent {
@@ -353,7 +389,10 @@ interface TraceEvent {
 }
 
 /** Self time per event name on each busy thread of a Chromium trace, ms. */
-function summariseTrace(json: string, minThreadMs = 50): { thread: string; totalMs: number; top: [string, number][] }[] {
+function summariseTrace(
+  json: string,
+  minThreadMs = 50,
+): { thread: string; totalMs: number; top: [string, number][] }[] {
   const { traceEvents } = JSON.parse(json) as { traceEvents: TraceEvent[] };
   const names = new Map<string, string>();
   const byThread = new Map<string, TraceEvent[]>();
@@ -382,7 +421,10 @@ function summariseTrace(json: string, minThreadMs = 50): { thread: string; total
     while (stack.length) pop();
     const totalMs = [...self.values()].reduce((a, b) => a + b, 0) / 1000;
     if (totalMs < minThreadMs) continue;
-    const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([n, us]) => [n, us / 1000] as [string, number]);
+    const top = [...self]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 6)
+      .map(([n, us]) => [n, us / 1000] as [string, number]);
     out.push({ thread: names.get(key) ?? key, totalMs, top });
   }
   return out.sort((a, b) => b.totalMs - a.totalMs);
@@ -398,9 +440,15 @@ function rendererStale(): boolean {
   const newest = (dir: string): number =>
     readdirSync(dir, { withFileTypes: true }).reduce((m, e) => {
       const full = path.join(dir, e.name);
-      return Math.max(m, e.isDirectory() ? newest(full) : e.name.includes('.test.') ? 0 : statSync(full).mtimeMs);
+      return Math.max(
+        m,
+        e.isDirectory() ? newest(full) : e.name.includes('.test.') ? 0 : statSync(full).mtimeMs,
+      );
     }, 0);
-  return Math.max(newest(path.join(appRoot(), 'src', 'renderer')), newest(path.join(appRoot(), 'src', 'shared'))) > built;
+  return (
+    Math.max(newest(path.join(appRoot(), 'src', 'renderer')), newest(path.join(appRoot(), 'src', 'shared'))) >
+    built
+  );
 }
 
 interface Phase {
@@ -418,13 +466,21 @@ interface SizeResult {
   trace?: ReturnType<typeof summariseTrace>;
 }
 
-const p95Of = (samples: readonly FrameSample[]) => quantile(samples.flatMap((s) => s.intervals), 0.95);
+const p95Of = (samples: readonly FrameSample[]) =>
+  quantile(
+    samples.flatMap((s) => s.intervals),
+    0.95,
+  );
 
 async function benchSize(ui: LabelPage, cdp: CDPSession, n: number): Promise<SizeResult> {
   const { page } = ui;
   const rel = relPathFor(n);
   await ui.option(rel).click();
-  await ui.waitForHookState((h, want) => h.imageReady && h.doc?.relPath === want.rel && h.doc.boxes.length === want.n, { n, rel }, 60_000);
+  await ui.waitForHookState(
+    (h, want) => h.imageReady && h.doc?.relPath === want.rel && h.doc.boxes.length === want.n,
+    { n, rel },
+    60_000,
+  );
   await ui.canvas.focus();
   // Queued input can still be landing after a phase: wait until the view stops moving, then fit.
   const settle = async () => {
@@ -451,12 +507,30 @@ async function benchSize(ui: LabelPage, cdp: CDPSession, n: number): Promise<Siz
       name: 'pan, Space+drag, whole image in view',
       run: async () => {
         await page.keyboard.down('Space');
-        await cdp.send('Input.dispatchMouseEvent', { type: 'mousePressed', ...centre, button: 'left', buttons: 1, clickCount: 1 });
+        await cdp.send('Input.dispatchMouseEvent', {
+          type: 'mousePressed',
+          ...centre,
+          button: 'left',
+          buttons: 1,
+          clickCount: 1,
+        });
         const sample = await drive(page, cdp, PHASE_MS, (i) => {
           const a = ((i % 50) / 50) * 2 * Math.PI;
-          return { type: 'mouseMoved', x: centre.x + 150 * Math.sin(a), y: centre.y + 90 * Math.sin(2 * a), button: 'left', buttons: 1 };
+          return {
+            type: 'mouseMoved',
+            x: centre.x + 150 * Math.sin(a),
+            y: centre.y + 90 * Math.sin(2 * a),
+            button: 'left',
+            buttons: 1,
+          };
         });
-        await cdp.send('Input.dispatchMouseEvent', { type: 'mouseReleased', ...centre, button: 'left', buttons: 0, clickCount: 1 });
+        await cdp.send('Input.dispatchMouseEvent', {
+          type: 'mouseReleased',
+          ...centre,
+          button: 'left',
+          buttons: 0,
+          clickCount: 1,
+        });
         await page.keyboard.up('Space');
         return sample;
       },
@@ -467,7 +541,12 @@ async function benchSize(ui: LabelPage, cdp: CDPSession, n: number): Promise<Siz
         for (let k = 0; k < 6; k++) await page.keyboard.press('Control+Equal');
         return drive(page, cdp, PHASE_MS, (i) => {
           const dir = Math.floor(i / 40) % 4;
-          return { type: 'mouseWheel', ...centre, deltaX: [30, 0, -30, 0][dir], deltaY: [0, 30, 0, -30][dir] };
+          return {
+            type: 'mouseWheel',
+            ...centre,
+            deltaX: [30, 0, -30, 0][dir],
+            deltaY: [0, 30, 0, -30][dir],
+          };
         });
       },
     },
@@ -488,7 +567,9 @@ async function benchSize(ui: LabelPage, cdp: CDPSession, n: number): Promise<Siz
     await fitView();
     const sample = await p.run();
     measured.push({ name: p.name, sample });
-    log(`    ${p.name}: ${sample.intervals.length} frames, p95 ${f1(quantile(sample.intervals, 0.95))} ms, box layer draw p50 ${f1(median(sample.layerDraws[1]))} ms`);
+    log(
+      `    ${p.name}: ${sample.intervals.length} frames, p95 ${f1(quantile(sample.intervals, 0.95))} ms, box layer draw p50 ${f1(median(sample.layerDraws[1]))} ms`,
+    );
   }
 
   // Select and drag one box at the fitted view (every box painted): whichever box the canvas's own
@@ -501,7 +582,10 @@ async function benchSize(ui: LabelPage, cdp: CDPSession, n: number): Promise<Siz
     const h = await ui.hook();
     const { view } = h;
     const sign = t % 2 === 0 ? 1 : -1;
-    const at = { x: IMAGE.width / 2 + (sign < 0 ? dx / view.scale : 0) + 37 * (t % 7), y: IMAGE.height / 2 - 23 * (t % 7) };
+    const at = {
+      x: IMAGE.width / 2 + (sign < 0 ? dx / view.scale : 0) + 37 * (t % 7),
+      y: IMAGE.height / 2 - 23 * (t % 7),
+    };
     const target = hitTest(h.doc!.boxes, at, new Set(), 4 / view.scale);
     if (!target) throw new Error(`No box under image point ${at.x},${at.y}`);
     const from = { x: canvas.left + view.x + at.x * view.scale, y: canvas.top + view.y + at.y * view.scale };
@@ -510,12 +594,32 @@ async function benchSize(ui: LabelPage, cdp: CDPSession, n: number): Promise<Siz
     await sleep(150);
     await armDragTimer(page);
     if (profile) await cdp.send('Profiler.start');
-    await cdp.send('Input.dispatchMouseEvent', { type: 'mousePressed', ...from, button: 'left', buttons: 1, clickCount: 1 });
-    await page.evaluate(() => (window as unknown as { __drag: { selected: Promise<number> } }).__drag.selected);
+    await cdp.send('Input.dispatchMouseEvent', {
+      type: 'mousePressed',
+      ...from,
+      button: 'left',
+      buttons: 1,
+      clickCount: 1,
+    });
+    await page.evaluate(
+      () => (window as unknown as { __drag: { selected: Promise<number> } }).__drag.selected,
+    );
     await Promise.all([
-      cdp.send('Input.dispatchMouseEvent', { type: 'mouseMoved', x: from.x + (sign * dx) / 2, y: from.y, button: 'left', buttons: 1 }),
+      cdp.send('Input.dispatchMouseEvent', {
+        type: 'mouseMoved',
+        x: from.x + (sign * dx) / 2,
+        y: from.y,
+        button: 'left',
+        buttons: 1,
+      }),
       cdp.send('Input.dispatchMouseEvent', { type: 'mouseMoved', ...to, button: 'left', buttons: 1 }),
-      cdp.send('Input.dispatchMouseEvent', { type: 'mouseReleased', ...to, button: 'left', buttons: 0, clickCount: 1 }),
+      cdp.send('Input.dispatchMouseEvent', {
+        type: 'mouseReleased',
+        ...to,
+        button: 'left',
+        buttons: 0,
+        clickCount: 1,
+      }),
     ]);
     const timing = await readDragTimer(page);
     if (profile) {
@@ -524,7 +628,9 @@ async function benchSize(ui: LabelPage, cdp: CDPSession, n: number): Promise<Siz
     }
     const after = await ui.box(target.id);
     if (Math.abs(after.x1 - target.x1 - (sign * dx) / view.scale) > 1) {
-      throw new Error(`The drag moved box ${target.id} from x1 ${target.x1} to ${after.x1}, not by ${(sign * dx) / view.scale}`);
+      throw new Error(
+        `The drag moved box ${target.id} from x1 ${target.x1} to ${after.x1}, not by ${(sign * dx) / view.scale}`,
+      );
     }
     await page.keyboard.press('Escape');
     await sleep(150);
@@ -537,7 +643,9 @@ async function benchSize(ui: LabelPage, cdp: CDPSession, n: number): Promise<Siz
 
   const goal = GOALS[n];
   if (!opts['no-profile'] && goal && !(p95Of(measured.map((m) => m.sample)) < goal + VSYNC_JITTER_MS)) {
-    const worst = measured.reduce((a, b) => (quantile(b.sample.intervals, 0.95) > quantile(a.sample.intervals, 0.95) ? b : a));
+    const worst = measured.reduce((a, b) =>
+      quantile(b.sample.intervals, 0.95) > quantile(a.sample.intervals, 0.95) ? b : a,
+    );
     await fitView();
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
@@ -550,7 +658,16 @@ async function benchSize(ui: LabelPage, cdp: CDPSession, n: number): Promise<Siz
   if (opts.trace) {
     await fitView();
     const browser = page.context().browser()!;
-    await browser.startTracing(page, { categories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'viz'] });
+    await browser.startTracing(page, {
+      categories: [
+        'toplevel',
+        'devtools.timeline',
+        'disabled-by-default-devtools.timeline',
+        'blink',
+        'cc',
+        'viz',
+      ],
+    });
     await phases[0].run();
     result.trace = summariseTrace((await browser.stopTracing()).toString());
   }
@@ -560,7 +677,10 @@ async function benchSize(ui: LabelPage, cdp: CDPSession, n: number): Promise<Siz
     await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
     for (let t = 0; t < 4; t++) await dragOnce(t, true);
     await cdp.send('Profiler.disable');
-    result.dragProfile = mergeProfiles(profiles, 'select and drag one box, 4 gestures (mousedown → frame after mouseup)');
+    result.dragProfile = mergeProfiles(
+      profiles,
+      'select and drag one box, 4 gestures (mousedown → frame after mouseup)',
+    );
   }
   return result;
 }
@@ -573,10 +693,27 @@ function report(results: readonly SizeResult[], browserVersion: string, layersTi
       `${os.cpus().length} CPUs, viewport ${VIEWPORT.width}×${VIEWPORT.height}, image ${IMAGE.width}×${IMAGE.height}, manual boxes with labels, ` +
       `${PHASE_MS / 1000} s per phase, input at ${INPUT_HZ}/s, load average at start ${startLoad}${opts['what-if'] ? `, WHAT-IF ${opts['what-if']}` : ''}.`,
   );
-  line('interval = delta of rAF timestamps (vsync-paced: on time at 60 Hz = 16.7 ms); late = share of intervals over 16.7 + 2 ms (a frame dropped);');
-  line('inputs/s = pointermove/wheel events the page received (Chromium coalesces to one per frame); draw = one Konva layer draw (JS, incl. canvas calls).');
+  line(
+    'interval = delta of rAF timestamps (vsync-paced: on time at 60 Hz = 16.7 ms); late = share of intervals over 16.7 + 2 ms (a frame dropped);',
+  );
+  line(
+    'inputs/s = pointermove/wheel events the page received (Chromium coalesces to one per frame); draw = one Konva layer draw (JS, incl. canvas calls).',
+  );
   line();
-  const head = ['boxes', 'phase', 'frames', 'fps', 'p50', 'p95', 'max', 'late', 'inputs/s', 'boxes draw p50', 'p95', 'image draw p50'];
+  const head = [
+    'boxes',
+    'phase',
+    'frames',
+    'fps',
+    'p50',
+    'p95',
+    'max',
+    'late',
+    'inputs/s',
+    'boxes draw p50',
+    'p95',
+    'image draw p50',
+  ];
   const rows: string[][] = [];
   for (const r of results) {
     const samples = r.phases.map((p) => p.sample);
@@ -606,13 +743,18 @@ function report(results: readonly SizeResult[], browserVersion: string, layersTi
     }
   }
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const fmt = (r: string[]) => r.map((c, i) => (i === 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  line(`${' '.repeat(widths[0] + widths[1] + widths[2] + widths[3] + 8)}${'frame interval ms'.padStart(widths[4] + widths[5] + widths[6] + 4)}`);
+  const fmt = (r: string[]) =>
+    r.map((c, i) => (i === 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  line(
+    `${' '.repeat(widths[0] + widths[1] + widths[2] + widths[3] + 8)}${'frame interval ms'.padStart(widths[4] + widths[5] + widths[6] + 4)}`,
+  );
   line(fmt(head));
   line(widths.map((w) => '-'.repeat(w)).join('  '));
   rows.forEach((r) => line(fmt(r)));
   line();
-  line('Select and drag one box at the fitted view (mousedown; once its frame is shown, 2 moves and mouseup back to back):');
+  line(
+    'Select and drag one box at the fitted view (mousedown; once its frame is shown, 2 moves and mouseup back to back):',
+  );
   for (const r of results.filter((x) => x.drags.length)) {
     const d = r.drags;
     line(
@@ -621,16 +763,27 @@ function report(results: readonly SizeResult[], browserVersion: string, layersTi
         `select: pointerdown → frame showing it ${f1(median(d.map((x) => x.select)))} ms; drop: pointerup → frame showing it ${f1(median(d.map((x) => x.drop)))} ms`,
     );
   }
-  for (const p of results.flatMap((r) => [r.profile, r.dragProfile].filter((x): x is ProfileSummary => !!x).map((x) => ({ ...x, n: r.n })))) {
+  for (const p of results.flatMap((r) =>
+    [r.profile, r.dragProfile].filter((x): x is ProfileSummary => !!x).map((x) => ({ ...x, n: r.n })),
+  )) {
     line();
-    line(`CPU profile, ${p.n} boxes, "${p.phase}", ${f1(p.totalMs)} ms busy (idle left out; "(program)" = native work outside JS: style, layout, paint, raster, compositing):`);
-    for (const [name, ms] of p.self.slice(0, 12)) line(`  self ${f1(ms).padStart(7)} ms  ${((ms / p.totalMs) * 100).toFixed(1).padStart(5)}%  ${name}`);
-    line(`  inclusive: ${p.inclusive.slice(0, 10).map(([name, ms]) => `${name} ${((ms / p.totalMs) * 100).toFixed(1)}%`).join(', ')}`);
+    line(
+      `CPU profile, ${p.n} boxes, "${p.phase}", ${f1(p.totalMs)} ms busy (idle left out; "(program)" = native work outside JS: style, layout, paint, raster, compositing):`,
+    );
+    for (const [name, ms] of p.self.slice(0, 12))
+      line(`  self ${f1(ms).padStart(7)} ms  ${((ms / p.totalMs) * 100).toFixed(1).padStart(5)}%  ${name}`);
+    line(
+      `  inclusive: ${p.inclusive
+        .slice(0, 10)
+        .map(([name, ms]) => `${name} ${((ms / p.totalMs) * 100).toFixed(1)}%`)
+        .join(', ')}`,
+    );
   }
   for (const r of results.filter((x) => x.trace)) {
     line();
     line(`Chromium trace, ${r.n} boxes, "${r.phases[0].name}": self time per event, by thread`);
-    for (const t of r.trace!) line(`  ${t.thread} ${f1(t.totalMs)} ms: ${t.top.map(([name, ms]) => `${name} ${f1(ms)}`).join(', ')}`);
+    for (const t of r.trace!)
+      line(`  ${t.thread} ${f1(t.totalMs)} ms: ${t.top.map(([name, ms]) => `${name} ${f1(ms)}`).join(', ')}`);
   }
   line();
   const p95 = (r: SizeResult) => p95Of(r.phases.map((p) => p.sample));
@@ -638,20 +791,28 @@ function report(results: readonly SizeResult[], browserVersion: string, layersTi
     const goal = GOALS[r.n];
     if (!goal) continue;
     const met = p95(r) < goal + VSYNC_JITTER_MS;
-    line(`goal: frame p95 < ${goal} ms with ${r.n.toLocaleString('en')} boxes (+${VSYNC_JITTER_MS} ms vsync jitter): ${met ? 'met' : 'not met'} (p95 ${f1(p95(r))} ms)`);
+    line(
+      `goal: frame p95 < ${goal} ms with ${r.n.toLocaleString('en')} boxes (+${VSYNC_JITTER_MS} ms vsync jitter): ${met ? 'met' : 'not met'} (p95 ${f1(p95(r))} ms)`,
+    );
   }
   for (const r of results) line(`frame_p95_ms_${r.n}: ${f1(p95(r))}`);
-  for (const r of results) if (r.drags.length) line(`select_drag_ms_${r.n}: ${f1(median(r.drags.map((d) => d.total)))}`);
+  for (const r of results)
+    if (r.drags.length) line(`select_drag_ms_${r.n}: ${f1(median(r.drags.map((d) => d.total)))}`);
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
 const startLoad = os.loadavg()[0].toFixed(2);
 
 async function main(): Promise<void> {
-  if (os.loadavg()[0] > os.cpus().length / 2) log(`Load average ${startLoad} on ${os.cpus().length} CPUs: other work will show in the timings.`);
+  if (os.loadavg()[0] > os.cpus().length / 2)
+    log(`Load average ${startLoad} on ${os.cpus().length} CPUs: other work will show in the timings.`);
   if (rendererStale()) {
     log('Building the renderer (out/renderer is older than its sources)…');
-    execFileSync(path.join(appRoot(), 'node_modules', '.bin', 'electron-vite'), ['build', '--logLevel', 'warn'], { cwd: appRoot(), stdio: 'inherit' });
+    execFileSync(
+      path.join(appRoot(), 'node_modules', '.bin', 'electron-vite'),
+      ['build', '--logLevel', 'warn'],
+      { cwd: appRoot(), stdio: 'inherit' },
+    );
   }
   log(`Writing a ${IMAGE.width}×${IMAGE.height} image per size (${SIZES.join(', ')} boxes)…`);
   const app = await startApp({

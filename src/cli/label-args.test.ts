@@ -20,7 +20,16 @@ describe('parseLabelArgs', () => {
     const args = parseLabelArgs([
       ...base,
       ...['--format', 'yolo', '--box-threshold', '0.4', '--text-threshold', '0.3', '--nms-iou', 'off'],
-      ...['--device', 'cpu', '--input-size', '800x1200', '--classes', 'cat=animal', '--copy-images', '--per-phrase'],
+      ...[
+        '--device',
+        'cpu',
+        '--input-size',
+        '800x1200',
+        '--classes',
+        'cat=animal',
+        '--copy-images',
+        '--per-phrase',
+      ],
     ]);
     expect(args).toMatchObject({
       format: 'yolo',
@@ -45,7 +54,9 @@ describe('parseLabelArgs', () => {
     [['--classes', 'cat'], '--classes: "cat" is not of the form phrase=class'],
     [['--unknown'], "Unknown option '--unknown'"],
   ])('refuses %j naming the option', (extra, message) => {
-    expect(() => parseLabelArgs([...base, ...extra])).toThrow(expect.objectContaining({ code: 'bad-argument', message: expect.stringContaining(message) }));
+    expect(() => parseLabelArgs([...base, ...extra])).toThrow(
+      expect.objectContaining({ code: 'bad-argument', message: expect.stringContaining(message) }),
+    );
   });
 
   it('lists every missing required option', () => {

@@ -40,14 +40,16 @@ const bad = (message: string) => new GroundLabelError('bad-argument', message);
 function probability(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const v = Number(raw);
-  if (!Number.isFinite(v) || v <= 0 || v >= 1) throw bad(`--${name} must be a number between 0 and 1 (exclusive), got "${raw}"`);
+  if (!Number.isFinite(v) || v <= 0 || v >= 1)
+    throw bad(`--${name} must be a number between 0 and 1 (exclusive), got "${raw}"`);
   return v;
 }
 
 function inputSize(raw: string | undefined): ImageSize | undefined {
   if (raw === undefined) return undefined;
   const m = /^(\d+)x(\d+)$/i.exec(raw.trim());
-  if (!m || Number(m[1]) < 32 || Number(m[2]) < 32) throw bad(`--input-size must look like 800x1200 (height x width, each ≥ 32), got "${raw}"`);
+  if (!m || Number(m[1]) < 32 || Number(m[2]) < 32)
+    throw bad(`--input-size must look like 800x1200 (height x width, each ≥ 32), got "${raw}"`);
   return { height: Number(m[1]), width: Number(m[2]) };
 }
 
@@ -82,8 +84,10 @@ export function parseLabelArgs(argv: readonly string[]): LabelArgs | 'help' {
   const missing = (['model', 'images', 'prompt', 'out'] as const).filter((k) => !values[k]);
   if (missing.length) throw bad(`missing ${missing.map((m) => `--${m}`).join(', ')}`);
   const format = values.format as Format;
-  if (!FORMATS.includes(format)) throw bad(`--format must be one of ${FORMATS.join(', ')}, got "${values.format}"`);
-  if (!isDevice(values.device)) throw bad(`--device must be one of ${DEVICES.join(', ')}, got "${values.device}"`);
+  if (!FORMATS.includes(format))
+    throw bad(`--format must be one of ${FORMATS.join(', ')}, got "${values.format}"`);
+  if (!isDevice(values.device))
+    throw bad(`--device must be one of ${DEVICES.join(', ')}, got "${values.device}"`);
   const nms = values['nms-iou'];
   const classes = parseClassSpec(values.classes);
   if (!classes.ok) throw bad(`--classes: ${classes.error}`);

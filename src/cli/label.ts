@@ -22,7 +22,11 @@ async function ensureFolder(dir: string, what: string): Promise<void> {
   if (!info?.isDirectory()) throw new GroundLabelError('bad-argument', `${what} ${dir} is not a folder`);
 }
 
-function summarise(outcomes: readonly LabelOutcome[], classes: readonly string[], classOfPhrase: readonly number[]): string[] {
+function summarise(
+  outcomes: readonly LabelOutcome[],
+  classes: readonly string[],
+  classOfPhrase: readonly number[],
+): string[] {
   const ok = outcomes.filter((o) => o.ok);
   const perClass = new Array<number>(classes.length).fill(0);
   for (const o of ok) for (const d of o.detections) perClass[classOfPhrase[d.phraseIndex]]++;
@@ -57,13 +61,16 @@ export async function runLabel(args: LabelArgs): Promise<number> {
     const { info } = detector;
     log(`model: ${info.name} (flavour ${info.flavour}, ${info.file})`);
     log(`device: ${describeDevice(info.device)}`);
-    if (info.device.fallback) log(`warning: running on the CPU because the GPU provider failed to load: ${info.device.fallback}`);
+    if (info.device.fallback)
+      log(`warning: running on the CPU because the GPU provider failed to load: ${info.device.fallback}`);
     log(`input size: ${describeSizeRule(info.sizeRule)}`);
     const runs = detector.textRuns(args.prompt, args.perPhrase);
-    if (runs.length > 1) log(`prompt: ${phrases.length} phrases in ${runs.length} passes of ≤ ${info.maxTokens} tokens each`);
+    if (runs.length > 1)
+      log(`prompt: ${phrases.length} phrases in ${runs.length} passes of ≤ ${info.maxTokens} tokens each`);
 
     const relPaths = await listImages(args.images, [args.out]);
-    if (relPaths.length === 0) throw new GroundLabelError('image-not-found', `No images found in ${args.images}`);
+    if (relPaths.length === 0)
+      throw new GroundLabelError('image-not-found', `No images found in ${args.images}`);
     const progress = startProgress(relPaths.length);
     const outcomes = await labelImages(
       detector,
@@ -83,7 +90,12 @@ export async function runLabel(args: LabelArgs): Promise<number> {
 
     const input = exportInputFromOutcomes(outcomes, mapping.value);
     const result = exportLabels(args.format, input);
-    await writeExport(result, { format: args.format, outDir: args.out, imageRoot: args.images, copyImages: args.copyImages });
+    await writeExport(result, {
+      format: args.format,
+      outDir: args.out,
+      imageRoot: args.images,
+      copyImages: args.copyImages,
+    });
 
     for (const line of summarise(outcomes, mapping.value.classes, mapping.value.classOfPhrase)) log(line);
     for (const p of result.problems) log(`problem: ${p.relPath}: ${p.message}`);

@@ -26,7 +26,10 @@ export function startProgress(total: number, stream: NodeJS.WriteStream = proces
       done++;
       const seconds = (Date.now() - started) / 1000;
       const rate = seconds > 0 ? done / seconds : 0;
-      bar.update(done, { rate: rate.toFixed(2), etaText: formatEta(rate > 0 ? (total - done) / rate : Infinity) });
+      bar.update(done, {
+        rate: rate.toFixed(2),
+        etaText: formatEta(rate > 0 ? (total - done) / rate : Infinity),
+      });
     },
     stop: () => bar.stop(),
   };

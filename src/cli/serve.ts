@@ -31,18 +31,29 @@ async function main(argv: string[]): Promise<void> {
   }
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new GroundLabelError('bad-argument', `--port must be 0–65535, got "${values.port}"`);
-  if (!isDevice(values.device)) throw new GroundLabelError('bad-argument', `--device must be one of ${DEVICES.join(', ')}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new GroundLabelError('bad-argument', `--port must be 0–65535, got "${values.port}"`);
+  if (!isDevice(values.device))
+    throw new GroundLabelError('bad-argument', `--device must be one of ${DEVICES.join(', ')}`);
   const rendererDir = path.join(appRoot(), 'out', 'renderer');
   if (!existsSync(path.join(rendererDir, 'index.html'))) {
-    throw new GroundLabelError('bad-argument', `The renderer is not built (${rendererDir}); run \`npm run build\` first.`);
+    throw new GroundLabelError(
+      'bad-argument',
+      `The renderer is not built (${rendererDir}); run \`npm run build\` first.`,
+    );
   }
 
   const events = new EventHub();
-  const services = new AppServices({ mode: 'browser', emit: (e, p) => events.emit(e, p), device: values.device });
+  const services = new AppServices({
+    mode: 'browser',
+    emit: (e, p) => events.emit(e, p),
+    device: values.device,
+  });
   if (values.model) {
     const status = await services.models.open(values.model);
-    log(`model: ${status.name} (flavour ${status.flavour}) on ${status.provider}${status.fallback ? `, fell back from ${status.fallback}` : ''}`);
+    log(
+      `model: ${status.name} (flavour ${status.flavour}) on ${status.provider}${status.fallback ? `, fell back from ${status.fallback}` : ''}`,
+    );
   }
   if (values.dataset) {
     const dataset = await services.openDataset(values.dataset);

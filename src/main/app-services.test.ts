@@ -31,7 +31,10 @@ function services(saveDebounceMs = NEVER) {
     if (!result.ok) throw new Error(`${channel} failed: ${result.error.code}: ${result.error.message}`);
     return result.value as Reply<C>;
   };
-  const fails = async <C extends Channel>(channel: C, request: Request<C>): Promise<{ code: ErrorCode; message: string }> => {
+  const fails = async <C extends Channel>(
+    channel: C,
+    request: Request<C>,
+  ): Promise<{ code: ErrorCode; message: string }> => {
     const result = await dispatch(s.handlers, channel, request);
     if (result.ok) throw new Error(`${channel} was expected to fail`);
     return result.error;
@@ -44,7 +47,10 @@ async function folder(names: readonly string[]): Promise<string> {
   for (const name of names) {
     const file = path.join(root, ...name.split('/'));
     await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, await drawScene({ width: 80, height: 60, rects: [{ colour: 'green', x1: 5, y1: 5, x2: 40, y2: 30 }] }));
+    await writeFile(
+      file,
+      await drawScene({ width: 80, height: 60, rects: [{ colour: 'green', x1: 5, y1: 5, x2: 40, y2: 30 }] }),
+    );
   }
   return root;
 }
@@ -57,7 +63,9 @@ describe('AppServices', () => {
 
   it('tells the version, mode and platform', async () => {
     const { call } = services();
-    const { version } = JSON.parse(await readFile(path.join(appRoot(), 'package.json'), 'utf8')) as { version: string };
+    const { version } = JSON.parse(await readFile(path.join(appRoot(), 'package.json'), 'utf8')) as {
+      version: string;
+    };
     expect(await call('app:info', {})).toEqual({ version, mode: 'electron', platform: process.platform });
   });
 
@@ -68,7 +76,15 @@ describe('AppServices', () => {
     expect((await fails('image:get', { id: 'x' })).code).toBe('dataset-not-open');
     expect((await fails('image:save', { id: 'x', doc })).code).toBe('dataset-not-open');
     expect((await fails('project:save', meta([]))).code).toBe('dataset-not-open');
-    expect((await fails('infer:run', { ids: ['x'], prompt: 'red', thresholds: { box: 0.3, text: 0.2, nmsIou: null } })).code).toBe('dataset-not-open');
+    expect(
+      (
+        await fails('infer:run', {
+          ids: ['x'],
+          prompt: 'red',
+          thresholds: { box: 0.3, text: 0.2, nmsIou: null },
+        })
+      ).code,
+    ).toBe('dataset-not-open');
     expect((await fails('export:preview', { format: 'yolo' })).code).toBe('dataset-not-open');
     expect((await fails('export:run', { format: 'yolo' })).code).toBe('dataset-not-open');
   });
@@ -89,7 +105,10 @@ describe('AppServices', () => {
     const edited = { ...doc, reviewed: true, boxes: [box('c1')] };
     expect(await call('image:save', { id, doc: edited })).toEqual({ status: 'reviewed' });
     expect(events).toEqual([{ event: 'save:status', payload: { state: 'saving' } }]);
-    expect((await call('image:get', { id })).doc).toEqual({ ...edited, identity: { size: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{32}$/) } });
+    expect((await call('image:get', { id })).doc).toEqual({
+      ...edited,
+      identity: { size: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{32}$/) },
+    });
     const current = await call('dataset:current', {});
     expect(current?.images[1]).toEqual({ id, relPath: 'b/c.png', status: 'reviewed', boxes: 1 });
   });
@@ -98,7 +117,10 @@ describe('AppServices', () => {
     const root = await folder(['a.png', 'b.png']);
     const { call, fails } = services();
     const [a] = (await call('dataset:open', { path: root })).images;
-    const error = await fails('image:save', { id: a.id, doc: { relPath: 'b.png', width: 80, height: 60, reviewed: true, boxes: [] } });
+    const error = await fails('image:save', {
+      id: a.id,
+      doc: { relPath: 'b.png', width: 80, height: 60, reviewed: true, boxes: [] },
+    });
     expect(error.code).toBe('bad-argument');
   });
 
@@ -107,7 +129,10 @@ describe('AppServices', () => {
     const { call, events, next } = services(5);
     const [a] = (await call('dataset:open', { path: root })).images;
     const saved = next((e) => e.event === 'save:status' && e.payload.state === 'saved');
-    await call('image:save', { id: a.id, doc: { relPath: 'a.png', width: 80, height: 60, reviewed: true, boxes: [] } });
+    await call('image:save', {
+      id: a.id,
+      doc: { relPath: 'a.png', width: 80, height: 60, reviewed: true, boxes: [] },
+    });
     await saved;
     expect(events.map((e) => e.event === 'save:status' && e.payload.state)).toEqual(['saving', 'saved']);
     expect(existsSync(path.join(root, STORE_DIR, 'labels', 'a.png.json'))).toBe(true);
@@ -127,7 +152,10 @@ describe('AppServices', () => {
     const second = await folder(['z.png']);
     const { call } = services();
     const [a] = (await call('dataset:open', { path: first })).images;
-    await call('image:save', { id: a.id, doc: { relPath: 'a.png', width: 80, height: 60, reviewed: true, boxes: [] } });
+    await call('image:save', {
+      id: a.id,
+      doc: { relPath: 'a.png', width: 80, height: 60, reviewed: true, boxes: [] },
+    });
     await call('dataset:open', { path: second });
     expect(existsSync(path.join(first, STORE_DIR, 'labels', 'a.png.json'))).toBe(true);
     expect((await call('dataset:current', {}))?.images.map((i) => i.relPath)).toEqual(['z.png']);
@@ -149,15 +177,31 @@ describe('AppServices', () => {
 
   it('analyses a prompt and reports no model loaded', async () => {
     const { call, fails } = services();
-    expect(await call('prompt:analyse', { prompt: 'cat . dog' })).toMatchObject({ phrases: ['cat', 'dog'], passes: 1, maxTokens: 256 });
+    expect(await call('prompt:analyse', { prompt: 'cat . dog' })).toMatchObject({
+      phrases: ['cat', 'dog'],
+      passes: 1,
+      maxTokens: 256,
+    });
     const status = await call('model:status', {});
     expect(status).toMatchObject({ loaded: false, modelsDir: path.join(appRoot(), 'resources', 'models') });
     const root = await folder(['a.png']);
     const [a] = (await call('dataset:open', { path: root })).images;
-    const error = await fails('infer:run', { ids: [a.id], prompt: 'red', thresholds: { box: 0.3, text: 0.2, nmsIou: null } });
+    const error = await fails('infer:run', {
+      ids: [a.id],
+      prompt: 'red',
+      thresholds: { box: 0.3, text: 0.2, nmsIou: null },
+    });
     expect(error.code).toBe('model-not-loaded');
     expect(error.message).toContain(path.join('resources', 'models'));
-    expect((await fails('infer:run', { ids: ['unknown-id'], prompt: 'red', thresholds: { box: 0.3, text: 0.2, nmsIou: null } })).code).toBe('image-not-found');
+    expect(
+      (
+        await fails('infer:run', {
+          ids: ['unknown-id'],
+          prompt: 'red',
+          thresholds: { box: 0.3, text: 0.2, nmsIou: null },
+        })
+      ).code,
+    ).toBe('image-not-found');
   });
 
   it('previews and runs an export of the saved labels into exports/, which the dataset then leaves out', async () => {
@@ -166,11 +210,24 @@ describe('AppServices', () => {
     const snapshot = await call('dataset:open', { path: root });
     await call('project:save', meta([cls('c1', 'cat'), cls('c2', 'dog', '#00ff00')]));
     const [a, b] = snapshot.images;
-    await call('image:save', { id: a.id, doc: { relPath: 'a.png', width: 80, height: 60, reviewed: true, boxes: [box('c1'), box('c2')] } });
-    await call('image:save', { id: b.id, doc: { relPath: 'b.png', width: 80, height: 60, reviewed: true, boxes: [] } });
+    await call('image:save', {
+      id: a.id,
+      doc: { relPath: 'a.png', width: 80, height: 60, reviewed: true, boxes: [box('c1'), box('c2')] },
+    });
+    await call('image:save', {
+      id: b.id,
+      doc: { relPath: 'b.png', width: 80, height: 60, reviewed: true, boxes: [] },
+    });
 
     const preview = await call('export:preview', { format: 'coco', classIds: ['c2'] });
-    expect(preview).toEqual({ reviewed: 2, negatives: 1, unlabeledLeftOut: 1, boxesPerClass: [{ name: 'dog', boxes: 1 }], problems: [], val: 0 });
+    expect(preview).toEqual({
+      reviewed: 2,
+      negatives: 1,
+      unlabeledLeftOut: 1,
+      boxesPerClass: [{ name: 'dog', boxes: 1 }],
+      problems: [],
+      val: 0,
+    });
 
     const { outDir, summary } = await call('export:run', { format: 'coco' });
     expect(summary).toMatchObject({ reviewed: 2, negatives: 1, unlabeledLeftOut: 1, problems: [] });

@@ -42,7 +42,11 @@ export class AppServices {
 
   constructor(private readonly options: AppServicesOptions) {
     const root = options.root ?? appRoot();
-    this.models = new ModelService({ bundledVocab: bundledVocabPath(root), modelsDir: modelsDir(root), device: options.device });
+    this.models = new ModelService({
+      bundledVocab: bundledVocabPath(root),
+      modelsDir: modelsDir(root),
+      device: options.device,
+    });
   }
 
   private requireDataset(): DatasetService {
@@ -76,7 +80,8 @@ export class AppServices {
   async openDataset(folder: string): Promise<DatasetService> {
     const next = await DatasetService.open(folder, {
       debounceMs: this.options.saveDebounceMs ?? 1000,
-      onStatus: (state, message) => this.options.emit('save:status', message ? { state, message } : { state }),
+      onStatus: (state, message) =>
+        this.options.emit('save:status', message ? { state, message } : { state }),
     });
     const previous = this.dataset;
     await this.stopBatch();
@@ -90,7 +95,11 @@ export class AppServices {
   }
 
   readonly handlers: Handlers = {
-    'app:info': async () => ({ version: version(this.options.root ?? appRoot()), mode: this.options.mode, platform: process.platform }),
+    'app:info': async () => ({
+      version: version(this.options.root ?? appRoot()),
+      mode: this.options.mode,
+      platform: process.platform,
+    }),
     'model:status': () => this.models.status(),
     'model:open': ({ path: target }) => this.models.open(target),
     'dataset:open': async ({ path: folder }) => (await this.openDataset(folder)).snapshot(),
@@ -104,16 +113,28 @@ export class AppServices {
     'prompt:analyse': ({ prompt }) => this.models.analyse(prompt),
     'infer:run': async ({ ids, prompt, thresholds, perPhrase }) => {
       const dataset = this.requireDataset();
-      const targets = await Promise.all(ids.map(async (id) => ({ relPath: dataset.relPathOf(id), file: await dataset.fileOf(id) })));
-      return this.models.run(targets, prompt, { ...DEFAULT_THRESHOLDS, ...thresholds }, perPhrase, (result, done, total) =>
-        this.options.emit('infer:progress', { done, total, result }),
+      const targets = await Promise.all(
+        ids.map(async (id) => ({ relPath: dataset.relPathOf(id), file: await dataset.fileOf(id) })),
+      );
+      return this.models.run(
+        targets,
+        prompt,
+        { ...DEFAULT_THRESHOLDS, ...thresholds },
+        perPhrase,
+        (result, done, total) => this.options.emit('infer:progress', { done, total, result }),
       );
     },
     'batch:start': async ({ ids, prompt, thresholds, perPhrase, skipReviewed }) => {
       const dataset = this.requireDataset();
       const relPaths = ids?.map((id) => dataset.relPathOf(id));
       const detector = this.models.requireDetector();
-      return (await this.batchService()).start(detector, { relPaths, prompt, thresholds, perPhrase, skipReviewed });
+      return (await this.batchService()).start(detector, {
+        relPaths,
+        prompt,
+        thresholds,
+        perPhrase,
+        skipReviewed,
+      });
     },
     'batch:cancel': async () => (await this.batchService()).cancel(),
     'batch:status': async () => (await this.batchService()).status(),

@@ -10,13 +10,18 @@ export const isChannel = (name: string): name is Channel => Object.hasOwn(channe
 export async function dispatch(handlers: Handlers, channel: Channel, raw: unknown): Promise<Result<unknown>> {
   const parsed = channels[channel].request.safeParse(raw ?? {});
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; ');
+    const issues = parsed.error.issues
+      .map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`)
+      .join('; ');
     return { ok: false, error: { code: 'bad-argument', message: `${channel}: ${issues}` } };
   }
   try {
     const handler = handlers[channel] as (request: unknown) => Promise<unknown>;
     return { ok: true, value: await handler(parsed.data) };
   } catch (e) {
-    return { ok: false, error: isGroundLabelError(e) ? e.toJSON() : { code: 'io-failed', message: messageOf(e) } };
+    return {
+      ok: false,
+      error: isGroundLabelError(e) ? e.toJSON() : { code: 'io-failed', message: messageOf(e) },
+    };
   }
 }

@@ -17,7 +17,10 @@ protocol.registerSchemesAsPrivileged([
   { scheme: IMAGE_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);
 
-const services = new AppServices({ mode: 'electron', emit: eventSender(() => BrowserWindow.getAllWindows().map((w) => w.webContents)) });
+const services = new AppServices({
+  mode: 'electron',
+  emit: eventSender(() => BrowserWindow.getAllWindows().map((w) => w.webContents)),
+});
 
 function registerProtocols(): void {
   // The app is served from app://, never file://, so its pages have an origin of their own.

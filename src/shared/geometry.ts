@@ -17,7 +17,12 @@ export const boxArea = (b: Box): number => Math.max(0, boxWidth(b)) * Math.max(0
 
 export function clampBox(b: Box, size: ImageSize): Box {
   const cx = (v: number, max: number) => Math.min(max, Math.max(0, v));
-  return { x1: cx(b.x1, size.width), y1: cx(b.y1, size.height), x2: cx(b.x2, size.width), y2: cx(b.y2, size.height) };
+  return {
+    x1: cx(b.x1, size.width),
+    y1: cx(b.y1, size.height),
+    x2: cx(b.x2, size.width),
+    y2: cx(b.y2, size.height),
+  };
 }
 
 export function iou(a: Box, b: Box): number {

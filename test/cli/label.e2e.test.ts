@@ -25,15 +25,33 @@ afterAll(async () => {
 });
 
 const label = (model: string, out: string, ...extra: string[]) =>
-  runCli('label.ts', ['--model', model, '--images', images, '--prompt', PROMPT, '--out', path.join(dir, out), ...extra]);
+  runCli('label.ts', [
+    '--model',
+    model,
+    '--images',
+    images,
+    '--prompt',
+    PROMPT,
+    '--out',
+    path.join(dir, out),
+    ...extra,
+  ]);
 
 interface Coco {
   images: { id: number; file_name: string; width: number; height: number }[];
-  annotations: { id: number; image_id: number; category_id: number; bbox: [number, number, number, number]; area: number; iscrowd: number }[];
+  annotations: {
+    id: number;
+    image_id: number;
+    category_id: number;
+    bbox: [number, number, number, number];
+    area: number;
+    iscrowd: number;
+  }[];
   categories: { id: number; name: string }[];
 }
 
-const readCoco = async (out: string): Promise<Coco> => JSON.parse(await readFile(path.join(dir, out, 'annotations.json'), 'utf8')) as Coco;
+const readCoco = async (out: string): Promise<Coco> =>
+  JSON.parse(await readFile(path.join(dir, out, 'annotations.json'), 'utf8')) as Coco;
 
 function cocoBoxes(coco: Coco, relPath: string): FoundBox[] {
   const image = coco.images.find((i) => i.file_name === relPath);
@@ -41,7 +59,13 @@ function cocoBoxes(coco: Coco, relPath: string): FoundBox[] {
   const name = (id: number) => coco.categories.find((c) => c.id === id)?.name ?? '?';
   return coco.annotations
     .filter((a) => a.image_id === image.id)
-    .map(({ bbox: [x, y, w, h], category_id }) => ({ x1: x, y1: y, x2: x + w, y2: y + h, label: name(category_id) }));
+    .map(({ bbox: [x, y, w, h], category_id }) => ({
+      x1: x,
+      y1: y,
+      x2: x + w,
+      y2: y + h,
+      label: name(category_id),
+    }));
 }
 
 function expectBoxesMatchTruth(found: (relPath: string) => FoundBox[]): void {
@@ -63,7 +87,10 @@ describe('npm run label', () => {
       ['red', 'green', 'blue', 'orange', 'yellow', 'purple'].map((n, i) => [i + 1, n]),
     );
     expect(coco.images.map((i) => i.file_name).sort()).toEqual(truth.map((t) => t.relPath).sort());
-    expect(coco.images.find((i) => i.file_name === 'e-rotated.jpg')).toMatchObject({ width: 480, height: 640 });
+    expect(coco.images.find((i) => i.file_name === 'e-rotated.jpg')).toMatchObject({
+      width: 480,
+      height: 640,
+    });
     expect(coco.annotations.map((a) => a.id)).toEqual(coco.annotations.map((_, i) => i + 1));
     expectBoxesMatchTruth((rel) => cocoBoxes(coco, rel));
   });
@@ -77,15 +104,22 @@ describe('npm run label', () => {
     expect(data.train).toBe('images/train');
     expect(data.names).toEqual({ 0: 'red', 1: 'green', 2: 'blue', 3: 'orange', 4: 'yellow', 5: 'purple' });
     const names = data.names as Record<number, string>;
-    expect((await readFile(path.join(out, 'classes.txt'), 'utf8')).trim().split('\n')).toEqual(Object.values(names));
+    expect((await readFile(path.join(out, 'classes.txt'), 'utf8')).trim().split('\n')).toEqual(
+      Object.values(names),
+    );
 
     const found = new Map<string, FoundBox[]>();
     for (const t of truth) {
       const stem = t.relPath.replace(/\.[^.]+$/, '');
       // The image entry resolves to the original file, so Ultralytics pairs images/ with labels/.
-      expect((await stat(path.join(out, 'images', 'train', t.relPath))).size).toBe((await stat(path.join(images, t.relPath))).size);
+      expect((await stat(path.join(out, 'images', 'train', t.relPath))).size).toBe(
+        (await stat(path.join(images, t.relPath))).size,
+      );
       const text = await readFile(path.join(out, 'labels', 'train', `${stem}.txt`), 'utf8');
-      const rows = text.split('\n').filter(Boolean).map((line) => line.split(' '));
+      const rows = text
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.split(' '));
       for (const row of rows) {
         expect(row).toHaveLength(5);
         for (const v of row.slice(1)) {
@@ -110,13 +144,16 @@ describe('npm run label', () => {
     expect(await readdir(path.join(out, 'labels', 'train'))).not.toContain('broken.txt');
   });
 
-  it('writes Pascal VOC with 1-based corners using the model folder\'s input size', async () => {
+  it("writes Pascal VOC with 1-based corners using the model folder's input size", async () => {
     const run = await label(models.flavourASmall, 'voc', '--format', 'voc');
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('400×600');
     const found = new Map<string, FoundBox[]>();
     for (const t of truth) {
-      const xml = await readFile(path.join(dir, 'voc', 'Annotations', `${t.relPath.replace(/\.[^.]+$/, '')}.xml`), 'utf8');
+      const xml = await readFile(
+        path.join(dir, 'voc', 'Annotations', `${t.relPath.replace(/\.[^.]+$/, '')}.xml`),
+        'utf8',
+      );
       expect(xml).toContain(`<width>${t.width}</width>`);
       expect(xml).toContain(`<height>${t.height}</height>`);
       const objects = [...xml.matchAll(/<object>([\s\S]*?)<\/object>/g)].map(([, o]) => {
@@ -151,7 +188,16 @@ describe('npm run label', () => {
   it('splits a prompt over 256 tokens into several passes and still finds every phrase', async () => {
     const fillers = Array.from({ length: 100 }, (_, i) => `filler object ${i}`).join(' . ');
     const prompt = `${fillers} . ${PROMPT}`;
-    const run = await runCli('label.ts', ['--model', models.flavourASmall, '--images', images, '--prompt', prompt, '--out', path.join(dir, 'long')]);
+    const run = await runCli('label.ts', [
+      '--model',
+      models.flavourASmall,
+      '--images',
+      images,
+      '--prompt',
+      prompt,
+      '--out',
+      path.join(dir, 'long'),
+    ]);
     expect(run.stderr).toMatch(/106 phrases in [2-9] passes/);
     const coco = await readCoco('long');
     expect(coco.categories).toHaveLength(106);

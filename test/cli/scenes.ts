@@ -50,14 +50,22 @@ export async function writeDataset(dir: string): Promise<SceneTruth[]> {
     { relPath: 'd-empty.png', spec: { width: 400, height: 300, rects: [] } },
     {
       relPath: 'e-rotated.jpg',
-      spec: { width: 480, height: 640, format: 'jpeg', orientation: 6, rects: [{ colour: 'blue', x1: 60, y1: 380, x2: 400, y2: 600 }] },
+      spec: {
+        width: 480,
+        height: 640,
+        format: 'jpeg',
+        orientation: 6,
+        rects: [{ colour: 'blue', x1: 60, y1: 380, x2: 400, y2: 600 }],
+      },
     },
     {
       relPath: 'f-faint.png',
       spec: { width: 320, height: 240, rects: [{ colour: 'purple', x1: 40, y1: 40, x2: 200, y2: 200 }] },
     },
   ]);
-  const jpeg = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#ff0000' } }).jpeg().toBuffer();
+  const jpeg = await sharp({ create: { width: 300, height: 200, channels: 3, background: '#ff0000' } })
+    .jpeg()
+    .toBuffer();
   await writeFile(path.join(dir, 'broken.jpg'), jpeg.subarray(0, Math.floor(jpeg.length / 2)));
   return truth;
 }
@@ -70,6 +78,9 @@ export interface FoundBox extends Box {
 }
 
 /** Pairs every expected rectangle with a found box of the same label, returning the IoUs. */
-export function matchBoxes(expected: readonly (Box & { colour: string })[], found: readonly FoundBox[]): number[] {
+export function matchBoxes(
+  expected: readonly (Box & { colour: string })[],
+  found: readonly FoundBox[],
+): number[] {
   return expected.map((e) => Math.max(0, ...found.filter((f) => f.label === e.colour).map((f) => iou(e, f))));
 }

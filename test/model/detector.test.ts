@@ -44,7 +44,11 @@ describe('Detector with fixture models', () => {
 
   it('reads flavour B with the original-repo resize, and a descriptor input size for A', async () => {
     const b = await open(models.flavourB);
-    expect(b.info).toMatchObject({ flavour: 'B', name: 'Colour fixture B', sizeRule: { kind: 'original-repo' } });
+    expect(b.info).toMatchObject({
+      flavour: 'B',
+      name: 'Colour fixture B',
+      sizeRule: { kind: 'original-repo' },
+    });
     await b.close();
     const small = await open(models.flavourASmall);
     expect(small.info.sizeRule).toEqual({ kind: 'fixed', size: { height: 400, width: 600 } });
@@ -53,45 +57,61 @@ describe('Detector with fixture models', () => {
 
   it('lets the caller override the input size', async () => {
     const d = await open(models.flavourA, { inputSize: { height: 320, width: 480 } });
-    const file = await scene('override.png', { width: 640, height: 480, rects: [{ colour: 'green', x1: 10, y1: 10, x2: 200, y2: 100 }] });
+    const file = await scene('override.png', {
+      width: 640,
+      height: 480,
+      rects: [{ colour: 'green', x1: 10, y1: 10, x2: 200, y2: 100 }],
+    });
     const prepared = await d.prepareImage(file);
     expect(prepared.size).toEqual({ width: 480, height: 320 });
     expect(prepared.original).toEqual({ width: 640, height: 480 });
     await d.close();
   });
 
-  it.each(['flavourA', 'flavourB'] as const)('finds each coloured rectangle as one box labelled with its phrase (%s)', async (key) => {
-    const d = await open(models[key]);
-    const file = await scene(`${key}.png`, {
-      width: 900,
-      height: 600,
-      rects: [
-        { colour: 'red', x1: 30, y1: 40, x2: 300, y2: 280 },
-        { colour: 'green', x1: 500, y1: 300, x2: 880, y2: 590 },
-      ],
-    });
-    const { detections, image } = await d.detect(file, 'Green . RED . blue');
-    expect(image).toEqual({ width: 900, height: 600 });
-    expect(detections.map((x) => [x.phrase, x.phraseIndex, x.rawText])).toEqual([
-      ['red', 1, 'red'],
-      ['green', 0, 'green'],
-    ]);
-    expect(iou(detections[0].box, { x1: 30, y1: 40, x2: 300, y2: 280 })).toBeGreaterThan(0.95);
-    expect(iou(detections[1].box, { x1: 500, y1: 300, x2: 880, y2: 590 })).toBeGreaterThan(0.95);
-    expect(detections[0].score).toBeCloseTo(1 / (1 + Math.exp(-3)), 5);
-    await d.close();
-  });
+  it.each(['flavourA', 'flavourB'] as const)(
+    'finds each coloured rectangle as one box labelled with its phrase (%s)',
+    async (key) => {
+      const d = await open(models[key]);
+      const file = await scene(`${key}.png`, {
+        width: 900,
+        height: 600,
+        rects: [
+          { colour: 'red', x1: 30, y1: 40, x2: 300, y2: 280 },
+          { colour: 'green', x1: 500, y1: 300, x2: 880, y2: 590 },
+        ],
+      });
+      const { detections, image } = await d.detect(file, 'Green . RED . blue');
+      expect(image).toEqual({ width: 900, height: 600 });
+      expect(detections.map((x) => [x.phrase, x.phraseIndex, x.rawText])).toEqual([
+        ['red', 1, 'red'],
+        ['green', 0, 'green'],
+      ]);
+      expect(iou(detections[0].box, { x1: 30, y1: 40, x2: 300, y2: 280 })).toBeGreaterThan(0.95);
+      expect(iou(detections[1].box, { x1: 500, y1: 300, x2: 880, y2: 590 })).toBeGreaterThan(0.95);
+      expect(detections[0].score).toBeCloseTo(1 / (1 + Math.exp(-3)), 5);
+      await d.close();
+    },
+  );
 
-  it.each([1, 2, 3, 4, 5, 6, 7, 8] as Orientation[])('puts boxes in the EXIF-oriented image (orientation %i)', async (orientation) => {
-    const d = await open(models.flavourASmall);
-    const rect = { colour: 'blue' as const, x1: 40, y1: 200, x2: 260, y2: 380 };
-    const file = await scene(`o${orientation}.jpg`, { width: 300, height: 400, format: 'jpeg', orientation, rects: [rect] });
-    const { detections, image } = await d.detect(file, 'blue .');
-    expect(image).toEqual({ width: 300, height: 400 });
-    expect(detections).toHaveLength(1);
-    expect(iou(detections[0].box, rect)).toBeGreaterThan(0.9);
-    await d.close();
-  });
+  it.each([1, 2, 3, 4, 5, 6, 7, 8] as Orientation[])(
+    'puts boxes in the EXIF-oriented image (orientation %i)',
+    async (orientation) => {
+      const d = await open(models.flavourASmall);
+      const rect = { colour: 'blue' as const, x1: 40, y1: 200, x2: 260, y2: 380 };
+      const file = await scene(`o${orientation}.jpg`, {
+        width: 300,
+        height: 400,
+        format: 'jpeg',
+        orientation,
+        rects: [rect],
+      });
+      const { detections, image } = await d.detect(file, 'blue .');
+      expect(image).toEqual({ width: 300, height: 400 });
+      expect(detections).toHaveLength(1);
+      expect(iou(detections[0].box, rect)).toBeGreaterThan(0.9);
+      await d.close();
+    },
+  );
 
   it('applies the box threshold strictly and takes thresholds per call', async () => {
     const d = await open(models.flavourB);
@@ -153,14 +173,25 @@ describe('Detector with fixture models', () => {
 
 describe('Detector refusals', () => {
   it('refuses flavour C, an unknown model and a file that is not ONNX with named errors', async () => {
-    await expect(open(models.flavourC)).rejects.toMatchObject({ code: 'model-unsupported', message: expect.stringContaining('TAO') });
-    await expect(open(models.unknown)).rejects.toMatchObject({ code: 'model-unsupported', message: expect.stringContaining('Inputs found: foo') });
-    await expect(open(models.notOnnx)).rejects.toMatchObject({ code: 'model-invalid', message: expect.stringContaining('not-onnx.onnx') });
+    await expect(open(models.flavourC)).rejects.toMatchObject({
+      code: 'model-unsupported',
+      message: expect.stringContaining('TAO'),
+    });
+    await expect(open(models.unknown)).rejects.toMatchObject({
+      code: 'model-unsupported',
+      message: expect.stringContaining('Inputs found: foo'),
+    });
+    await expect(open(models.notOnnx)).rejects.toMatchObject({
+      code: 'model-invalid',
+      message: expect.stringContaining('not-onnx.onnx'),
+    });
     await expect(open(path.join(dir, 'nope.onnx'))).rejects.toMatchObject({ code: 'model-not-found' });
   });
 
   it('refuses when the bundled vocabulary is missing and the model brings none', async () => {
-    await expect(Detector.open({ model: models.flavourB, bundledVocab: path.join(dir, 'missing-vocab.txt') })).rejects.toMatchObject({
+    await expect(
+      Detector.open({ model: models.flavourB, bundledVocab: path.join(dir, 'missing-vocab.txt') }),
+    ).rejects.toMatchObject({
       code: 'tokenizer-missing',
     });
   });
@@ -188,8 +219,15 @@ describe('Detector refusals', () => {
     const d = await open(models.flavourB);
     const broken = path.join(dir, 'broken.png');
     await writeFile(broken, Buffer.from('\x89PNG\r\n\x1a\nnot really'));
-    await expect(d.detect(broken, 'red .')).rejects.toMatchObject({ code: 'image-unreadable', message: expect.stringContaining('broken.png') });
-    const ok = await scene('after.png', { width: 100, height: 100, rects: [{ colour: 'red', x1: 10, y1: 10, x2: 60, y2: 60 }] });
+    await expect(d.detect(broken, 'red .')).rejects.toMatchObject({
+      code: 'image-unreadable',
+      message: expect.stringContaining('broken.png'),
+    });
+    const ok = await scene('after.png', {
+      width: 100,
+      height: 100,
+      rects: [{ colour: 'red', x1: 10, y1: 10, x2: 60, y2: 60 }],
+    });
     expect((await d.detect(ok, 'red .')).detections).toHaveLength(1);
     await d.close();
   });

@@ -8,7 +8,11 @@ export const suggestion: BoxOrigin = { kind: 'suggestion', score: 0.6, phrase: '
 let next = 0;
 
 /** A box of class `classId`; coordinates default to a small square. */
-export function box(classId: string, origin: BoxOrigin = manual, at: Partial<Pick<BoxRecord, 'x1' | 'y1' | 'x2' | 'y2'>> = {}): BoxRecord {
+export function box(
+  classId: string,
+  origin: BoxOrigin = manual,
+  at: Partial<Pick<BoxRecord, 'x1' | 'y1' | 'x2' | 'y2'>> = {},
+): BoxRecord {
   return { id: `box-${++next}`, classId, x1: 10, y1: 10, x2: 50, y2: 40, ...at, origin };
 }
 

@@ -17,6 +17,7 @@ export function eventRecorder() {
     }
   };
   /** The first event from now on that matches. */
-  const next = (match: (e: Emitted) => boolean): Promise<Emitted> => new Promise((resolve) => waiters.push({ match, resolve }));
+  const next = (match: (e: Emitted) => boolean): Promise<Emitted> =>
+    new Promise((resolve) => waiters.push({ match, resolve }));
   return { events, emit, next };
 }

@@ -6,7 +6,10 @@ import type { LabelOutcome } from '../jobs/label-images';
  * What a labeling run exports: every image the model looked at, with its boxes or as a reviewed
  * negative when it found nothing. Images that failed were not looked at and are left out.
  */
-export function exportInputFromOutcomes(outcomes: readonly LabelOutcome[], mapping: ClassMapping): ExportInput {
+export function exportInputFromOutcomes(
+  outcomes: readonly LabelOutcome[],
+  mapping: ClassMapping,
+): ExportInput {
   return {
     classes: mapping.classes,
     images: outcomes.flatMap((o) =>

@@ -35,16 +35,29 @@ const input = (reviewed: string[]): ExportInput => ({
 describe('writeExport', () => {
   it('links YOLO images to the originals so that images/ and labels/ pair up', async () => {
     const out = path.join(dir, 'out');
-    await writeExport(exportLabels('yolo', input(['a.jpg', 'sub/b.png'])), { format: 'yolo', outDir: out, imageRoot: images });
+    await writeExport(exportLabels('yolo', input(['a.jpg', 'sub/b.png'])), {
+      format: 'yolo',
+      outDir: out,
+      imageRoot: images,
+    });
     const linked = path.join(out, 'images', 'train', 'sub', 'b.png');
     expect(await readFile(linked, 'utf8')).toBe('png bytes');
-    expect(path.resolve(path.dirname(linked), await readlink(linked))).toBe(path.join(images, 'sub', 'b.png'));
-    expect(await readFile(path.join(out, 'labels', 'train', 'sub', 'b.txt'), 'utf8')).toBe('0 0.200000 0.500000 0.200000 0.600000\n');
+    expect(path.resolve(path.dirname(linked), await readlink(linked))).toBe(
+      path.join(images, 'sub', 'b.png'),
+    );
+    expect(await readFile(path.join(out, 'labels', 'train', 'sub', 'b.txt'), 'utf8')).toBe(
+      '0 0.200000 0.500000 0.200000 0.600000\n',
+    );
   });
 
   it('copies images when asked to', async () => {
     const out = path.join(dir, 'out');
-    await writeExport(exportLabels('yolo', input(['a.jpg'])), { format: 'yolo', outDir: out, imageRoot: images, copyImages: true });
+    await writeExport(exportLabels('yolo', input(['a.jpg'])), {
+      format: 'yolo',
+      outDir: out,
+      imageRoot: images,
+      copyImages: true,
+    });
     const copied = path.join(out, 'images', 'train', 'a.jpg');
     expect((await stat(copied)).isFile()).toBe(true);
     await expect(readlink(copied)).rejects.toThrow();
@@ -52,10 +65,18 @@ describe('writeExport', () => {
 
   it('removes the label, image and cache files of an earlier export that no longer apply', async () => {
     const out = path.join(dir, 'out');
-    await writeExport(exportLabels('yolo', input(['a.jpg', 'sub/b.png'])), { format: 'yolo', outDir: out, imageRoot: images });
+    await writeExport(exportLabels('yolo', input(['a.jpg', 'sub/b.png'])), {
+      format: 'yolo',
+      outDir: out,
+      imageRoot: images,
+    });
     await writeFile(path.join(out, 'labels', 'train.cache'), 'stale');
     await writeFile(path.join(out, 'notes.txt'), 'mine');
-    await writeExport(exportLabels('yolo', input(['a.jpg'])), { format: 'yolo', outDir: out, imageRoot: images });
+    await writeExport(exportLabels('yolo', input(['a.jpg'])), {
+      format: 'yolo',
+      outDir: out,
+      imageRoot: images,
+    });
     await expect(stat(path.join(out, 'labels', 'train', 'sub', 'b.txt'))).rejects.toThrow();
     await expect(stat(path.join(out, 'images', 'train', 'sub', 'b.png'))).rejects.toThrow();
     await expect(stat(path.join(out, 'labels', 'train.cache'))).rejects.toThrow();
@@ -65,7 +86,9 @@ describe('writeExport', () => {
 
   it('refuses to export into the image folder or a folder that contains it', async () => {
     for (const outDir of [images, dir]) {
-      await expect(writeExport(exportLabels('coco', input(['a.jpg'])), { format: 'coco', outDir, imageRoot: images })).rejects.toMatchObject({
+      await expect(
+        writeExport(exportLabels('coco', input(['a.jpg'])), { format: 'coco', outDir, imageRoot: images }),
+      ).rejects.toMatchObject({
         code: 'bad-argument',
       });
     }
@@ -74,8 +97,14 @@ describe('writeExport', () => {
 
   it('accepts an export folder inside the dataset', async () => {
     const out = path.join(images, 'exports', 'coco-1');
-    await writeExport(exportLabels('coco', input(['a.jpg'])), { format: 'coco', outDir: out, imageRoot: images });
-    const coco = JSON.parse(await readFile(path.join(out, 'annotations.json'), 'utf8')) as { annotations: unknown[] };
+    await writeExport(exportLabels('coco', input(['a.jpg'])), {
+      format: 'coco',
+      outDir: out,
+      imageRoot: images,
+    });
+    const coco = JSON.parse(await readFile(path.join(out, 'annotations.json'), 'utf8')) as {
+      annotations: unknown[];
+    };
     expect(coco.annotations).toHaveLength(1);
   });
 });

@@ -26,7 +26,10 @@ describe('writeFileAtomic', () => {
     await writeFile(file, 'old');
     // A folder where the temp file's parent should be makes the write fail.
     const blocked = path.join(dir, 'a.json', 'child.json');
-    await expect(writeFileAtomic(blocked, 'new')).rejects.toMatchObject({ code: 'io-failed', message: expect.stringContaining('child.json') });
+    await expect(writeFileAtomic(blocked, 'new')).rejects.toMatchObject({
+      code: 'io-failed',
+      message: expect.stringContaining('child.json'),
+    });
     expect(await readFile(file, 'utf8')).toBe('old');
   });
 });

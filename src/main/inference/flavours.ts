@@ -73,7 +73,11 @@ export const FLAVOURS: readonly Flavour[] = [
         input_ids: int64(src.text.ids, [1, n]),
         token_type_ids: { type: 'int64', data: new BigInt64Array(n), dims: [1, n] },
         attention_mask: { type: 'int64', data: new BigInt64Array(n).fill(1n), dims: [1, n] },
-        pixel_mask: { type: 'int64', data: new BigInt64Array(width * height).fill(1n), dims: [1, height, width] },
+        pixel_mask: {
+          type: 'int64',
+          data: new BigInt64Array(width * height).fill(1n),
+          dims: [1, height, width],
+        },
       };
     },
   },
@@ -83,20 +87,27 @@ export const FLAVOURS: readonly Flavour[] = [
 const REFUSED = [
   {
     inputs: ['inputs', 'input_ids', 'attention_mask', 'position_ids', 'token_type_ids', 'text_token_mask'],
-    reason: 'This is an NVIDIA TAO Grounding DINO export (flavour C: inputs "inputs" [B,3,544,960], pred_logits), which GroundLabel does not support yet.',
+    reason:
+      'This is an NVIDIA TAO Grounding DINO export (flavour C: inputs "inputs" [B,3,544,960], pred_logits), which GroundLabel does not support yet.',
   },
 ];
 
-const sameNames = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((n) => b.includes(n));
+const sameNames = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((n) => b.includes(n));
 
 const expected = () => FLAVOURS.map((f) => `flavour ${f.id}, ${f.label}: ${f.inputs.join(', ')}`).join('; ');
 
 /** Picks the flavour from the session's input names, or explains what was found and what was expected. */
-export function detectFlavour(file: string, inputs: readonly ValueInfo[], outputs: readonly ValueInfo[]): Flavour {
+export function detectFlavour(
+  file: string,
+  inputs: readonly ValueInfo[],
+  outputs: readonly ValueInfo[],
+): Flavour {
   const names = inputs.map((i) => i.name);
   const found = inputs.map(describeValue).join(', ');
   const refused = REFUSED.find((r) => sameNames(r.inputs, names));
-  if (refused) throw new GroundLabelError('model-unsupported', `${file}: ${refused.reason} Inputs found: ${found}.`);
+  if (refused)
+    throw new GroundLabelError('model-unsupported', `${file}: ${refused.reason} Inputs found: ${found}.`);
   const flavour = FLAVOURS.find((f) => sameNames(f.inputs, names));
   if (!flavour) {
     throw new GroundLabelError(

@@ -59,7 +59,10 @@ export async function locateModel(target: string): Promise<ModelLocation> {
   try {
     info = await stat(target);
   } catch {
-    throw new GroundLabelError('model-not-found', `Model not found: ${target} (give an .onnx file or a folder holding one)`);
+    throw new GroundLabelError(
+      'model-not-found',
+      `Model not found: ${target} (give an .onnx file or a folder holding one)`,
+    );
   }
   if (info.isFile()) {
     const dir = path.dirname(target);
@@ -72,7 +75,10 @@ export async function locateModel(target: string): Promise<ModelLocation> {
   if (descriptor.model) {
     const file = path.resolve(target, descriptor.model);
     if (!isInside(target, file, { allowSame: false })) {
-      throw new GroundLabelError('model-invalid', `${path.join(target, DESCRIPTOR_FILE)}: "model" must stay inside the model folder`);
+      throw new GroundLabelError(
+        'model-invalid',
+        `${path.join(target, DESCRIPTOR_FILE)}: "model" must stay inside the model folder`,
+      );
     }
     return { file, dir: target, descriptor, name };
   }
@@ -88,5 +94,8 @@ export async function locateModel(target: string): Promise<ModelLocation> {
     }
     return { file: path.join(dir, pick), dir: target, descriptor, name };
   }
-  throw new GroundLabelError('model-not-found', `No .onnx file in ${target} (nor in ${path.join(target, 'onnx')}).`);
+  throw new GroundLabelError(
+    'model-not-found',
+    `No .onnx file in ${target} (nor in ${path.join(target, 'onnx')}).`,
+  );
 }

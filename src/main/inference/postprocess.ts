@@ -78,7 +78,10 @@ export function decodeDetections(out: RawOutputs, ctx: DecodeContext, thresholds
     if (!(score > thresholds.box)) continue;
 
     const b = q * 4;
-    const box = clampBox(cxcywhToPixels(out.boxes[b], out.boxes[b + 1], out.boxes[b + 2], out.boxes[b + 3], ctx.image), ctx.image);
+    const box = clampBox(
+      cxcywhToPixels(out.boxes[b], out.boxes[b + 1], out.boxes[b + 2], out.boxes[b + 3], ctx.image),
+      ctx.image,
+    );
     if (boxArea(box) <= 0) continue;
 
     const textIds: number[] = [];
@@ -86,7 +89,13 @@ export function decodeDetections(out: RawOutputs, ctx: DecodeContext, thresholds
       if (sigmoid(row[t]) > thresholds.text && !ctx.hiddenIds.has(ctx.ids[t])) textIds.push(ctx.ids[t]);
     }
     const phrase = assignPhrase(row, top, ctx.phrases);
-    detections.push({ box, score, phrase: phrase.phrase, phraseIndex: phrase.index, rawText: decodeTokens(textIds, ctx.tokenOf) });
+    detections.push({
+      box,
+      score,
+      phrase: phrase.phrase,
+      phraseIndex: phrase.index,
+      rawText: decodeTokens(textIds, ctx.tokenOf),
+    });
   }
   return detections;
 }

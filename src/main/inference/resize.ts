@@ -25,10 +25,13 @@ export function originalRepoSize(source: ImageSize, shortSide = 800, maxSize = 1
 }
 
 /** How a model wants its image sized: a fixed traced size (stretched), or the original-repo rule. */
-export type InputSizeRule = { readonly kind: 'fixed'; readonly size: ImageSize } | { readonly kind: 'original-repo' };
+export type InputSizeRule =
+  { readonly kind: 'fixed'; readonly size: ImageSize } | { readonly kind: 'original-repo' };
 
 export const targetSize = (rule: InputSizeRule, source: ImageSize): ImageSize =>
   rule.kind === 'fixed' ? rule.size : originalRepoSize(source);
 
 export const describeSizeRule = (rule: InputSizeRule): string =>
-  rule.kind === 'fixed' ? `${rule.size.height}×${rule.size.width} (H×W, stretched)` : 'original-repo resize (short side 800, long side ≤ 1333)';
+  rule.kind === 'fixed'
+    ? `${rule.size.height}×${rule.size.width} (H×W, stretched)`
+    : 'original-repo resize (short side 800, long side ≤ 1333)';

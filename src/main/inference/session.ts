@@ -18,7 +18,11 @@ ort.env.logLevel = 'fatal';
 
 const valueInfo = (m: ort.InferenceSession.ValueMetadata): ValueInfo =>
   m.isTensor
-    ? { name: m.name, type: m.type, dims: m.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : typeof d === 'string' ? d : null)) }
+    ? {
+        name: m.name,
+        type: m.type,
+        dims: m.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : typeof d === 'string' ? d : null)),
+      }
     : { name: m.name, type: 'non-tensor', dims: [] };
 
 function toOrt(t: FeedTensor): ort.Tensor {
@@ -32,7 +36,11 @@ export interface SessionOptions {
   readonly intraOpSpinning?: boolean;
 }
 
-async function createWith(file: string, provider: Provider, options: SessionOptions): Promise<ort.InferenceSession> {
+async function createWith(
+  file: string,
+  provider: Provider,
+  options: SessionOptions,
+): Promise<ort.InferenceSession> {
   return ort.InferenceSession.create(file, {
     executionProviders: [provider],
     graphOptimizationLevel: 'all',
@@ -45,7 +53,11 @@ async function createWith(file: string, provider: Provider, options: SessionOpti
  * Opens `file` on the requested device. `auto` tries the platform's GPU provider first and falls
  * back to the CPU, recording why; an explicitly requested provider that fails is an error.
  */
-export async function openSession(file: string, device: Device, options: SessionOptions = {}): Promise<ModelSession> {
+export async function openSession(
+  file: string,
+  device: Device,
+  options: SessionOptions = {},
+): Promise<ModelSession> {
   if (!existsSync(file)) throw new GroundLabelError('model-not-found', `Model file not found: ${file}`);
   const failures: string[] = [];
   for (const provider of providerCandidates(device, process.platform)) {
@@ -56,15 +68,22 @@ export async function openSession(file: string, device: Device, options: Session
       const reason = messageOf(e);
       // The CPU provider is always present, so its failure is the model's.
       if (provider === 'cpu') {
-        throw new GroundLabelError('model-invalid', `${file} is not a loadable ONNX model: ${reason}`, { cause: e });
+        throw new GroundLabelError('model-invalid', `${file} is not a loadable ONNX model: ${reason}`, {
+          cause: e,
+        });
       }
       failures.push(`${provider}: ${reason.split('\n')[0]}`);
       continue;
     }
-    const report: DeviceReport = failures.length ? { requested: device, provider, fallback: failures.join('; ') } : { requested: device, provider };
+    const report: DeviceReport = failures.length
+      ? { requested: device, provider, fallback: failures.join('; ') }
+      : { requested: device, provider };
     return wrap(session, report);
   }
-  throw new GroundLabelError('device-unavailable', `No execution provider could load ${file} for device "${device}": ${failures.join('; ')}`);
+  throw new GroundLabelError(
+    'device-unavailable',
+    `No execution provider could load ${file} for device "${device}": ${failures.join('; ')}`,
+  );
 }
 
 function wrap(session: ort.InferenceSession, device: DeviceReport): ModelSession {
@@ -80,8 +99,14 @@ function wrap(session: ort.InferenceSession, device: DeviceReport): ModelSession
       try {
         result = await session.run(ortFeeds);
       } catch (e) {
-        const given = Object.entries(feeds).map(([k, v]) => describeFeed(k, v)).join(', ');
-        throw new GroundLabelError('inference-failed', `The model failed to run (${messageOf(e)}); inputs were ${given}`, { cause: e });
+        const given = Object.entries(feeds)
+          .map(([k, v]) => describeFeed(k, v))
+          .join(', ');
+        throw new GroundLabelError(
+          'inference-failed',
+          `The model failed to run (${messageOf(e)}); inputs were ${given}`,
+          { cause: e },
+        );
       }
       const out: Record<string, OutputTensor> = {};
       for (const [name, value] of Object.entries(result)) {

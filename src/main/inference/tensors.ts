@@ -22,6 +22,7 @@ export const int64 = (values: readonly number[], dims: readonly number[]): FeedT
   dims,
 });
 
-export const describeValue = (v: ValueInfo): string => `${v.name} ${v.type}[${v.dims.map((d) => d ?? '?').join(',')}]`;
+export const describeValue = (v: ValueInfo): string =>
+  `${v.name} ${v.type}[${v.dims.map((d) => d ?? '?').join(',')}]`;
 
 export const describeFeed = (name: string, t: FeedTensor): string => `${name} ${t.type}[${t.dims.join(',')}]`;

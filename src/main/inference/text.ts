@@ -64,9 +64,14 @@ export function subSentenceMasks(
   return { mask, positionIds, ranges };
 }
 
-export const delimiterSet = (ids: TokenIds): ReadonlySet<number> => new Set([ids.cls, ids.sep, ids.dot, ids.question]);
+export const delimiterSet = (ids: TokenIds): ReadonlySet<number> =>
+  new Set([ids.cls, ids.sep, ids.dot, ids.question]);
 
-function buildRun(items: readonly { phrase: string; index: number; tokens: number[] }[], ids: TokenIds, delimiters: ReadonlySet<number>): TextRun {
+function buildRun(
+  items: readonly { phrase: string; index: number; tokens: number[] }[],
+  ids: TokenIds,
+  delimiters: ReadonlySet<number>,
+): TextRun {
   const seq: number[] = [ids.cls];
   const phrases: PhraseSpan[] = [];
   for (const { phrase, index, tokens } of items) {
@@ -90,7 +95,10 @@ export function planTextRuns(
 ): TextRun[] {
   const phrases = parsePhrases(prompt);
   if (phrases.length === 0) {
-    throw new GroundLabelError('prompt-empty', 'The prompt has no phrases; write them separated by " . ", e.g. "person . dog .".');
+    throw new GroundLabelError(
+      'prompt-empty',
+      'The prompt has no phrases; write them separated by " . ", e.g. "person . dog .".',
+    );
   }
   const { ids } = tokenizer;
   const delimiters = delimiterSet(ids);

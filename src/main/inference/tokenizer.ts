@@ -32,7 +32,8 @@ function parseVocab(text: string, file: string): Record<string, number> {
   const vocab: Record<string, number> = {};
   lines.forEach((token, id) => (vocab[token] = id));
   for (const t of ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]']) {
-    if (!(t in vocab)) throw new GroundLabelError('tokenizer-invalid', `${file} has no ${t} entry; is it a BERT vocab.txt?`);
+    if (!(t in vocab))
+      throw new GroundLabelError('tokenizer-invalid', `${file} has no ${t} entry; is it a BERT vocab.txt?`);
   }
   return vocab;
 }
@@ -65,7 +66,13 @@ export function bertTokenizerJson(vocab: Record<string, number>): object {
     post_processor: {
       type: 'TemplateProcessing',
       single: [special('[CLS]'), { Sequence: { id: 'A', type_id: 0 } }, special('[SEP]')],
-      pair: [special('[CLS]'), { Sequence: { id: 'A', type_id: 0 } }, special('[SEP]'), { Sequence: { id: 'B', type_id: 1 } }, special('[SEP]')],
+      pair: [
+        special('[CLS]'),
+        { Sequence: { id: 'A', type_id: 0 } },
+        special('[SEP]'),
+        { Sequence: { id: 'B', type_id: 1 } },
+        special('[SEP]'),
+      ],
       special_tokens: {
         '[CLS]': { id: '[CLS]', ids: [vocab['[CLS]']], tokens: ['[CLS]'] },
         '[SEP]': { id: '[SEP]', ids: [vocab['[SEP]']], tokens: ['[SEP]'] },
@@ -88,7 +95,8 @@ function wrap(tokenizer: Tokenizer, source: string): TextTokenizer {
   for (const [token, id] of vocab) idToToken.set(id, token);
   const idOf = (token: string): number => {
     const id = vocab.get(token);
-    if (id === undefined) throw new GroundLabelError('tokenizer-invalid', `${source} has no "${token}" token.`);
+    if (id === undefined)
+      throw new GroundLabelError('tokenizer-invalid', `${source} has no "${token}" token.`);
     return id;
   };
   return {
@@ -107,7 +115,11 @@ export function tokenizerFromJson(json: unknown, source: string): TextTokenizer 
   try {
     return wrap(new Tokenizer(json as object, {}), source);
   } catch (e) {
-    throw new GroundLabelError('tokenizer-invalid', `${source} is not a usable tokenizer.json: ${messageOf(e)}`, { cause: e });
+    throw new GroundLabelError(
+      'tokenizer-invalid',
+      `${source} is not a usable tokenizer.json: ${messageOf(e)}`,
+      { cause: e },
+    );
   }
 }
 
@@ -141,7 +153,9 @@ export async function loadTokenizer(modelDir: string | null, bundledVocab: strin
       try {
         parsed = JSON.parse(await readFile(json, 'utf8'));
       } catch (e) {
-        throw new GroundLabelError('tokenizer-invalid', `${json} is not valid JSON: ${messageOf(e)}`, { cause: e });
+        throw new GroundLabelError('tokenizer-invalid', `${json} is not valid JSON: ${messageOf(e)}`, {
+          cause: e,
+        });
       }
       return tokenizerFromJson(parsed, json);
     }

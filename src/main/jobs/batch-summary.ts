@@ -42,15 +42,13 @@ export function batchStatus(
   const withSuggestions = labeled.filter((l) => l.count > 0);
   const id = (relPath: string) => safeId(ctx, relPath);
   const lookFirst: LookFirstEntry[] = [
-    ...job.failures
-      .slice(0, lookFirstEach)
-      .map((f): LookFirstEntry => ({
-        id: id(f.relPath),
-        relPath: f.relPath,
-        reason: 'failed',
-        suggestions: 0,
-        message: f.message,
-      })),
+    ...job.failures.slice(0, lookFirstEach).map((f): LookFirstEntry => ({
+      id: id(f.relPath),
+      relPath: f.relPath,
+      reason: 'failed',
+      suggestions: 0,
+      message: f.message,
+    })),
     ...[...withSuggestions]
       .sort((a, b) => (a.top ?? 0) - (b.top ?? 0) || cmp(a.relPath, b.relPath))
       .slice(0, lookFirstEach)

@@ -14,8 +14,15 @@ function fakeDetector(opts: { failPrepare?: string[]; failDetect?: string[] } = 
       events.push(`prepare ${file}`);
       await new Promise((r) => setTimeout(r, 5));
       inFlightPrepares--;
-      if (opts.failPrepare?.includes(file)) throw new GroundLabelError('image-unreadable', `${file}: not a readable image`);
-      return { file, original: { width: 10, height: 10 }, size: { width: 10, height: 10 }, pixels: new Float32Array(300), ms: 5 };
+      if (opts.failPrepare?.includes(file))
+        throw new GroundLabelError('image-unreadable', `${file}: not a readable image`);
+      return {
+        file,
+        original: { width: 10, height: 10 },
+        size: { width: 10, height: 10 },
+        pixels: new Float32Array(300),
+        ms: 5,
+      };
     },
     async detect(image: PreparedImage): Promise<DetectResult> {
       maxPreparesDuringDetect = Math.max(maxPreparesDuringDetect, inFlightPrepares);
@@ -25,7 +32,9 @@ function fakeDetector(opts: { failPrepare?: string[]; failDetect?: string[] } = 
       return {
         file: image.file,
         image: image.original,
-        detections: [{ box: { x1: 1, y1: 1, x2: 5, y2: 5 }, score: 0.9, phrase: 'cat', phraseIndex: 0, rawText: 'cat' }],
+        detections: [
+          { box: { x1: 1, y1: 1, x2: 5, y2: 5 }, score: 0.9, phrase: 'cat', phraseIndex: 0, rawText: 'cat' },
+        ],
         runs: 1,
         timings: { preprocessMs: 5, textMs: 0, runMs: 10, postprocessMs: 0 },
       };

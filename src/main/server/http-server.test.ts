@@ -6,7 +6,14 @@ import { drawScene } from '../../../test/fixtures/images';
 import { writeFixtureModels, type FixtureModelPaths } from '../../../test/fixtures/model-folders';
 import { DEFAULT_THRESHOLDS } from '../../shared/detection';
 import { iou } from '../../shared/geometry';
-import type { Channel, DatasetSnapshot, Events, ImageDetail, InferResult, Result } from '../../shared/ipc/contract';
+import type {
+  Channel,
+  DatasetSnapshot,
+  Events,
+  ImageDetail,
+  InferResult,
+  Result,
+} from '../../shared/ipc/contract';
 import { box } from '../__test__/docs';
 import { AppServices } from '../app-services';
 import { tempDirs } from '../inference/__test__/helpers';
@@ -15,7 +22,8 @@ import { EventHub } from './sse';
 
 const tempDir = tempDirs('http');
 
-const INDEX_HTML = '<!doctype html><title>GroundLabel</title><script type="module" src="/assets/app.js"></script>';
+const INDEX_HTML =
+  '<!doctype html><title>GroundLabel</title><script type="module" src="/assets/app.js"></script>';
 const APP_JS = 'console.log("groundlabel");';
 const SECRET = 'top secret, outside the renderer';
 const RED = { x1: 40, y1: 30, x2: 200, y2: 150 };
@@ -36,7 +44,10 @@ beforeAll(async () => {
 
   datasetDir = path.join(base, 'dataset');
   await mkdir(datasetDir);
-  await writeFile(path.join(datasetDir, 'red.png'), await drawScene({ width: 320, height: 240, rects: [{ colour: 'red', ...RED }] }));
+  await writeFile(
+    path.join(datasetDir, 'red.png'),
+    await drawScene({ width: 320, height: 240, rects: [{ colour: 'red', ...RED }] }),
+  );
   await writeFile(path.join(datasetDir, 'plain.png'), await drawScene({ width: 64, height: 48, rects: [] }));
   await writeFile(path.join(base, 'outside.png'), await drawScene({ width: 10, height: 10, rects: [] }));
   await symlink(path.join(base, 'outside.png'), path.join(datasetDir, 'escape.png'));
@@ -53,7 +64,12 @@ afterEach(async () => {
 
 async function start() {
   const events = new EventHub();
-  const services = new AppServices({ mode: 'browser', device: 'cpu', saveDebounceMs: 5, emit: (event, payload) => events.emit(event, payload) });
+  const services = new AppServices({
+    mode: 'browser',
+    device: 'cpu',
+    saveDebounceMs: 5,
+    emit: (event, payload) => events.emit(event, payload),
+  });
   const server = await startServer({ services, events, rendererDir });
   running.push({ server, services });
   return server;
@@ -66,17 +82,30 @@ interface Reply {
   readonly text: string;
 }
 
-function request(server: RunningServer, target: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
+function request(
+  server: RunningServer,
+  target: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: server.port, path: target, method: options.method ?? 'GET', headers: options.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text: body.toString('utf8') });
-      });
-      res.on('error', reject);
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port: server.port,
+        path: target,
+        method: options.method ?? 'GET',
+        headers: options.headers,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const body = Buffer.concat(chunks);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text: body.toString('utf8') });
+        });
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });
@@ -144,8 +173,17 @@ async function subscribe(server: RunningServer) {
     /** Resolves when the server ends the stream. */
     ended,
     /** The next event of that name (from now on) whose data matches. */
-    next<E extends keyof Events>(event: E, match: (data: Events[E]) => boolean = () => true): Promise<Events[E]> {
-      return new Promise((resolve) => waiters.push({ event, match: match as (data: never) => boolean, resolve: resolve as (data: unknown) => void }));
+    next<E extends keyof Events>(
+      event: E,
+      match: (data: Events[E]) => boolean = () => true,
+    ): Promise<Events[E]> {
+      return new Promise((resolve) =>
+        waiters.push({
+          event,
+          match: match as (data: never) => boolean,
+          resolve: resolve as (data: unknown) => void,
+        }),
+      );
     },
     close: () => {
       res?.destroy();
@@ -174,11 +212,26 @@ describe('browser-mode server access', () => {
 
   it('answers 401 to a wrong token, whatever its length or characters', async () => {
     const server = await start();
-    const wrong = [server.token.slice(0, -1) + (server.token.endsWith('A') ? 'B' : 'A'), 'short', `${server.token}x`];
+    const wrong = [
+      server.token.slice(0, -1) + (server.token.endsWith('A') ? 'B' : 'A'),
+      'short',
+      `${server.token}x`,
+    ];
     for (const token of wrong) {
       expect((await request(server, `/?token=${encodeURIComponent(token)}`)).status, token).toBe(401);
-      expect((await request(server, '/api/app:info', { method: 'POST', headers: { authorization: `Bearer ${token}` } })).status, token).toBe(401);
-      expect((await request(server, '/', { headers: { cookie: `gl_token=${encodeURIComponent(token)}` } })).status, token).toBe(401);
+      expect(
+        (
+          await request(server, '/api/app:info', {
+            method: 'POST',
+            headers: { authorization: `Bearer ${token}` },
+          })
+        ).status,
+        token,
+      ).toBe(401);
+      expect(
+        (await request(server, '/', { headers: { cookie: `gl_token=${encodeURIComponent(token)}` } })).status,
+        token,
+      ).toBe(401);
     }
   });
 
@@ -199,7 +252,8 @@ describe('browser-mode server access', () => {
     expect(cookie).toMatch(/;\s*HttpOnly/i);
     expect(cookie).toMatch(/;\s*SameSite=Strict/i);
     const csp = String(reply.headers['content-security-policy']);
-    for (const part of ["default-src 'self'", "script-src 'self'", "object-src 'none'", "base-uri 'none'"]) expect(csp).toContain(part);
+    for (const part of ["default-src 'self'", "script-src 'self'", "object-src 'none'", "base-uri 'none'"])
+      expect(csp).toContain(part);
     expect(reply.headers['x-content-type-options']).toBe('nosniff');
   });
 
@@ -211,26 +265,50 @@ describe('browser-mode server access', () => {
     expect(script.text).toBe(APP_JS);
     expect(script.headers['content-type']).toMatch(/^text\/javascript/);
     expect(script.headers['set-cookie']).toBeUndefined();
-    const info = await request(server, '/api/app:info', { method: 'POST', headers: { cookie: `other=1; ${cookie}` }, body: '{}' });
+    const info = await request(server, '/api/app:info', {
+      method: 'POST',
+      headers: { cookie: `other=1; ${cookie}` },
+      body: '{}',
+    });
     expect(JSON.parse(info.text)).toMatchObject({ ok: true, value: { mode: 'browser' } });
   });
 
   it('refuses a request whose Host header is not this server with 403, token or not', async () => {
     const server = await start();
-    for (const host of ['evil.example', `evil.example:${server.port}`, '127.0.0.1:1', `127.0.0.1.evil.example:${server.port}`]) {
+    for (const host of [
+      'evil.example',
+      `evil.example:${server.port}`,
+      '127.0.0.1:1',
+      `127.0.0.1.evil.example:${server.port}`,
+    ]) {
       const reply = await request(server, `/?token=${server.token}`, { headers: { host } });
       expect(reply.status, host).toBe(403);
       expect(reply.headers['set-cookie'], host).toBeUndefined();
-      const call = await request(server, '/api/app:info', { method: 'POST', headers: { host, ...bearer(server) }, body: '{}' });
+      const call = await request(server, '/api/app:info', {
+        method: 'POST',
+        headers: { host, ...bearer(server) },
+        body: '{}',
+      });
       expect(call.status, host).toBe(403);
     }
-    expect((await request(server, `/?token=${server.token}`, { headers: { host: `localhost:${server.port}` } })).status).toBe(200);
+    expect(
+      (await request(server, `/?token=${server.token}`, { headers: { host: `localhost:${server.port}` } }))
+        .status,
+    ).toBe(200);
   });
 
   it('never serves a file outside the renderer folder', async () => {
     const server = await start();
     const cookie = `gl_token=${server.token}`;
-    for (const target of ['/..%2fsecret.txt', '/assets/..%2f..%2fsecret.txt', '/%2e%2e%2fsecret.txt', '/..%5csecret.txt', '/../secret.txt', '/..%2frenderer-other%2fsecret.txt', `/${encodeURIComponent(path.join(path.dirname(rendererDir), 'secret.txt'))}`]) {
+    for (const target of [
+      '/..%2fsecret.txt',
+      '/assets/..%2f..%2fsecret.txt',
+      '/%2e%2e%2fsecret.txt',
+      '/..%5csecret.txt',
+      '/../secret.txt',
+      '/..%2frenderer-other%2fsecret.txt',
+      `/${encodeURIComponent(path.join(path.dirname(rendererDir), 'secret.txt'))}`,
+    ]) {
       const reply = await request(server, target, { headers: { cookie } });
       expect(reply.status, target).toBe(404);
       expect(reply.text, target).not.toContain(SECRET);
@@ -247,18 +325,37 @@ describe('browser-mode server access', () => {
 describe('browser-mode API', () => {
   it('answers app:info over POST with a bearer token', async () => {
     const server = await start();
-    expect(await value(server, 'app:info')).toMatchObject({ mode: 'browser', platform: process.platform, version: expect.any(String) });
+    expect(await value(server, 'app:info')).toMatchObject({
+      mode: 'browser',
+      platform: process.platform,
+      version: expect.any(String),
+    });
   });
 
   it('answers an unknown channel, a GET on a channel and a bad body without running anything', async () => {
     const server = await start();
-    expect((await request(server, '/api/nope', { method: 'POST', headers: bearer(server), body: '{}' })).status).toBe(404);
-    expect((await request(server, '/api/toString', { method: 'POST', headers: bearer(server), body: '{}' })).status).toBe(404);
+    expect(
+      (await request(server, '/api/nope', { method: 'POST', headers: bearer(server), body: '{}' })).status,
+    ).toBe(404);
+    expect(
+      (await request(server, '/api/toString', { method: 'POST', headers: bearer(server), body: '{}' }))
+        .status,
+    ).toBe(404);
     expect((await request(server, '/api/app:info', { headers: bearer(server) })).status).toBe(404);
-    const bad = await request(server, '/api/dataset:open', { method: 'POST', headers: bearer(server), body: '{"path": ' });
-    expect(JSON.parse(bad.text)).toEqual({ ok: false, error: { code: 'bad-argument', message: expect.stringContaining('Request body') } });
+    const bad = await request(server, '/api/dataset:open', {
+      method: 'POST',
+      headers: bearer(server),
+      body: '{"path": ',
+    });
+    expect(JSON.parse(bad.text)).toEqual({
+      ok: false,
+      error: { code: 'bad-argument', message: expect.stringContaining('Request body') },
+    });
     const missing = await api(server, 'dataset:open', {});
-    expect(missing).toEqual({ ok: false, error: { code: 'bad-argument', message: expect.stringContaining('path') } });
+    expect(missing).toEqual({
+      ok: false,
+      error: { code: 'bad-argument', message: expect.stringContaining('path') },
+    });
   });
 
   it('opens a dataset, gives and saves an image, and shows its status in dataset:current', async () => {
@@ -268,10 +365,18 @@ describe('browser-mode API', () => {
     const red = snapshot.images.find((i) => i.relPath === 'red.png')!;
     const detail = await value<ImageDetail>(server, 'image:get', { id: red.id });
     expect(detail.doc).toEqual({ relPath: 'red.png', width: 320, height: 240, reviewed: false, boxes: [] });
-    const saved = await value(server, 'image:save', { id: red.id, doc: { ...detail.doc, reviewed: true, boxes: [box('c1', { kind: 'manual' }, RED)] } });
+    const saved = await value(server, 'image:save', {
+      id: red.id,
+      doc: { ...detail.doc, reviewed: true, boxes: [box('c1', { kind: 'manual' }, RED)] },
+    });
     expect(saved).toEqual({ status: 'reviewed' });
     const current = await value<DatasetSnapshot>(server, 'dataset:current');
-    expect(current.images.find((i) => i.id === red.id)).toEqual({ id: red.id, relPath: 'red.png', status: 'reviewed', boxes: 1 });
+    expect(current.images.find((i) => i.id === red.id)).toEqual({
+      id: red.id,
+      relPath: 'red.png',
+      status: 'reviewed',
+      boxes: 1,
+    });
   });
 
   it('pushes save:status over /api/events after image:save', async () => {
@@ -281,7 +386,10 @@ describe('browser-mode API', () => {
     const stream = await subscribe(server);
     const saving = stream.next('save:status', (d) => d.state === 'saving');
     const saved = stream.next('save:status', (d) => d.state === 'saved');
-    await value(server, 'image:save', { id: plain.id, doc: { relPath: 'plain.png', width: 64, height: 48, reviewed: true, boxes: [] } });
+    await value(server, 'image:save', {
+      id: plain.id,
+      doc: { relPath: 'plain.png', width: 64, height: 48, reviewed: true, boxes: [] },
+    });
     expect(await saving).toEqual({ state: 'saving' });
     expect(await saved).toEqual({ state: 'saved' });
     stream.close();
@@ -310,8 +418,12 @@ describe('browser-mode images', () => {
     expect(reply.headers['content-type']).toMatch(/^image\//);
     expect(reply.body.subarray(1, 4).toString('latin1')).toBe('PNG');
     expect((await request(server, `/image/unknown-id?token=${server.token}`)).status).toBe(404);
-    expect((await request(server, `/image/${encodeURIComponent('../red.png')}?token=${server.token}`)).status).toBe(404);
-    expect((await request(server, `/image/${encodeURIComponent('%E0%A4%A')}?token=${server.token}`)).status).toBe(404);
+    expect(
+      (await request(server, `/image/${encodeURIComponent('../red.png')}?token=${server.token}`)).status,
+    ).toBe(404);
+    expect(
+      (await request(server, `/image/${encodeURIComponent('%E0%A4%A')}?token=${server.token}`)).status,
+    ).toBe(404);
   });
 
   it('refuses an image that links outside the dataset with 403', async () => {
@@ -331,7 +443,11 @@ describe('browser-mode inference', () => {
     const red = snapshot.images.find((i) => i.relPath === 'red.png')!;
     const stream = await subscribe(server);
     const progress = stream.next('infer:progress');
-    const results = await value<InferResult[]>(server, 'infer:run', { ids: [red.id], prompt: 'red . blue .', thresholds: DEFAULT_THRESHOLDS });
+    const results = await value<InferResult[]>(server, 'infer:run', {
+      ids: [red.id],
+      prompt: 'red . blue .',
+      thresholds: DEFAULT_THRESHOLDS,
+    });
     expect(results).toHaveLength(1);
     expect(results[0].relPath).toBe('red.png');
     expect(results[0].detections?.map((d) => d.phrase)).toEqual(['red']);
@@ -344,7 +460,11 @@ describe('browser-mode inference', () => {
     const server = await start();
     const snapshot = await value<DatasetSnapshot>(server, 'dataset:open', { path: datasetDir });
     const red = snapshot.images.find((i) => i.relPath === 'red.png')!;
-    const result = await api(server, 'infer:run', { ids: [red.id], prompt: 'red', thresholds: DEFAULT_THRESHOLDS });
+    const result = await api(server, 'infer:run', {
+      ids: [red.id],
+      prompt: 'red',
+      thresholds: DEFAULT_THRESHOLDS,
+    });
     expect(result).toMatchObject({ ok: false, error: { code: 'model-not-loaded' } });
   });
 
@@ -353,7 +473,11 @@ describe('browser-mode inference', () => {
     await value(server, 'model:open', { path: models.flavourB });
     const snapshot = await value<DatasetSnapshot>(server, 'dataset:open', { path: datasetDir });
     const escape = snapshot.images.find((i) => i.relPath === 'escape.png')!;
-    const result = await api(server, 'infer:run', { ids: [escape.id], prompt: 'red', thresholds: DEFAULT_THRESHOLDS });
+    const result = await api(server, 'infer:run', {
+      ids: [escape.id],
+      prompt: 'red',
+      thresholds: DEFAULT_THRESHOLDS,
+    });
     expect(result).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 });

@@ -28,7 +28,8 @@ export interface RunningServer {
 
 const HOST = '127.0.0.1';
 const MAX_BODY = 32 * 1024 * 1024;
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -39,12 +40,24 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
 };
 
-function send(res: ServerResponse, status: number, body: string | Buffer, type = 'text/plain; charset=utf-8', extra: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': type, 'x-content-type-options': 'nosniff', 'cache-control': 'no-store', ...extra });
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string | Buffer,
+  type = 'text/plain; charset=utf-8',
+  extra: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    'content-type': type,
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+    ...extra,
+  });
   res.end(body);
 }
 
-const sendJson = (res: ServerResponse, value: unknown) => send(res, 200, JSON.stringify(value), 'application/json; charset=utf-8');
+const sendJson = (res: ServerResponse, value: unknown) =>
+  send(res, 200, JSON.stringify(value), 'application/json; charset=utf-8');
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -103,7 +116,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       return send(res, 404, 'not found');
     }
     const extra: Record<string, string> = { 'content-security-policy': CSP };
-    if (setCookie) extra['set-cookie'] = `gl_token=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
+    if (setCookie)
+      extra['set-cookie'] = `gl_token=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
     send(res, 200, body, TYPES[path.extname(file)] ?? 'application/octet-stream', extra);
   };
 
@@ -112,7 +126,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
     const given = presentedToken(req, url);
     if (!given || !sameToken(given, token)) {
-      return send(res, 401, 'GroundLabel: open the address printed by `npm run serve`; it carries the access token.');
+      return send(
+        res,
+        401,
+        'GroundLabel: open the address printed by `npm run serve`; it carries the access token.',
+      );
     }
     const { pathname } = url;
     if (pathname.startsWith('/api/')) {
@@ -124,7 +142,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         const text = await readBody(req);
         body = text ? JSON.parse(text) : {};
       } catch (e) {
-        return sendJson(res, { ok: false, error: { code: 'bad-argument', message: `Request body: ${messageOf(e)}` } });
+        return sendJson(res, {
+          ok: false,
+          error: { code: 'bad-argument', message: `Request body: ${messageOf(e)}` },
+        });
       }
       return sendJson(res, await dispatch(options.services.handlers, name, body));
     }

@@ -9,9 +9,18 @@ import { planExport, runExport, type ExportRequest } from './export-service';
 
 const tempDir = tempDirs('export');
 
-const request = (extra: Partial<ExportRequest> = {}): ExportRequest => ({ format: 'yolo', valFraction: 0, seed: 'groundlabel', ...extra });
+const request = (extra: Partial<ExportRequest> = {}): ExportRequest => ({
+  format: 'yolo',
+  valFraction: 0,
+  seed: 'groundlabel',
+  ...extra,
+});
 
-const project: ProjectMeta = meta([cls('c-cat', 'cat'), cls('c-dog', 'dog', '#00ff00'), cls('c-bird', 'bird', '#0000ff')]);
+const project: ProjectMeta = meta([
+  cls('c-cat', 'cat'),
+  cls('c-dog', 'dog', '#00ff00'),
+  cls('c-bird', 'bird', '#0000ff'),
+]);
 
 /**
  * 20 images: one with a manual, an accepted and a pending box; one with only a suggestion and not
@@ -21,7 +30,13 @@ const project: ProjectMeta = meta([cls('c-cat', 'cat'), cls('c-dog', 'dog', '#00
 function twentyImages(): { relPaths: string[]; docs: Map<string, ImageDoc> } {
   const relPaths = Array.from({ length: 20 }, (_, i) => `img${String(i).padStart(2, '0')}.png`);
   const docs = new Map<string, ImageDoc>();
-  docs.set('img00.png', doc('img00.png', { reviewed: true, boxes: [box('c-cat', manual), box('c-dog', accepted), box('c-cat', suggestion)] }));
+  docs.set(
+    'img00.png',
+    doc('img00.png', {
+      reviewed: true,
+      boxes: [box('c-cat', manual), box('c-dog', accepted), box('c-cat', suggestion)],
+    }),
+  );
   docs.set('img01.png', doc('img01.png', { boxes: [box('c-dog', suggestion)] }));
   docs.set('img02.png', doc('img02.png', { reviewed: true }));
   docs.set('img03.png', doc('img03.png', { boxes: [box('c-bird', manual, { x1: 1, y1: 2, x2: 3, y2: 4 })] }));
@@ -51,7 +66,10 @@ describe('planExport', () => {
     expect(byPath.get('img00.png')?.boxes.map((b) => b.classId)).toEqual([0, 1]);
     expect(byPath.get('img01.png')).toMatchObject({ state: 'unlabeled', boxes: [] });
     expect(byPath.get('img02.png')).toMatchObject({ state: 'reviewed', boxes: [] });
-    expect(byPath.get('img03.png')).toMatchObject({ state: 'reviewed', boxes: [{ classId: 2, x1: 1, y1: 2, x2: 3, y2: 4 }] });
+    expect(byPath.get('img03.png')).toMatchObject({
+      state: 'reviewed',
+      boxes: [{ classId: 2, x1: 1, y1: 2, x2: 3, y2: 4 }],
+    });
     expect(byPath.get('img04.png')).toMatchObject({ state: 'unlabeled', boxes: [] });
   });
 
@@ -64,7 +82,12 @@ describe('planExport', () => {
 
   it('exports only the classes asked for, in project order whatever the order asked', () => {
     const { relPaths, docs } = twentyImages();
-    const { input, summary } = planExport(relPaths, (r) => docs.get(r), project, request({ classIds: ['c-bird', 'c-cat'] }));
+    const { input, summary } = planExport(
+      relPaths,
+      (r) => docs.get(r),
+      project,
+      request({ classIds: ['c-bird', 'c-cat'] }),
+    );
     expect(input.classes).toEqual(['cat', 'bird']);
     expect(summary.boxesPerClass).toEqual([
       { name: 'cat', boxes: 16 },
@@ -85,16 +108,27 @@ describe('planExport', () => {
     const again = planExport(relPaths, (r) => docs.get(r), project, request({ valFraction: 0.5 }));
     expect(val(again)).toEqual(val(first));
     // Another image in the folder moves none of the others.
-    const more = planExport([...relPaths, 'zz-new.png'], (r) => docs.get(r) ?? (r === 'zz-new.png' ? doc(r, { reviewed: true }) : undefined), project, request({ valFraction: 0.5 }));
+    const more = planExport(
+      [...relPaths, 'zz-new.png'],
+      (r) => docs.get(r) ?? (r === 'zz-new.png' ? doc(r, { reviewed: true }) : undefined),
+      project,
+      request({ valFraction: 0.5 }),
+    );
     expect(val(more).filter((r) => r !== 'zz-new.png')).toEqual(val(first));
     // Unlabeled images get no split and are not counted.
-    expect(first.input.images.filter((i) => i.state === 'unlabeled').every((i) => i.split === undefined)).toBe(true);
+    expect(
+      first.input.images.filter((i) => i.state === 'unlabeled').every((i) => i.split === undefined),
+    ).toBe(true);
   });
 
   it('sends nothing to val with valFraction 0, and everything with 1', () => {
     const { relPaths, docs } = twentyImages();
-    expect(planExport(relPaths, (r) => docs.get(r), project, request({ valFraction: 0 })).summary.val).toBe(0);
-    expect(planExport(relPaths, (r) => docs.get(r), project, request({ valFraction: 1 })).summary.val).toBe(18);
+    expect(planExport(relPaths, (r) => docs.get(r), project, request({ valFraction: 0 })).summary.val).toBe(
+      0,
+    );
+    expect(planExport(relPaths, (r) => docs.get(r), project, request({ valFraction: 1 })).summary.val).toBe(
+      18,
+    );
   });
 
   it('lists a box whose class is no longer in the project as a problem instead of dropping it silently', () => {
@@ -116,7 +150,9 @@ describe('runExport', () => {
     const root = await datasetWithImages(relPaths);
     const plan = planExport(relPaths, (r) => docs.get(r), project, request({ valFraction: 0.5 }));
     const progress: [number, number][] = [];
-    const { outDir, problems } = await runExport(root, 'yolo', plan, (done, total) => progress.push([done, total]));
+    const { outDir, problems } = await runExport(root, 'yolo', plan, (done, total) =>
+      progress.push([done, total]),
+    );
 
     expect(path.dirname(outDir)).toBe(path.join(root, 'exports'));
     expect(path.basename(outDir)).toMatch(/^yolo-\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}$/);
@@ -134,8 +170,23 @@ describe('runExport', () => {
   it('writes each box of the plan into the YOLO label of its image', async () => {
     const relPaths = ['a.png'];
     const root = await datasetWithImages(relPaths);
-    const docs = new Map([['a.png', doc('a.png', { width: 100, height: 50, reviewed: true, boxes: [box('c-dog', accepted, { x1: 10, y1: 10, x2: 30, y2: 40 }), box('c-cat', suggestion)] })]]);
-    const { outDir } = await runExport(root, 'yolo', planExport(relPaths, (r) => docs.get(r), project, request()), undefined);
+    const docs = new Map([
+      [
+        'a.png',
+        doc('a.png', {
+          width: 100,
+          height: 50,
+          reviewed: true,
+          boxes: [box('c-dog', accepted, { x1: 10, y1: 10, x2: 30, y2: 40 }), box('c-cat', suggestion)],
+        }),
+      ],
+    ]);
+    const { outDir } = await runExport(
+      root,
+      'yolo',
+      planExport(relPaths, (r) => docs.get(r), project, request()),
+      undefined,
+    );
     const files = (await readdir(outDir, { recursive: true })).map((f) => f.split(path.sep).join('/'));
     const label = files.find((f) => f.endsWith('a.txt'));
     expect(label).toBeDefined();
@@ -148,7 +199,15 @@ describe('runExport', () => {
     const root = await datasetWithImages(relPaths);
     const twins = meta([cls('c1', 'cat'), cls('c2', 'cat')]);
     const docs = new Map([['a.png', doc('a.png', { reviewed: true, boxes: [box('c1')] })]]);
-    const error = await caught(() => runExport(root, 'coco', planExport(relPaths, (r) => docs.get(r), twins, request())), 'export-refused');
+    const error = await caught(
+      () =>
+        runExport(
+          root,
+          'coco',
+          planExport(relPaths, (r) => docs.get(r), twins, request()),
+        ),
+      'export-refused',
+    );
     const detail = 'class id 1 repeats the name "cat" of class id 0';
     expect(error.message).toContain(detail);
     expect(error.message.split(detail)).toHaveLength(2);

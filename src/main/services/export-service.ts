@@ -19,7 +19,12 @@ export interface ExportPlan {
  * (pending suggestions are never exported), reviewed negatives, and the classes asked for in
  * project order. Unlabeled images are left out and counted.
  */
-export function planExport(relPaths: readonly string[], docOf: (relPath: string) => ImageDoc | undefined, meta: ProjectMeta, request: ExportRequest): ExportPlan {
+export function planExport(
+  relPaths: readonly string[],
+  docOf: (relPath: string) => ImageDoc | undefined,
+  meta: ProjectMeta,
+  request: ExportRequest,
+): ExportPlan {
   const chosen = meta.classes.filter((c) => !request.classIds || request.classIds.includes(c.id));
   const index = new Map(chosen.map((c, i) => [c.id, i]));
   const splits = assignSplits(relPaths, { valFraction: request.valFraction, seed: request.seed });
@@ -32,14 +37,22 @@ export function planExport(relPaths: readonly string[], docOf: (relPath: string)
     const reviewed = !!doc && (doc.reviewed || doc.boxes.some((b) => b.origin.kind !== 'suggestion'));
     if (!doc || !reviewed) {
       unlabeled++;
-      return { relPath, width: doc?.width ?? 0, height: doc?.height ?? 0, state: 'unlabeled' as const, boxes: [] };
+      return {
+        relPath,
+        width: doc?.width ?? 0,
+        height: doc?.height ?? 0,
+        state: 'unlabeled' as const,
+        boxes: [],
+      };
     }
     const pending = doc.boxes.filter((b) => b.origin.kind === 'suggestion').length;
     if (pending) problems.push(`${relPath}: ${pending} pending suggestion(s) left out`);
     const orphans = doc.boxes.filter((b) => b.origin.kind !== 'suggestion' && !known.has(b.classId));
     if (orphans.length) {
       const ids = [...new Set(orphans.map((b) => b.classId))].join(', ');
-      problems.push(`${relPath}: ${orphans.length} box(es) of class ${ids}, no longer in the project, left out`);
+      problems.push(
+        `${relPath}: ${orphans.length} box(es) of class ${ids}, no longer in the project, left out`,
+      );
     }
     const boxes = doc.boxes.flatMap((b) => {
       const classId = index.get(b.classId);
@@ -47,7 +60,14 @@ export function planExport(relPaths: readonly string[], docOf: (relPath: string)
       perClass[classId]++;
       return [{ classId, x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2 }];
     });
-    return { relPath, width: doc.width, height: doc.height, state: 'reviewed' as const, boxes, split: splits.get(relPath) ?? 'train' };
+    return {
+      relPath,
+      width: doc.width,
+      height: doc.height,
+      state: 'reviewed' as const,
+      boxes,
+      split: splits.get(relPath) ?? 'train',
+    };
   });
   const exported = images.filter((i) => i.state === 'reviewed');
   return {

@@ -25,19 +25,36 @@ describe('ModelService without a model', () => {
     const status = await service().status();
     expect(status).toMatchObject({ loaded: false, maxTokens: 256, defaults: DEFAULT_THRESHOLDS, modelsDir });
     expect(status.available).toEqual(
-      [models.flavourA, models.flavourASmall, models.flavourB, models.flavourC, models.notOnnx, models.unknown].sort(),
+      [
+        models.flavourA,
+        models.flavourASmall,
+        models.flavourB,
+        models.flavourC,
+        models.notOnnx,
+        models.unknown,
+      ].sort(),
     );
   });
 
   it('lists nothing when the models folder does not exist', async () => {
-    const s = new ModelService({ bundledVocab: BUNDLED_VOCAB_PATH, modelsDir: path.join(modelsDir, 'absent') });
+    const s = new ModelService({
+      bundledVocab: BUNDLED_VOCAB_PATH,
+      modelsDir: path.join(modelsDir, 'absent'),
+    });
     expect((await s.status()).available).toEqual([]);
   });
 
   it('counts the tokens and passes of a prompt with the bundled vocabulary', async () => {
     const analysis = await service().analyse('Red . green');
     // [CLS] red . green . [SEP]
-    expect(analysis).toEqual({ phrases: ['red', 'green'], tokens: 6, maxTokens: 256, passes: 1, repeated: [], overlapping: [] });
+    expect(analysis).toEqual({
+      phrases: ['red', 'green'],
+      tokens: 6,
+      maxTokens: 256,
+      passes: 1,
+      repeated: [],
+      overlapping: [],
+    });
   });
 
   it('flags repeated phrases and phrases that overlap in meaning', async () => {
@@ -59,7 +76,10 @@ describe('ModelService without a model', () => {
   });
 
   it('refuses to run with model-not-loaded, naming the models folder', async () => {
-    const error = await caught(() => service().run([{ relPath: 'a.png', file: 'a.png' }], 'red .', DEFAULT_THRESHOLDS, false), 'model-not-loaded');
+    const error = await caught(
+      () => service().run([{ relPath: 'a.png', file: 'a.png' }], 'red .', DEFAULT_THRESHOLDS, false),
+      'model-not-loaded',
+    );
     expect(error.message).toContain(modelsDir);
   });
 });
@@ -68,7 +88,14 @@ describe('ModelService with a fixture model', () => {
   it('reports the loaded model', async () => {
     const s = service();
     const status = await s.open(models.flavourB);
-    expect(status).toMatchObject({ loaded: true, name: 'Colour fixture B', flavour: 'B', provider: 'cpu', maxTokens: 256, modelsDir });
+    expect(status).toMatchObject({
+      loaded: true,
+      name: 'Colour fixture B',
+      flavour: 'B',
+      provider: 'cpu',
+      maxTokens: 256,
+      modelsDir,
+    });
     expect(status.file).toContain('fixture-b');
     await s.close();
     expect((await s.status()).loaded).toBe(false);
@@ -86,7 +113,14 @@ describe('ModelService with a fixture model', () => {
     const dir = await tempDir();
     const good = path.join(dir, 'good.png');
     const broken = path.join(dir, 'broken.png');
-    await writeFile(good, await drawScene({ width: 320, height: 240, rects: [{ colour: 'red', x1: 20, y1: 30, x2: 150, y2: 200 }] }));
+    await writeFile(
+      good,
+      await drawScene({
+        width: 320,
+        height: 240,
+        rects: [{ colour: 'red', x1: 20, y1: 30, x2: 150, y2: 200 }],
+      }),
+    );
     await writeFile(broken, 'not an image');
     const s = service();
     await s.open(models.flavourB);

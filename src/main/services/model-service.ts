@@ -24,7 +24,11 @@ export class ModelService {
   constructor(private readonly options: ModelServiceOptions) {}
 
   async open(target: string): Promise<ModelStatus> {
-    const next = await Detector.open({ model: target, device: this.options.device ?? 'auto', bundledVocab: this.options.bundledVocab });
+    const next = await Detector.open({
+      model: target,
+      device: this.options.device ?? 'auto',
+      bundledVocab: this.options.bundledVocab,
+    });
     const previous = this.detector;
     this.detector = next;
     await previous?.close();
@@ -67,7 +71,10 @@ export class ModelService {
   /** The loaded model, or an error saying where to put one. */
   requireDetector(): Detector {
     if (!this.detector) {
-      throw new GroundLabelError('model-not-loaded', `No model is loaded. Put a Grounding DINO .onnx file or folder in ${this.options.modelsDir} and open it.`);
+      throw new GroundLabelError(
+        'model-not-loaded',
+        `No model is loaded. Put a Grounding DINO .onnx file or folder in ${this.options.modelsDir} and open it.`,
+      );
     }
     return this.detector;
   }
@@ -90,7 +97,10 @@ export class ModelService {
   private async availableModels(): Promise<string[]> {
     const entries = await readdir(this.options.modelsDir, { withFileTypes: true }).catch(() => []);
     return entries
-      .filter((e) => (e.isFile() && e.name.endsWith('.onnx')) || (e.isDirectory() && e.name !== 'bert-base-uncased'))
+      .filter(
+        (e) =>
+          (e.isFile() && e.name.endsWith('.onnx')) || (e.isDirectory() && e.name !== 'bert-base-uncased'),
+      )
       .map((e) => path.join(this.options.modelsDir, e.name))
       .sort();
   }

@@ -21,7 +21,8 @@ export const escapeXml = (text: string): string => text.replace(/[&<>"']/g, (c) 
  * Float noise must not push a coordinate across a pixel edge (ceil(100.0000000001) = 101). The
  * tolerance scales with the image, as YOLO's 6 decimals leave up to ~1e-6 × W of noise.
  */
-const snap = (v: number, tolerance: number): number => (Math.abs(v - Math.round(v)) < tolerance ? Math.round(v) : v);
+const snap = (v: number, tolerance: number): number =>
+  Math.abs(v - Math.round(v)) < tolerance ? Math.round(v) : v;
 const clampInt = (v: number, max: number): number => Math.min(max, Math.max(1, v));
 
 /** 1-based inclusive pixel indices: the pixels the box touches. */

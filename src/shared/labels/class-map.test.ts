@@ -12,7 +12,10 @@ describe('parseClassSpec', () => {
   });
 
   it('names the part that is not phrase=class', () => {
-    expect(parseClassSpec('cat=animal,dog')).toEqual({ ok: false, error: '"dog" is not of the form phrase=class' });
+    expect(parseClassSpec('cat=animal,dog')).toEqual({
+      ok: false,
+      error: '"dog" is not of the form phrase=class',
+    });
     expect(parseClassSpec('=x').ok).toBe(false);
   });
 
@@ -28,7 +31,13 @@ describe('mapPhrasesToClasses', () => {
   });
 
   it('lets several phrases share one class', () => {
-    const r = mapPhrasesToClasses(['girl', 'car', 'boy'], new Map([['girl', 'person'], ['boy', 'person']]));
+    const r = mapPhrasesToClasses(
+      ['girl', 'car', 'boy'],
+      new Map([
+        ['girl', 'person'],
+        ['boy', 'person'],
+      ]),
+    );
     expect(r.ok && r.value).toEqual({ classes: ['person', 'car'], classOfPhrase: [0, 1, 0] });
   });
 

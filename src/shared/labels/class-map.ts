@@ -6,17 +6,22 @@ export interface ClassMapping {
   readonly classOfPhrase: readonly number[];
 }
 
-export type ParseResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+export type ParseResult<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
 /** Parses `"phrase=class,phrase2=class"`; phrases are matched lower-cased like the prompt's. */
 export function parseClassSpec(spec: string): ParseResult<ReadonlyMap<string, string>> {
   const map = new Map<string, string>();
-  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const eq = part.indexOf('=');
     const phrase = part.slice(0, eq).trim().toLowerCase().replace(/\s+/g, ' ');
     const cls = part.slice(eq + 1).trim();
     if (eq < 0 || !phrase || !cls) return { ok: false, error: `"${part}" is not of the form phrase=class` };
-    if (map.has(phrase) && map.get(phrase) !== cls) return { ok: false, error: `the phrase "${phrase}" is mapped twice` };
+    if (map.has(phrase) && map.get(phrase) !== cls)
+      return { ok: false, error: `the phrase "${phrase}" is mapped twice` };
     map.set(phrase, cls);
   }
   return { ok: true, value: map };
@@ -26,10 +31,16 @@ export function parseClassSpec(spec: string): ParseResult<ReadonlyMap<string, st
  * Classes in the order their phrases appear in the prompt; a phrase without a mapping is its own
  * class. A mapping for a phrase the prompt does not have is an error, since it is most likely a typo.
  */
-export function mapPhrasesToClasses(phrases: readonly string[], mapping: ReadonlyMap<string, string>): ParseResult<ClassMapping> {
+export function mapPhrasesToClasses(
+  phrases: readonly string[],
+  mapping: ReadonlyMap<string, string>,
+): ParseResult<ClassMapping> {
   const unknown = [...mapping.keys()].filter((p) => !phrases.includes(p));
   if (unknown.length) {
-    return { ok: false, error: `--classes names phrases that are not in the prompt: ${unknown.map((p) => `"${p}"`).join(', ')}` };
+    return {
+      ok: false,
+      error: `--classes names phrases that are not in the prompt: ${unknown.map((p) => `"${p}"`).join(', ')}`,
+    };
   }
   const classes: string[] = [];
   const classOfPhrase = phrases.map((phrase) => {

@@ -132,7 +132,9 @@ describe('editor store', () => {
   });
 
   it('never shows the previous image while the next one loads', async () => {
-    const { editor, dataset, api } = await openEditor({ images: [{ ...threeImages[0], boxes: [manual('m')] }, threeImages[1]] });
+    const { editor, dataset, api } = await openEditor({
+      images: [{ ...threeImages[0], boxes: [manual('m')] }, threeImages[1]],
+    });
     const release = api.hold('image:get');
     dataset.step(1);
     await settle();

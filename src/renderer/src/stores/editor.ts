@@ -47,8 +47,12 @@ export const useEditorStore = defineStore('editor', () => {
     return imageId.value === null ? null : (sessions.get(imageId.value) ?? null);
   });
   // An edit leaves `session` the same object, so these read historyVersion themselves to follow it.
-  const canUndo = computed(() => historyVersion.value >= 0 && !readOnlyReason.value && !!session.value?.history.canUndo);
-  const canRedo = computed(() => historyVersion.value >= 0 && !readOnlyReason.value && !!session.value?.history.canRedo);
+  const canUndo = computed(
+    () => historyVersion.value >= 0 && !readOnlyReason.value && !!session.value?.history.canUndo,
+  );
+  const canRedo = computed(
+    () => historyVersion.value >= 0 && !readOnlyReason.value && !!session.value?.history.canRedo,
+  );
   const editable = computed(() => !!doc.value && !readOnlyReason.value);
   const boxes = computed<readonly BoxRecord[]>(() => (doc.value ? [...doc.value.boxes.values()] : []));
   const selectedBoxes = computed(() => boxes.value.filter((b) => selection.value.has(b.id)));

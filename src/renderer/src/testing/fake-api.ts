@@ -18,7 +18,12 @@ import {
   type Result,
 } from '../../../shared/ipc/contract';
 import { emptyProjectMeta, imageStatus, type ImageDoc, type ProjectMeta } from '../../../shared/project';
-import { acceptSuggestions, pendingOf, suggestionRecords, withSuggestions } from '../../../shared/suggestions';
+import {
+  acceptSuggestions,
+  pendingOf,
+  suggestionRecords,
+  withSuggestions,
+} from '../../../shared/suggestions';
 
 export interface FakeImage {
   readonly relPath: string;
@@ -127,7 +132,13 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     const d = docOf(id);
     return { id, relPath: d.relPath, status: imageStatus(d), boxes: d.boxes.length };
   };
-  const batchStatus = (jobId: string, prompt: string, jobIds: readonly string[], done: string[], state: BatchStatus['state']): BatchStatus => ({
+  const batchStatus = (
+    jobId: string,
+    prompt: string,
+    jobIds: readonly string[],
+    done: string[],
+    state: BatchStatus['state'],
+  ): BatchStatus => ({
     jobId,
     state,
     prompt,
@@ -144,7 +155,12 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     startedAt: '2024-01-01T00:00:00.000Z',
     updatedAt: '2024-01-01T00:00:00.000Z',
   });
-  async function runBatch(request: ParsedRequest<'infer:run'> & { skipReviewed: boolean }, jobId: string, jobIds: readonly string[], done: string[]) {
+  async function runBatch(
+    request: ParsedRequest<'infer:run'> & { skipReviewed: boolean },
+    jobId: string,
+    jobIds: readonly string[],
+    done: string[],
+  ) {
     const tick = () => new Promise((r) => setTimeout(r, options.batchMsPerImage ?? 0));
     await tick();
     for (const id of jobIds) {
@@ -154,20 +170,47 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       const detections = options.detect?.(doc.relPath, request) ?? [];
       const ensured = ensurePhraseClasses(fake.meta, new Set(detections.map((d) => d.phrase)));
       fake.meta = ensured.meta;
-      const next = withSuggestions(doc, suggestionRecords(detections, (p) => ensured.classOf.get(p) ?? ''));
+      const next = withSuggestions(
+        doc,
+        suggestionRecords(detections, (p) => ensured.classOf.get(p) ?? ''),
+      );
       docs.set(id, next);
       done.push(id);
-      fake.emit('batch:image', { jobId, id, relPath: doc.relPath, status: imageStatus(next), boxes: next.boxes.length, outcome: 'labeled' });
-      fake.emit('batch:progress', { jobId, done: done.length, total: jobIds.length, rate: 10, etaSeconds: (jobIds.length - done.length) / 10, relPath: doc.relPath });
+      fake.emit('batch:image', {
+        jobId,
+        id,
+        relPath: doc.relPath,
+        status: imageStatus(next),
+        boxes: next.boxes.length,
+        outcome: 'labeled',
+      });
+      fake.emit('batch:progress', {
+        jobId,
+        done: done.length,
+        total: jobIds.length,
+        rate: 10,
+        etaSeconds: (jobIds.length - done.length) / 10,
+        relPath: doc.relPath,
+      });
       await tick();
     }
-    const status = batchStatus(jobId, request.prompt, jobIds, done, done.length < jobIds.length ? 'cancelled' : 'done');
+    const status = batchStatus(
+      jobId,
+      request.prompt,
+      jobIds,
+      done,
+      done.length < jobIds.length ? 'cancelled' : 'done',
+    );
     fake.batch = status;
     batchRun = null;
     fake.emit('batch:finished', { status });
     return status;
   }
-  let lastBatch: { request: ParsedRequest<'infer:run'> & { skipReviewed: boolean }; jobIds: readonly string[]; done: string[] } | null = null;
+  let lastBatch: {
+    request: ParsedRequest<'infer:run'> & { skipReviewed: boolean };
+    jobIds: readonly string[];
+    done: string[];
+  } | null = null;
   const startBatch = (jobId: string) => {
     const job = lastBatch!;
     cancelRequested = false;
@@ -221,10 +264,15 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     },
     'batch:start': ({ ids: requested, prompt, thresholds, perPhrase, skipReviewed }) => {
       refuseWhileRunning();
-      if (!fake.model.loaded) throw new Fail({ code: 'model-not-loaded', message: `No model in ${fake.model.modelsDir}` });
+      if (!fake.model.loaded)
+        throw new Fail({ code: 'model-not-loaded', message: `No model in ${fake.model.modelsDir}` });
       const jobIds = requested ?? ids;
       jobIds.forEach(docOf);
-      lastBatch = { request: { ids: [...jobIds], prompt, thresholds, perPhrase, skipReviewed }, jobIds, done: [] };
+      lastBatch = {
+        request: { ids: [...jobIds], prompt, thresholds, perPhrase, skipReviewed },
+        jobIds,
+        done: [],
+      };
       return startBatch(`job-${fake.calls.length}`);
     },
     'batch:cancel': async () => {
@@ -234,7 +282,8 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     'batch:status': () => fake.batch,
     'batch:resume': () => {
       refuseWhileRunning();
-      if (!lastBatch || !fake.batch?.resumable) throw new Fail({ code: 'batch-not-found', message: 'There is no stopped batch to resume' });
+      if (!lastBatch || !fake.batch?.resumable)
+        throw new Fail({ code: 'batch-not-found', message: 'There is no stopped batch to resume' });
       return startBatch(fake.batch.jobId);
     },
     'suggestions:accept': ({ minScore, classIds }) => {

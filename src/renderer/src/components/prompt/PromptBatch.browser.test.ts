@@ -54,7 +54,9 @@ describe('batch in the app', () => {
     expect(api.callsOf('batch:start')[0].ids).toEqual(['img-0', 'img-1', 'img-2', 'img-3']);
     expect(api.callsOf('infer:run')).toEqual([]);
     await resume.click();
-    await expect.element(page.getByRole('option', { name: /img3\.jpg.*Has suggestions/ })).toBeInTheDocument();
+    await expect
+      .element(page.getByRole('option', { name: /img3\.jpg.*Has suggestions/ }))
+      .toBeInTheDocument();
     await expect.element(page.getByRole('button', { name: 'Run prompt', exact: true })).toBeEnabled();
     await expect.element(resume).not.toBeInTheDocument();
     // The image on screen shows its new suggestions.
@@ -64,7 +66,9 @@ describe('batch in the app', () => {
   it('accepts suggestions above the score in the whole dataset, and undoes it', async () => {
     await mountApp();
     await page.getByRole('button', { name: /^Run on visible images/ }).click();
-    await expect.element(page.getByRole('option', { name: /img3\.jpg.*Has suggestions/ })).toBeInTheDocument();
+    await expect
+      .element(page.getByRole('option', { name: /img3\.jpg.*Has suggestions/ }))
+      .toBeInTheDocument();
     await expect.element(page.getByRole('button', { name: 'Run prompt', exact: true })).toBeEnabled();
     await page.getByRole('button', { name: 'Accept above score in dataset', exact: true }).click();
     await expect.element(page.getByText('Accepted 1 suggestions on 1 images.')).toBeInTheDocument();
@@ -72,7 +76,9 @@ describe('batch in the app', () => {
     await expect.element(page.getByRole('option', { name: /img0\.jpg.*Reviewed/ })).toBeInTheDocument();
     await page.getByRole('button', { name: 'Undo accept', exact: true }).click();
     await expect.element(page.getByText('Restored 1 images.')).toBeInTheDocument();
-    await expect.element(page.getByRole('option', { name: /img0\.jpg.*Has suggestions/ })).toBeInTheDocument();
+    await expect
+      .element(page.getByRole('option', { name: /img0\.jpg.*Has suggestions/ }))
+      .toBeInTheDocument();
     await until(() => hook().doc?.boxes[0]?.origin.kind === 'suggestion');
   });
 });
