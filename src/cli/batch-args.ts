@@ -1,16 +1,12 @@
 import { parseArgs } from 'node:util';
-import { GroundLabelError } from '../shared/errors';
-import { isDevice, DEVICES, type Device } from '../main/inference/devices';
+import { DEVICES, type Device } from '../main/inference/devices';
+import { bad, deviceArg, parseCli, THRESHOLD_OPTIONS, thresholdArgs, type ThresholdArgs } from './args';
 
-export interface BatchArgs {
+export interface BatchArgs extends ThresholdArgs {
   readonly dataset: string;
   readonly model: string;
   /** Absent with --resume: the saved job's prompt is used. */
   readonly prompt?: string;
-  readonly boxThreshold?: number;
-  readonly textThreshold?: number;
-  /** undefined: the model's default; null: NMS off. */
-  readonly nmsIou?: number | null;
   readonly perPhrase: boolean;
   readonly skipReviewed: boolean;
   readonly resume: boolean;
@@ -29,59 +25,40 @@ export const BATCH_USAGE = `Usage: npm run batch -- --dataset <folder> --model <
   [--device ${DEVICES.join('|')}]  (default auto: the platform's GPU, else CPU)
 Ctrl+C stops after the current image; the job is saved and --resume finishes it.`;
 
-const bad = (message: string) => new GroundLabelError('bad-argument', message);
-
-function probability(name: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const v = Number(raw);
-  if (!Number.isFinite(v) || v <= 0 || v >= 1)
-    throw bad(`--${name} must be a number between 0 and 1 (exclusive), got "${raw}"`);
-  return v;
-}
-
 /** Parses and checks the command line; every problem is a 'bad-argument' error naming the option. */
 export function parseBatchArgs(argv: readonly string[]): BatchArgs | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
+  const { values } = parseCli(() =>
+    parseArgs({
       args: [...argv],
       strict: true,
       options: {
         dataset: { type: 'string' },
         model: { type: 'string' },
         prompt: { type: 'string' },
-        'box-threshold': { type: 'string' },
-        'text-threshold': { type: 'string' },
-        'nms-iou': { type: 'string' },
+        ...THRESHOLD_OPTIONS,
         'per-phrase': { type: 'boolean', default: false },
         'skip-reviewed': { type: 'boolean', default: false },
         resume: { type: 'boolean', default: false },
         device: { type: 'string', default: 'auto' },
         help: { type: 'boolean', short: 'h', default: false },
       },
-    }));
-  } catch (e) {
-    throw bad((e as Error).message);
-  }
+    }),
+  );
   if (values.help) return 'help';
   const missing: string[] = (['dataset', 'model'] as const).filter((k) => !values[k]);
   if (!values.resume && !values.prompt?.trim()) missing.push('prompt');
   if (missing.length) throw bad(`missing ${missing.map((m) => `--${m}`).join(', ')}`);
   if (values.resume && values.prompt !== undefined)
     throw bad('--resume goes on with the saved job and its prompt; leave out --prompt');
-  if (!isDevice(values.device))
-    throw bad(`--device must be one of ${DEVICES.join(', ')}, got "${values.device}"`);
-  const nms = values['nms-iou'];
+  const device = deviceArg(values.device);
   return {
     dataset: values.dataset!,
     model: values.model!,
     prompt: values.prompt,
-    boxThreshold: probability('box-threshold', values['box-threshold']),
-    textThreshold: probability('text-threshold', values['text-threshold']),
-    nmsIou: nms === undefined ? undefined : nms === 'off' ? null : probability('nms-iou', nms),
+    ...thresholdArgs(values),
     perPhrase: values['per-phrase'],
     skipReviewed: values['skip-reviewed'],
     resume: values.resume,
-    device: values.device,
+    device,
   };
 }

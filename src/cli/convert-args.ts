@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { GroundLabelError } from '../shared/errors';
+import { bad, parseCli } from './args';
 import { EXPORT_FORMATS, isExportFormat, type ExportFormat } from '../shared/formats';
 
 export interface ConvertArgs {
@@ -23,8 +23,6 @@ export const CONVERT_USAGE = `Usage: npm run convert -- --images <folder> --from
   [--voc-zero-based]            VOC input: coordinates are 0-based pixel edges, not 1-based pixels
   [--copy-images]               YOLO output: copy images instead of linking them`;
 
-const bad = (message: string) => new GroundLabelError('bad-argument', message);
-
 function format(option: string, raw: string | undefined): ExportFormat {
   if (!isExportFormat(raw))
     throw bad(`--${option} must be one of ${EXPORT_FORMATS.join(', ')}, got "${raw}"`);
@@ -33,9 +31,8 @@ function format(option: string, raw: string | undefined): ExportFormat {
 
 /** Parses and checks the command line; every problem is a 'bad-argument' error naming the option. */
 export function parseConvertArgs(argv: readonly string[]): ConvertArgs | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
+  const { values } = parseCli(() =>
+    parseArgs({
       args: [...argv],
       strict: true,
       options: {
@@ -49,10 +46,8 @@ export function parseConvertArgs(argv: readonly string[]): ConvertArgs | 'help' 
         'copy-images': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
-    }));
-  } catch (e) {
-    throw bad((e as Error).message);
-  }
+    }),
+  );
   if (values.help) return 'help';
   const missing = (['images', 'from', 'from-format', 'to', 'out'] as const).filter((k) => !values[k]);
   if (missing.length) throw bad(`missing ${missing.map((m) => `--${m}`).join(', ')}`);

@@ -1,22 +1,18 @@
 import { parseArgs } from 'node:util';
-import { GroundLabelError } from '../shared/errors';
 import type { ImageSize } from '../shared/geometry';
-import { isDevice, DEVICES, type Device } from '../main/inference/devices';
+import { DEVICES, type Device } from '../main/inference/devices';
+import { bad, deviceArg, parseCli, THRESHOLD_OPTIONS, thresholdArgs, type ThresholdArgs } from './args';
 import { parseClassSpec } from '../shared/labels/class-map';
 
 export const FORMATS = ['coco', 'yolo', 'voc'] as const;
 export type Format = (typeof FORMATS)[number];
 
-export interface LabelArgs {
+export interface LabelArgs extends ThresholdArgs {
   readonly model: string;
   readonly images: string;
   readonly prompt: string;
   readonly out: string;
   readonly format: Format;
-  readonly boxThreshold?: number;
-  readonly textThreshold?: number;
-  /** undefined: the model's default; null: NMS off. */
-  readonly nmsIou?: number | null;
   readonly device: Device;
   readonly inputSize?: ImageSize;
   readonly classes: ReadonlyMap<string, string>;
@@ -35,16 +31,6 @@ export const LABEL_USAGE = `Usage: npm run label -- --model <file-or-folder> --i
   [--per-phrase]                one forward pass per phrase
   [--copy-images]               YOLO: copy images instead of linking them`;
 
-const bad = (message: string) => new GroundLabelError('bad-argument', message);
-
-function probability(name: string, raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const v = Number(raw);
-  if (!Number.isFinite(v) || v <= 0 || v >= 1)
-    throw bad(`--${name} must be a number between 0 and 1 (exclusive), got "${raw}"`);
-  return v;
-}
-
 function inputSize(raw: string | undefined): ImageSize | undefined {
   if (raw === undefined) return undefined;
   const m = /^(\d+)x(\d+)$/i.exec(raw.trim());
@@ -55,9 +41,8 @@ function inputSize(raw: string | undefined): ImageSize | undefined {
 
 /** Parses and checks the command line; every problem is a 'bad-argument' error naming the option. */
 export function parseLabelArgs(argv: readonly string[]): LabelArgs | 'help' {
-  let values;
-  try {
-    ({ values } = parseArgs({
+  const { values } = parseCli(() =>
+    parseArgs({
       args: [...argv],
       strict: true,
       options: {
@@ -66,9 +51,7 @@ export function parseLabelArgs(argv: readonly string[]): LabelArgs | 'help' {
         prompt: { type: 'string' },
         out: { type: 'string' },
         format: { type: 'string', default: 'coco' },
-        'box-threshold': { type: 'string' },
-        'text-threshold': { type: 'string' },
-        'nms-iou': { type: 'string' },
+        ...THRESHOLD_OPTIONS,
         device: { type: 'string', default: 'auto' },
         'input-size': { type: 'string' },
         classes: { type: 'string', default: '' },
@@ -76,19 +59,15 @@ export function parseLabelArgs(argv: readonly string[]): LabelArgs | 'help' {
         'per-phrase': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
-    }));
-  } catch (e) {
-    throw bad((e as Error).message);
-  }
+    }),
+  );
   if (values.help) return 'help';
   const missing = (['model', 'images', 'prompt', 'out'] as const).filter((k) => !values[k]);
   if (missing.length) throw bad(`missing ${missing.map((m) => `--${m}`).join(', ')}`);
   const format = values.format as Format;
   if (!FORMATS.includes(format))
     throw bad(`--format must be one of ${FORMATS.join(', ')}, got "${values.format}"`);
-  if (!isDevice(values.device))
-    throw bad(`--device must be one of ${DEVICES.join(', ')}, got "${values.device}"`);
-  const nms = values['nms-iou'];
+  const device = deviceArg(values.device);
   const classes = parseClassSpec(values.classes);
   if (!classes.ok) throw bad(`--classes: ${classes.error}`);
   return {
@@ -97,10 +76,8 @@ export function parseLabelArgs(argv: readonly string[]): LabelArgs | 'help' {
     prompt: values.prompt!,
     out: values.out!,
     format,
-    boxThreshold: probability('box-threshold', values['box-threshold']),
-    textThreshold: probability('text-threshold', values['text-threshold']),
-    nmsIou: nms === undefined ? undefined : nms === 'off' ? null : probability('nms-iou', nms),
-    device: values.device,
+    ...thresholdArgs(values),
+    device,
     inputSize: inputSize(values['input-size']),
     classes: classes.value,
     copyImages: values['copy-images'],
