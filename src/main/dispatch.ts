@@ -1,3 +1,4 @@
+import { describeIssues } from '../shared/validation';
 import { isGroundLabelError, messageOf } from '../shared/errors';
 import { channels, type Channel, type Handlers, type Result } from '../shared/ipc/contract';
 
@@ -10,10 +11,10 @@ export const isChannel = (name: string): name is Channel => Object.hasOwn(channe
 export async function dispatch(handlers: Handlers, channel: Channel, raw: unknown): Promise<Result<unknown>> {
   const parsed = channels[channel].request.safeParse(raw ?? {});
   if (!parsed.success) {
-    const issues = parsed.error.issues
-      .map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`)
-      .join('; ');
-    return { ok: false, error: { code: 'bad-argument', message: `${channel}: ${issues}` } };
+    return {
+      ok: false,
+      error: { code: 'bad-argument', message: `${channel}: ${describeIssues(parsed.error, '(request)')}` },
+    };
   }
   try {
     const handler = handlers[channel] as (request: unknown) => Promise<unknown>;

@@ -1,3 +1,4 @@
+import { describeIssues } from '../../shared/validation';
 import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, open, readFile, readdir, rm, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
@@ -316,10 +317,7 @@ async function readMeta(file: string): Promise<{ value: ProjectMeta; from: numbe
   }
   const parsed = projectMetaSchema.safeParse(migrated.value);
   if (!parsed.success) {
-    throw new GroundLabelError(
-      'label-file-invalid',
-      `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
+    throw new GroundLabelError('label-file-invalid', `${file}: ${describeIssues(parsed.error)}`);
   }
   return { value: parsed.data, from: migrated.from };
 }

@@ -1,3 +1,4 @@
+import { describeIssues } from '../../shared/validation';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -40,7 +41,7 @@ async function readDescriptor(file: string): Promise<ModelDescriptor> {
   }
   const parsed = descriptorSchema.safeParse(json);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    const issues = describeIssues(parsed.error, '(root)');
     throw new GroundLabelError('model-invalid', `${file}: ${issues}`);
   }
   return parsed.data;

@@ -1,3 +1,4 @@
+import { describeIssues } from '../../shared/validation';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -53,7 +54,7 @@ export async function readBatchJob(root: string): Promise<BatchJob | null> {
   if (!parsed.success) {
     throw new GroundLabelError(
       'label-file-invalid',
-      `${file}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}; start a new batch to replace it.`,
+      `${file}: ${describeIssues(parsed.error)}; start a new batch to replace it.`,
     );
   }
   return parsed.data;
