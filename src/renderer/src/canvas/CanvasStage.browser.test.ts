@@ -56,13 +56,21 @@ const frames = async () => {
   await new Promise(requestAnimationFrame);
 };
 
+const boxLayer = () => document.querySelectorAll<HTMLCanvasElement>('[role="application"] canvas')[1];
+
+/** A pan or zoom is painted at its view once input stops (Vue applies the view in a microtask first). */
+const settled = async () => {
+  await frames();
+  await until(() => hook().settled);
+  await frames();
+};
+
 /**
  * Height in screen pixels of the label band above a box's top-left corner, read from the box layer
  * one pixel inside its left edge (clear of the text) and clear of the box's top stroke.
  */
 function labelHeight(ix: number, iy: number): number {
-  const canvases = document.querySelectorAll<HTMLCanvasElement>('[role="application"] canvas');
-  const layer = canvases[1];
+  const layer = boxLayer();
   const ratio = layer.width / layer.getBoundingClientRect().width;
   const { view } = hook();
   const x = Math.round((view.x + ix * view.scale + 1) * ratio);
@@ -148,11 +156,16 @@ describe('canvas', () => {
     await frames();
     expect(hook().view.scale).toBeGreaterThan(scale * 2);
     expect(imageX()).toBeCloseTo(before);
+    // Until the zoom settles the box layer is the old bitmap, scaled by a CSS transform.
+    expect(hook().settled).toBe(false);
+    expect(boxLayer().style.transform).toMatch(/^matrix\(/);
+    await settled();
+    expect(boxLayer().style.transform).toBe('');
     const zoomed = labelHeight(100, 100);
     host?.dispatchEvent(
       new WheelEvent('wheel', { ...at, deltaY: 1500, ctrlKey: true, bubbles: true, cancelable: true }),
     );
-    await frames();
+    await settled();
     expect(hook().view.scale).toBeLessThan(scale / 4);
     const small = labelHeight(100, 100);
     // The band is 16 px; the stroke's two rows and anti-aliasing at fractional offsets are left out.

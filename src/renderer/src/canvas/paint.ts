@@ -26,8 +26,8 @@ export interface BoxesFrame {
   readonly width: number;
   readonly height: number;
   readonly classes: ReadonlyMap<string, ClassLook>;
-  /** Boxes drawn elsewhere this frame (being dragged). */
-  readonly hidden: ReadonlySet<string>;
+  /** Boxes drawn elsewhere (being dragged). */
+  readonly hidden: { has(id: string): boolean };
 }
 
 const widths = new Map<string, number>();

@@ -3,8 +3,38 @@ import { Image as KonvaImage } from 'konva/lib/shapes/Image';
 import type { Box } from '../../../shared/geometry';
 import type { BoxRecord } from '../../../shared/project';
 import type { DocState } from '../editor/types';
+import { followTransform } from './follow';
 import { paintBoxes, paintOverlay, type ClassLook } from './paint';
 import type { View } from './view';
+
+/** Quiet time after the last pan or zoom step before the box layers are painted at the new view. */
+export const SETTLE_MS = 150;
+
+/**
+ * A layer whose bitmap follows pan and zoom by a CSS transform (see followTransform) and is painted
+ * again only when asked: painting thousands of boxes and labels costs far more than a frame.
+ */
+class FollowingLayer {
+  readonly layer = new Konva.Layer({ listening: false });
+  #painted: View | null = null;
+
+  constructor() {
+    const style = this.layer.getNativeCanvasElement().style;
+    style.transformOrigin = '0 0';
+    // Its own compositing layer: moving it never re-rasters it.
+    style.willChange = 'transform';
+  }
+
+  /** Called as the layer paints: its bitmap now shows `view`. */
+  paintedAt(view: View): void {
+    this.#painted = view;
+    this.layer.getNativeCanvasElement().style.transform = '';
+  }
+
+  follow(view: View): void {
+    if (this.#painted) this.layer.getNativeCanvasElement().style.transform = followTransform(this.#painted, view);
+  }
+}
 
 /** What the scene draws, read at draw time so a redraw always shows the latest state. */
 export interface SceneSource {
@@ -14,25 +44,27 @@ export interface SceneSource {
   readonly selection: ReadonlySet<string>;
   readonly classes: ReadonlyMap<string, ClassLook>;
   readonly editable: boolean;
-  /** Geometry of boxes being dragged. */
+  /** Geometry of boxes being dragged; the box layer leaves them out while the overlay shows them moving. */
   readonly dragged: ReadonlyMap<string, Box>;
   readonly draft: Box | null;
   readonly draftColor: string;
 }
 
 /**
- * The Konva side of the canvas: a static image layer and two layers each drawn by one custom shape
- * (all boxes; the selection with its handles). Nothing listens: the pointer is handled on the DOM, and
- * hit testing uses the document. No Konva object leaves this class.
+ * The Konva side of the canvas: an image layer and two layers each drawn by one custom shape (all
+ * boxes; the selection with its handles). During a pan or zoom the image is drawn every frame and the
+ * box layers follow it by a CSS transform until the gesture settles. Nothing listens: the pointer is
+ * handled on the DOM, and hit testing uses the document. No Konva object leaves this class.
  */
 export class CanvasScene {
-  /** Boxes painted by the last frame, for the test hook. */
-  drawn = 0;
+  #boxesDrawn = 0;
+  #draggedDrawn = 0;
   readonly #stage: Konva.Stage;
   readonly #image = new KonvaImage({ image: undefined, listening: false });
   readonly #imageLayer = new Konva.Layer({ listening: false });
-  readonly #boxLayer = new Konva.Layer({ listening: false });
-  readonly #overlayLayer = new Konva.Layer({ listening: false });
+  readonly #boxes = new FollowingLayer();
+  readonly #overlay = new FollowingLayer();
+  #settle: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     container: HTMLDivElement,
@@ -45,25 +77,40 @@ export class CanvasScene {
       listening: false,
     });
     this.#imageLayer.add(this.#image);
-    this.#boxLayer.add(
+    this.#boxes.layer.add(
       new Konva.Shape({ listening: false, sceneFunc: (ctx) => this.#paintBoxes(ctx._context) }),
     );
-    this.#overlayLayer.add(
+    this.#overlay.layer.add(
       new Konva.Shape({ listening: false, sceneFunc: (ctx) => this.#paintOverlay(ctx._context) }),
     );
-    this.#stage.add(this.#imageLayer, this.#boxLayer, this.#overlayLayer);
+    this.#stage.add(this.#imageLayer, this.#boxes.layer, this.#overlay.layer);
+  }
+
+  /** Boxes on screen as last painted, for the test hook. */
+  get drawn(): number {
+    return this.#boxesDrawn + this.#draggedDrawn;
+  }
+
+  /** Whether every layer shows the current view (no pan or zoom is waiting to settle). */
+  get settled(): boolean {
+    return this.#settle === null;
   }
 
   get size(): { width: number; height: number } {
     return this.#stage.size();
   }
 
+  /** Resizing clears every canvas: all of them are painted again at once. */
   resize(width: number, height: number): void {
     this.#stage.size({ width, height });
+    this.redrawView(false);
   }
 
-  /** After a pan, zoom or new image: everything moves. */
-  redrawView(): void {
+  /**
+   * After a pan or zoom the image is drawn at the new view and the boxes follow it until the gesture
+   * settles; a new image or a resize (`follow` false) paints everything at once.
+   */
+  redrawView(follow = true): void {
     const { view: v, doc, image } = this.source;
     this.#image.position({ x: v.x, y: v.y });
     this.#image.scale({ x: v.scale, y: v.scale });
@@ -73,41 +120,45 @@ export class CanvasScene {
     // Past 2× a person labels pixels: show them crisp.
     this.#imageLayer.imageSmoothingEnabled(v.scale < 2);
     this.#imageLayer.batchDraw();
-    this.redrawBoxes();
+    if (!follow) return this.redrawBoxes();
+    this.#boxes.follow(v);
+    this.#overlay.follow(v);
+    if (this.#settle !== null) clearTimeout(this.#settle);
+    this.#settle = setTimeout(() => this.redrawBoxes(), SETTLE_MS);
   }
 
-  /** After an edit or a selection change: the image stays as it is. */
+  /** After an edit, or once a pan or zoom settles: the boxes are painted at the current view. */
   redrawBoxes(): void {
-    this.#boxLayer.batchDraw();
-    this.redrawOverlay();
+    if (this.#settle !== null) clearTimeout(this.#settle);
+    this.#settle = null;
+    this.#boxes.layer.batchDraw();
+    this.#overlay.layer.batchDraw();
   }
 
-  /** During a drag only the selection layer changes. */
+  /** A selection change or a drag step: only the selection layer changes. */
   redrawOverlay(): void {
-    this.#overlayLayer.batchDraw();
+    this.#overlay.layer.batchDraw();
   }
 
   destroy(): void {
+    if (this.#settle !== null) clearTimeout(this.#settle);
     this.#stage.destroy();
   }
 
   #paintBoxes(ctx: CanvasRenderingContext2D): void {
-    const { doc, view, classes, selection } = this.source;
+    const { doc, view, classes, dragged } = this.source;
+    this.#boxes.paintedAt(view);
+    this.#boxesDrawn = 0;
     if (!doc) return;
     const { width, height } = this.size;
-    // Selected boxes are painted on the overlay, on top, with their drag geometry.
-    this.drawn = paintBoxes(ctx, {
-      boxes: doc.boxes.values(),
-      view,
-      width,
-      height,
-      classes,
-      hidden: selection,
-    });
+    // Selected boxes are painted again on the overlay, on top; dragged ones only there.
+    this.#boxesDrawn = paintBoxes(ctx, { boxes: doc.boxes.values(), view, width, height, classes, hidden: dragged });
   }
 
   #paintOverlay(ctx: CanvasRenderingContext2D): void {
     const { doc, view, classes, selection, dragged, editable, draft, draftColor } = this.source;
+    this.#overlay.paintedAt(view);
+    this.#draggedDrawn = 0;
     if (!doc) return;
     const selected: BoxRecord[] = [];
     for (const id of selection) {
@@ -115,6 +166,6 @@ export class CanvasScene {
       if (b) selected.push({ ...b, ...dragged.get(id) });
     }
     paintOverlay(ctx, { view, classes, selected, handles: editable, draft, draftColor });
-    this.drawn += selected.length;
+    this.#draggedDrawn = selected.filter((b) => dragged.has(b.id)).length;
   }
 }

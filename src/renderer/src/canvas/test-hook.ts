@@ -26,6 +26,11 @@ export interface TestHookView {
   };
   /** How many boxes the last frame painted (off-screen boxes are skipped). */
   readonly drawn: number;
+  /**
+   * False while a pan or zoom is settling: the box layers then show the last painted bitmap moved by a
+   * CSS transform, and are painted at the current view once input stops.
+   */
+  readonly settled: boolean;
 }
 
 function deepFreeze<T>(value: T): T {
