@@ -101,7 +101,16 @@ export class AppServices {
       platform: process.platform,
     }),
     'model:status': () => this.models.status(),
-    'model:open': ({ path: target }) => this.models.open(target),
+    'model:open': async ({ path: target }) => {
+      // The running batch holds the detector; swapping it underneath would close it mid-image.
+      if (this.batch && (await this.batch.service).isRunning) {
+        throw new GroundLabelError(
+          'batch-running',
+          'A batch is running with the current model. Cancel it or wait until it finishes before opening another model.',
+        );
+      }
+      return this.models.open(target);
+    },
     'dataset:open': async ({ path: folder }) => (await this.openDataset(folder)).snapshot(),
     'dataset:current': async () => this.dataset?.snapshot() ?? null,
     'image:get': ({ id }) => this.requireDataset().image(id),

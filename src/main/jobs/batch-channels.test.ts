@@ -54,7 +54,11 @@ describe('batch and accept channels', () => {
     const refused = await fails('batch:start', { prompt: 'red', thresholds });
     expect(refused.code).toBe('batch-running');
     expect(refused.message).toMatch(/A batch is already running on .* Cancel it or wait/);
+    // The batch holds the detector: another model may not replace it under the running job.
+    const swap = await fails('model:open', { path: models.flavourB });
+    expect(swap.code).toBe('batch-running');
     await done;
+    expect((await call('model:status', {})).flavour).toBe('A');
     const status = await call('batch:status', {});
     expect(status).toMatchObject({ jobId, state: 'done', total: 3, done: 3, labeled: 2, failed: 1 });
     const images = events.flatMap((e) => (e.event === 'batch:image' ? [e.payload] : []));
