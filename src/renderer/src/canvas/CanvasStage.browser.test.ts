@@ -176,6 +176,32 @@ describe('canvas', () => {
     expect(Math.max(fitted, zoomed, small) - Math.min(fitted, zoomed, small)).toBeLessThanOrEqual(1);
   });
 
+  it('outlines a manual box on its edges and leaves its inside clear', async () => {
+    await mountCanvas([manual('m', 100, 100, 300, 250, 'c1')]);
+    await frames();
+    const layer = boxLayer();
+    const ratio = layer.width / layer.getBoundingClientRect().width;
+    const { view } = hook();
+    const at = (ix: number, iy: number, dx = 0) =>
+      layer
+        .getContext('2d')!
+        .getImageData(
+          Math.round((view.x + ix * view.scale + dx) * ratio),
+          Math.round((view.y + iy * view.scale) * ratio),
+          1,
+          1,
+        ).data;
+    for (const [ix, iy] of [
+      [100, 200],
+      [300, 200],
+    ]) {
+      const [r, g, , a] = at(ix, iy);
+      expect([r, g, a]).toEqual([255, 0, 255]);
+    }
+    expect(at(200, 200)[3]).toBe(0);
+    expect(at(100, 200, 6)[3]).toBe(0);
+  });
+
   it('renders 2,000 boxes', async () => {
     const boxes = Array.from({ length: 2000 }, (_, i) => {
       const x = (i % 50) * 16;
