@@ -32,7 +32,8 @@ class FollowingLayer {
   }
 
   follow(view: View): void {
-    if (this.#painted) this.layer.getNativeCanvasElement().style.transform = followTransform(this.#painted, view);
+    if (this.#painted)
+      this.layer.getNativeCanvasElement().style.transform = followTransform(this.#painted, view);
   }
 }
 
@@ -152,7 +153,14 @@ export class CanvasScene {
     if (!doc) return;
     const { width, height } = this.size;
     // Selected boxes are painted again on the overlay, on top; dragged ones only there.
-    this.#boxesDrawn = paintBoxes(ctx, { boxes: doc.boxes.values(), view, width, height, classes, hidden: dragged });
+    this.#boxesDrawn = paintBoxes(ctx, {
+      boxes: doc.boxes.values(),
+      view,
+      width,
+      height,
+      classes,
+      hidden: dragged,
+    });
   }
 
   #paintOverlay(ctx: CanvasRenderingContext2D): void {
