@@ -109,4 +109,25 @@ describe.skipIf(!binary)('the Electron app', () => {
     }, dir);
     expect(status).toBe('reviewed');
   });
+
+  it('serves a thumbnail and the full image over the image scheme', async () => {
+    const sizes = await page.evaluate(async (folder) => {
+      const api = window.api!;
+      const opened = await api['dataset:open']({ path: folder });
+      if (!opened.ok) throw new Error(opened.error.message);
+      const id = opened.value.images[0].id;
+      const load = (src: string) =>
+        new Promise<number[]>((resolve, reject) => {
+          const img = new Image();
+          img.onload = () => resolve([img.naturalWidth, img.naturalHeight]);
+          img.onerror = () => reject(new Error(`${src} did not load`));
+          img.src = src;
+        });
+      return [await load(api.thumbUrl(id)), await load(api.imageUrl(id))];
+    }, dir);
+    expect(sizes).toEqual([
+      [128, 96],
+      [320, 240],
+    ]);
+  });
 });

@@ -85,6 +85,14 @@ describe('labeling in browser mode', () => {
     await ui.openFolder(folder);
     expect(await ui.imageNames()).toEqual(ALL_IMAGES);
     for (const rel of ALL_IMAGES) await ui.waitForOption(rel, 'Unlabeled, no boxes');
+    // Thumbnails fill in from the server; the truncated JPEG is marked, keeping its name.
+    const thumb = ui.option('a.png').locator('img');
+    await expect
+      .poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+      .toBeGreaterThan(0);
+    await expect
+      .poll(() => ui.option('broken.jpg').getAttribute('aria-description'))
+      .toBe('Image unreadable');
     const h = await ui.waitForImage('a.png');
     // Fitted: the whole 640×480 image is inside the canvas, centred.
     expect(h.view.x).toBeGreaterThanOrEqual(0);

@@ -1,6 +1,6 @@
 import type { BatchStatus, LookFirstEntry } from '../shared/ipc/contract';
 import { IMAGE_STATUSES } from '../shared/project';
-import { SIZE_BINS, type DatasetStats } from '../main/jobs/batch-summary';
+import { SIZE_BINS, type DatasetStats } from '../shared/stats';
 
 const pct = (v: number) => `${Math.round(v * 100)} %`;
 

@@ -3,7 +3,7 @@ import { DatasetService } from '../main/dataset/dataset-service';
 import { Detector } from '../main/inference/detector';
 import { describeDevice } from '../main/inference/devices';
 import { BatchService } from '../main/jobs/batch';
-import { datasetStats } from '../main/jobs/batch-summary';
+import { datasetStats } from '../shared/stats';
 import { bundledVocabPath } from '../main/paths';
 import { BATCH_USAGE, parseBatchArgs, type BatchArgs } from './batch-args';
 import { batchReport } from './batch-report';

@@ -3,12 +3,14 @@ import path from 'node:path';
 import { DEFAULT_THRESHOLDS } from '../shared/detection';
 import { GroundLabelError } from '../shared/errors';
 import type { AppInfo, EventName, Events, Handlers } from '../shared/ipc/contract';
+import { datasetStats } from '../shared/stats';
 import { DatasetService } from './dataset/dataset-service';
 import { SuggestionAcceptor } from './jobs/accept';
 import { BatchService } from './jobs/batch';
 import type { Device } from './inference/devices';
 import { appRoot, bundledVocabPath, modelsDir } from './paths';
 import { planExport, runExport } from './services/export-service';
+import { applyLabelImport, previewLabelImport } from './services/import-service';
 import { ModelService } from './services/model-service';
 
 export type Emit = <E extends EventName>(event: E, payload: Events[E]) => void;
@@ -161,6 +163,10 @@ export class AppServices {
       const { restored, skipped } = await this.acceptor.undo(d, token);
       return { restored: restored.length, skipped, entries: restored.map((r) => d.entry(r)) };
     },
+    'dataset:stats': async () => {
+      const d = this.requireDataset();
+      return datasetStats(d.relPaths, (r) => d.store.get(r), d.store.getMeta());
+    },
     'export:preview': async (request) => {
       const d = this.requireDataset();
       return planExport(d.relPaths, (r) => d.store.get(r), d.store.getMeta(), request).summary;
@@ -173,6 +179,17 @@ export class AppServices {
         this.options.emit('export:progress', { done, total }),
       );
       return { outDir, summary: { ...plan.summary, problems: [...plan.summary.problems, ...problems] } };
+    },
+    'import:preview': async (request) => previewLabelImport(this.requireDataset(), request),
+    'import:apply': async (request) => {
+      const d = this.requireDataset();
+      // A running batch writes the same documents; an import between its reads and writes would be lost.
+      if (this.batch?.dataset === d && (await this.batch.service).isRunning)
+        throw new GroundLabelError(
+          'batch-running',
+          'A batch is running on this dataset; cancel it or wait until it finishes, then import.',
+        );
+      return applyLabelImport(d, request);
     },
   };
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, net, protocol, session, shell } from 'electron';
 import { AppServices } from './app-services';
-import { orientedImageBytes } from './dataset/image-source';
+import { answerImageRequest, imageRouteOf } from './dataset/image-requests';
 import { isInside } from './fs/paths';
 import { APP_SCHEME, bindIpc, eventSender } from './ipc/bind';
 import { SECURE_WEB_PREFERENCES } from './window-options';
@@ -30,17 +30,16 @@ function registerProtocols(): void {
     if (!isInside(rendererDir, file, { allowSame: false })) return new Response('not found', { status: 404 });
     return net.fetch(`file://${file}`);
   });
-  // Images by opaque id only, resolved inside the opened dataset.
+  // Images and thumbnails by opaque id only (gl-image://image/<id>, gl-image://thumb/<id>),
+  // resolved inside the opened dataset.
   protocol.handle(IMAGE_SCHEME, async (request) => {
-    const dataset = services.currentDataset();
-    if (!dataset) return new Response('no dataset open', { status: 404 });
-    try {
-      const id = decodeURIComponent(new URL(request.url).pathname.replace(/^\/+/, ''));
-      const image = await orientedImageBytes(await dataset.fileOf(id));
-      return new Response(new Uint8Array(image.data), { headers: { 'content-type': image.contentType } });
-    } catch {
-      return new Response('not found', { status: 404 });
-    }
+    const url = new URL(request.url);
+    const route = imageRouteOf(url.host);
+    if (!route) return new Response('not found', { status: 404 });
+    const id = url.pathname.replace(/^\/+/, '');
+    const reply = await answerImageRequest(services.currentDataset(), route, id, request.signal);
+    const body = typeof reply.body === 'string' ? reply.body : new Uint8Array(reply.body);
+    return new Response(body, { status: reply.status, headers: reply.headers });
   });
 }
 

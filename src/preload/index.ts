@@ -17,6 +17,7 @@ const api = {
     return () => ipcRenderer.removeListener(`event:${event}`, wrapped);
   },
   imageUrl: (id: string) => `gl-image://image/${encodeURIComponent(id)}`,
+  thumbUrl: (id: string) => `gl-image://thumb/${encodeURIComponent(id)}`,
   pickFolder: () => ipcRenderer.invoke(PICK_FOLDER) as Promise<string | null>,
 } as Api;
 

@@ -1,12 +1,5 @@
 import type { BatchClassCount, BatchStatus, LookFirstEntry } from '../../shared/ipc/contract';
-import { boxHeight, boxWidth } from '../../shared/geometry';
-import {
-  IMAGE_STATUSES,
-  imageStatus,
-  type ImageDoc,
-  type ImageStatus,
-  type ProjectMeta,
-} from '../../shared/project';
+import type { ImageDoc, ProjectMeta } from '../../shared/project';
 import { pendingOf } from '../../shared/suggestions';
 import type { BatchJob } from './batch-file';
 
@@ -108,48 +101,4 @@ function safeId(ctx: SummaryContext, relPath: string): string {
   } catch {
     return '';
   }
-}
-
-/** Upper edges of the box-size histogram: √(box area / image area), so 0.1 is a box of 1 % of the image. */
-export const SIZE_BINS = [0.05, 0.1, 0.2, 0.4, 0.7, 1] as const;
-
-export interface DatasetStats {
-  readonly images: Readonly<Record<ImageStatus, number>>;
-  /** Confirmed (accepted or manual) boxes per class name, in class order. */
-  readonly boxesPerClass: readonly {
-    readonly name: string;
-    readonly boxes: number;
-    readonly pending: number;
-  }[];
-  /** Boxes (all origins) per SIZE_BINS bin. */
-  readonly sizes: readonly number[];
-}
-
-/** What a dataset holds now: images per state, boxes and pending suggestions per class, box sizes. */
-export function datasetStats(
-  relPaths: readonly string[],
-  get: (relPath: string) => ImageDoc | undefined,
-  meta: ProjectMeta,
-): DatasetStats {
-  const images = Object.fromEntries(IMAGE_STATUSES.map((s) => [s, 0])) as Record<ImageStatus, number>;
-  const confirmed = new Map<string, number>();
-  const pending = new Map<string, number>();
-  const sizes = SIZE_BINS.map(() => 0);
-  for (const relPath of relPaths) {
-    const doc = get(relPath);
-    images[imageStatus(doc)]++;
-    for (const b of doc?.boxes ?? []) {
-      const into = b.origin.kind === 'suggestion' ? pending : confirmed;
-      into.set(b.classId, (into.get(b.classId) ?? 0) + 1);
-      const rel = Math.sqrt(
-        (Math.max(0, boxWidth(b)) * Math.max(0, boxHeight(b))) / (doc!.width * doc!.height),
-      );
-      const bin = SIZE_BINS.findIndex((edge) => rel <= edge);
-      sizes[bin < 0 ? sizes.length - 1 : bin]++;
-    }
-  }
-  const boxesPerClass = meta.classes
-    .map((c) => ({ name: c.name, boxes: confirmed.get(c.id) ?? 0, pending: pending.get(c.id) ?? 0 }))
-    .filter((c) => c.boxes || c.pending);
-  return { images, boxesPerClass, sizes };
 }

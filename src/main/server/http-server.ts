@@ -3,9 +3,9 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { isGroundLabelError, messageOf } from '../../shared/errors';
+import { messageOf } from '../../shared/errors';
 import type { AppServices } from '../app-services';
-import { orientedImageBytes } from '../dataset/image-source';
+import { answerImageRequest, imageRouteOf } from '../dataset/image-requests';
 import { dispatch, isChannel } from '../dispatch';
 import { isInside } from '../fs/paths';
 import type { EventHub } from './sse';
@@ -149,15 +149,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       }
       return sendJson(res, await dispatch(options.services.handlers, name, body));
     }
-    if (pathname.startsWith('/image/') && req.method === 'GET') {
+    const [, routeName = '', rawId = ''] = /^\/([a-z]+)\/(.*)$/.exec(pathname) ?? [];
+    const route = imageRouteOf(routeName);
+    if (route && req.method === 'GET') {
+      // A row scrolled away closes its request: its thumbnail leaves the queue.
+      const gone = new AbortController();
+      res.on('close', () => {
+        if (!res.writableFinished) gone.abort();
+      });
       const dataset = options.services.currentDataset();
-      if (!dataset) return send(res, 404, 'no dataset open');
-      try {
-        const image = await orientedImageBytes(await dataset.fileOf(decodeURIComponent(pathname.slice(7))));
-        return send(res, 200, image.data, image.contentType, { 'cache-control': 'private, max-age=300' });
-      } catch (e) {
-        return send(res, isGroundLabelError(e) && e.code === 'forbidden' ? 403 : 404, messageOf(e));
-      }
+      const reply = await answerImageRequest(dataset, route, rawId, gone.signal);
+      if (res.destroyed) return;
+      const { 'content-type': type, ...extra } = reply.headers;
+      return send(res, reply.status, reply.body, type, extra);
     }
     if (req.method === 'GET') return serveStatic(res, pathname, url.searchParams.has('token'));
     return send(res, 405, 'method not allowed');

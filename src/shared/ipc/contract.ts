@@ -8,6 +8,7 @@ import {
   type ImageStatus,
   type ProjectMeta,
 } from '../project';
+import type { DatasetStats } from '../stats';
 
 /**
  * The one contract between the renderer and the services: every channel's request schema (checked
@@ -101,6 +102,63 @@ export interface ExportSummary {
   readonly boxesPerClass: readonly { readonly name: string; readonly boxes: number }[];
   readonly problems: readonly string[];
   readonly val: number;
+}
+
+const importRequestSchema = z.object({
+  format: z.enum(['coco', 'yolo', 'voc']),
+  /** COCO: the JSON file. YOLO: the dataset folder or its data.yaml. VOC: a folder or one XML file. Relative paths start at the dataset folder. */
+  path: z.string().trim().min(1),
+});
+
+/** What to do with images that already have boxes or were reviewed; other images always get the imported labels. */
+export const IMPORT_MODES = ['merge', 'replace', 'skip'] as const;
+export type ImportMode = (typeof IMPORT_MODES)[number];
+
+/** A line of an import's report, as the importer wrote it (`labels/a.txt:3: …`, `annotations[2].bbox …`). */
+export interface ImportProblem {
+  readonly level: 'error' | 'warning';
+  readonly message: string;
+}
+
+/** What importing a label file into the open dataset would do; nothing is written to make it. */
+export interface ImportPreview {
+  /** Dataset images the file labels, with boxes or as reviewed negatives. */
+  readonly matched: number;
+  /** Images named in the file that are not in the dataset. */
+  readonly notFound: number;
+  /** Matched images that already have boxes or were reviewed: the mode decides what happens to them. */
+  readonly annotated: number;
+  /** Boxes already on those images (what 'replace' removes). */
+  readonly annotatedBoxes: number;
+  readonly boxes: number;
+  /** Matched images the file lists with no boxes: they become reviewed negatives. */
+  readonly negatives: number;
+  /** Boxes reaching outside their image, clipped to it. */
+  readonly clipped: number;
+  /** Images whose labels were refused (the problems say why), or that cannot be written; left as they are. */
+  readonly rejected: number;
+  /** Class names of the file with no project class of that name: created on import, after the existing ones. */
+  readonly newClasses: readonly string[];
+  readonly problems: readonly ImportProblem[];
+}
+
+/** What an import did. */
+export interface ImportApplied {
+  /** Images written. */
+  readonly images: number;
+  /** Boxes added. */
+  readonly boxes: number;
+  /** Imported boxes left out in 'merge' because an existing box of the same class covers the same place. */
+  readonly duplicates: number;
+  readonly merged: number;
+  readonly replaced: number;
+  /** Images with annotations left as they were ('skip'). */
+  readonly skipped: number;
+  readonly newClasses: readonly string[];
+  readonly problems: readonly ImportProblem[];
+  /** The images that changed, for the image list. */
+  readonly entries: readonly ImageEntry[];
+  readonly meta: ProjectMeta;
 }
 
 export type BatchState = 'running' | 'cancelled' | 'done';
@@ -215,10 +273,19 @@ export const channels = {
       readonly entries: readonly ImageEntry[];
     }>(),
   },
+  /** What the open dataset holds now: images per state, boxes per class, box sizes. */
+  'dataset:stats': { request: z.object({}), reply: reply<DatasetStats>() },
   'export:preview': { request: exportRequestSchema, reply: reply<ExportSummary>() },
   'export:run': {
     request: exportRequestSchema,
     reply: reply<{ readonly outDir: string; readonly summary: ExportSummary }>(),
+  },
+  /** Reads labels in a format and counts what importing them into the open dataset would do; writes nothing. */
+  'import:preview': { request: importRequestSchema, reply: reply<ImportPreview>() },
+  /** Imports labels; images that already have annotations are merged, replaced or skipped as asked. */
+  'import:apply': {
+    request: importRequestSchema.extend({ mode: z.enum(IMPORT_MODES) }),
+    reply: reply<ImportApplied>(),
   },
 } as const;
 
@@ -262,6 +329,8 @@ export type EventName = keyof Events;
 export type Api = { readonly [C in Channel]: (request: Request<C>) => Promise<Result<Reply<C>>> } & {
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
   imageUrl(id: string): string;
+  /** A small oriented preview of the image for the list, made in the background and cached. */
+  thumbUrl(id: string): string;
   /** The system's folder picker; only the desktop app has one (browser mode types a path). */
   pickFolder?: () => Promise<string | null>;
 };

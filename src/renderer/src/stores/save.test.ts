@@ -39,6 +39,24 @@ describe('save store', () => {
     expect(api.docs.get('img-0')?.reviewed).toBe(true);
   });
 
+  it('settles once every save sent so far has its reply, queued ones included', async () => {
+    const api = setupStores({ images: threeImages });
+    const save = useSaveStore();
+    const release = api.hold('image:save');
+    void save.saveImage('img-0', doc(0));
+    void save.saveImage('img-0', doc(2));
+    void save.saveImage('img-1', doc(1));
+    let settled = false;
+    const waiting = save.settled().then(() => (settled = true));
+    await settle();
+    expect(settled).toBe(false);
+    release();
+    await waiting;
+    expect(api.docs.get('img-0')?.reviewed).toBe(true);
+    expect(api.docs.get('img-1')?.reviewed).toBe(true);
+    expect(save.inFlight).toBe(0);
+  });
+
   it('shows a failed save until a retry succeeds', async () => {
     const api = setupStores({ images: threeImages });
     const save = useSaveStore();

@@ -23,6 +23,7 @@ export const useSaveStore = defineStore('save', () => {
   const failures = reactive(new Map<string, { send: Send; message: string }>());
   const backend = ref<{ state: SaveState; message?: string } | null>(null);
   const lanes = new Map<string, Lane>();
+  const pumps = new Set<Promise<void>>();
 
   const state = computed<SaveState | 'idle'>(() => {
     if (failures.size || backend.value?.state === 'failed') return 'failed';
@@ -69,7 +70,8 @@ export const useSaveStore = defineStore('save', () => {
       lane.waiters.push(resolve as (r: Result<unknown>) => void);
       if (!running) {
         lanes.set(key, lane);
-        void pump(key, lane);
+        const pumping = pump(key, lane).finally(() => pumps.delete(pumping));
+        pumps.add(pumping);
       }
     });
   }
@@ -87,9 +89,25 @@ export const useSaveStore = defineStore('save', () => {
     for (const [key, { send }] of failures) void enqueue(key, send);
   }
 
+  /** Resolves once every save sent so far has its reply, e.g. before the backend rewrites documents. */
+  async function settled(): Promise<void> {
+    while (pumps.size) await Promise.all(pumps);
+  }
+
   function listen(): () => void {
     return api.on('save:status', (payload) => (backend.value = payload));
   }
 
-  return { inFlight, failures, backend, state, failureMessage, saveImage, saveProject, retry, listen };
+  return {
+    inFlight,
+    failures,
+    backend,
+    state,
+    failureMessage,
+    saveImage,
+    saveProject,
+    retry,
+    settled,
+    listen,
+  };
 });

@@ -1,6 +1,8 @@
 import { ensurePhraseClasses } from '../../../shared/classes';
 import type { Detection } from '../../../shared/detection';
-import type { ErrorInfo } from '../../../shared/errors';
+import { isGroundLabelError, type ErrorInfo } from '../../../shared/errors';
+import type { ImportResult } from '../../../shared/formats/import';
+import { planImport, previewImport, tally, type ImportTarget } from '../../../shared/import-plan';
 import {
   CHANNELS,
   channels,
@@ -24,6 +26,7 @@ import {
   suggestionRecords,
   withSuggestions,
 } from '../../../shared/suggestions';
+import { datasetStats } from '../../../shared/stats';
 
 export interface FakeImage {
   readonly relPath: string;
@@ -42,9 +45,15 @@ export interface FakeApiOptions {
   readonly model?: Partial<ModelStatus>;
   readonly detect?: (relPath: string, request: ParsedRequest<'infer:run'>) => readonly Detection[];
   readonly imageUrl?: (id: string) => string;
+  /** Thumbnails default to `imageUrl`, or to a 1×1 image when neither is given. */
+  readonly thumbUrl?: (id: string) => string;
   /** Time a fake batch takes per image (default 0: one timer tick). */
   readonly batchMsPerImage?: number;
+  /** What import:preview and import:apply read at a path (the importers' result); other paths do not exist. */
+  readonly imports?: Readonly<Record<string, ImportResult>>;
 }
+
+const ONE_PIXEL_GIF = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
 
 type Handlers = { [C in Channel]: (request: ParsedRequest<C>) => Reply<C> | Promise<Reply<C>> };
 
@@ -218,6 +227,25 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     batchRun = runBatch(job.request, jobId, job.jobIds, job.done);
     return { jobId };
   };
+  // Imports run the app's own planning on a given importer result, so counts match the real service.
+  const importOf = (path: string): ImportResult => {
+    const result = options.imports?.[path];
+    if (!result) throw new Fail({ code: 'bad-argument', message: `${path} does not exist` });
+    return result;
+  };
+  const importTarget = (): ImportTarget => ({
+    relPaths: images.map((im) => im.relPath),
+    meta: fake.meta,
+    docOf: (relPath) => docs.get(ids[images.findIndex((im) => im.relPath === relPath)]),
+    readOnlyReason: () => undefined,
+  });
+  const importing = <T>(run: () => T): T => {
+    try {
+      return run();
+    } catch (e) {
+      throw isGroundLabelError(e) ? new Fail(e.toJSON()) : e;
+    }
+  };
   const refuseWhileRunning = () => {
     if (batchRun) throw new Fail({ code: 'batch-running', message: 'A batch is already running' });
   };
@@ -313,12 +341,34 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       });
       return { restored: restored.length, skipped: [], entries: restored.map(entryOf) };
     },
+    'dataset:stats': () => {
+      if (!opened) throw new Fail({ code: 'dataset-not-open', message: 'Open a folder of images first.' });
+      return datasetStats(ids, (id) => docs.get(id), fake.meta);
+    },
     'export:preview': ({ classIds }) => summary(classIds),
     'export:run': ({ format, classIds }) => {
       const total = docs.size;
       for (let done = 1; done <= total; done++) fake.emit('export:progress', { done, total });
       return { outDir: `${root}/export-${format}`, summary: summary(classIds) };
     },
+    'import:preview': ({ format, path }) =>
+      importing(() => previewImport(importOf(path), format, importTarget(), path)),
+    'import:apply': ({ format, path, mode }) =>
+      importing(() => {
+        const plan = planImport(importOf(path), format, importTarget(), mode, path);
+        fake.meta = plan.meta;
+        const written = plan.writes.filter((w) => w.changed);
+        const idOf = (relPath: string) => ids[images.findIndex((im) => im.relPath === relPath)];
+        for (const w of written) docs.set(idOf(w.doc.relPath), w.doc);
+        return {
+          ...tally(plan.writes),
+          skipped: plan.skipped,
+          newClasses: plan.newClasses,
+          problems: plan.problems,
+          entries: written.map((w) => entryOf(idOf(w.doc.relPath))),
+          meta: fake.meta,
+        };
+      }),
   };
 
   async function call(channel: Channel, request: unknown): Promise<Result<unknown>> {
@@ -381,6 +431,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       return () => set.delete(listener as (p: never) => void);
     },
     imageUrl: (id) => options.imageUrl?.(id) ?? `fake-image://${id}`,
+    thumbUrl: (id) => options.thumbUrl?.(id) ?? options.imageUrl?.(id) ?? ONE_PIXEL_GIF,
   };
   // Each channel's reply type is checked by the handlers table; the generic call erases it.
   const fake = Object.assign(

@@ -56,9 +56,10 @@ describe('HTTP transport', () => {
     if (!reply.ok) expect(reply.error.code).toBe('io-failed');
   });
 
-  it('builds image URLs from opaque ids with the token', () => {
+  it('builds image and thumbnail URLs from opaque ids with the token', () => {
     const api = createHttpApi({ token: 'a b', fetch: vi.fn() });
     expect(api.imageUrl('dir/x y.jpg')).toBe('/image/dir%2Fx%20y.jpg?token=a%20b');
+    expect(api.thumbUrl('dir/x y.jpg')).toBe('/thumb/dir%2Fx%20y.jpg?token=a%20b');
   });
 
   it('opens one EventSource for all events and parses their JSON', () => {

@@ -80,6 +80,7 @@ export function createHttpApi(options: HttpTransportOptions): Api {
       return () => es.removeEventListener(event, handler);
     },
     imageUrl: (id: string) => `${base}/image/${encodeURIComponent(id)}?token=${token}`,
+    thumbUrl: (id: string) => `${base}/thumb/${encodeURIComponent(id)}?token=${token}`,
   };
   for (const channel of CHANNELS) api[channel] = (request: unknown) => call(channel, request);
   return api as Api;

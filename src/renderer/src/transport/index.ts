@@ -12,7 +12,7 @@ export interface TransportEnv {
 export function isApi(value: unknown): value is Api {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return ['on', 'imageUrl', ...CHANNELS].every((name) => typeof v[name] === 'function');
+  return ['on', 'imageUrl', 'thumbUrl', ...CHANNELS].every((name) => typeof v[name] === 'function');
 }
 
 /** The one place that picks a transport: the preload's API in Electron, HTTP with the token in browser mode. */

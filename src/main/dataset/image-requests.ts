@@ -1,0 +1,79 @@
+import path from 'node:path';
+import { isGroundLabelError, messageOf, type ErrorCode } from '../../shared/errors';
+import type { DatasetService } from './dataset-service';
+import { orientedImageBytes } from './image-source';
+import { STORE_DIR } from './project-store';
+import { ThumbnailService } from './thumbnails';
+
+/** What an image URL names: the full oriented image or its list thumbnail. */
+export type ImageRoute = 'image' | 'thumb';
+
+export const imageRouteOf = (name: string): ImageRoute | null =>
+  name === 'image' || name === 'thumb' ? name : null;
+
+/** A reply both the desktop scheme (`gl-image://<route>/<id>`) and browser mode (`/<route>/<id>`) send. */
+export interface ImageReply {
+  readonly status: number;
+  readonly body: Buffer | string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+const STATUS: Partial<Record<ErrorCode, number>> = {
+  forbidden: 403,
+  'image-unreadable': 422,
+  'image-too-large': 422,
+};
+
+/** One thumbnail service per opened dataset; it goes with the dataset. */
+const thumbnailServices = new WeakMap<DatasetService, ThumbnailService>();
+
+export function thumbnailsOf(dataset: DatasetService): ThumbnailService {
+  let service = thumbnailServices.get(dataset);
+  if (!service) {
+    service = new ThumbnailService({
+      cacheDir: path.join(dataset.root, STORE_DIR, 'thumbs'),
+      resolve: (id) => dataset.fileOf(id),
+    });
+    thumbnailServices.set(dataset, service);
+  }
+  return service;
+}
+
+/**
+ * Answers an image or thumbnail request by opaque id (still URL-encoded, as it came in the path),
+ * resolved inside the opened dataset. Errors become a status and a message, never a throw.
+ */
+export async function answerImageRequest(
+  dataset: DatasetService | null,
+  route: ImageRoute,
+  encodedId: string,
+  signal?: AbortSignal,
+): Promise<ImageReply> {
+  const text = { 'content-type': 'text/plain; charset=utf-8' };
+  if (!dataset) return { status: 404, body: 'no dataset open', headers: text };
+  try {
+    const id = decodeURIComponent(encodedId);
+    if (route === 'image') {
+      const image = await orientedImageBytes(await dataset.fileOf(id));
+      return {
+        status: 200,
+        body: image.data,
+        headers: { 'content-type': image.contentType, 'cache-control': 'private, max-age=300' },
+      };
+    }
+    const thumb = await thumbnailsOf(dataset).get(id, { signal });
+    return {
+      status: 200,
+      body: thumb.data,
+      headers: {
+        'content-type': thumb.contentType,
+        'cache-control': 'private, max-age=300',
+        'x-image-width': String(thumb.width),
+        'x-image-height': String(thumb.height),
+      },
+    };
+  } catch (e) {
+    const status = (isGroundLabelError(e) && STATUS[e.code]) || 404;
+    return { status, body: messageOf(e), headers: text };
+  }
+}

@@ -1,0 +1,102 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { page, userEvent } from 'vitest/browser';
+import { mountWith, solidImage, until } from '../../testing/mount';
+import DatasetImageList from './DatasetImageList.vue';
+
+let unmount = () => {};
+afterEach(() => {
+  unmount();
+  localStorage.clear();
+});
+
+const images = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({
+    relPath: `img${String(i).padStart(5, '0')}.jpg`,
+    width: 320,
+    height: 240,
+  }));
+
+/** The fake's ids, in list order; read when rows render, after the folder opened. */
+let ids: readonly string[] = [];
+
+async function mountList(n: number, broken: readonly number[] = []) {
+  const thumb = solidImage(64, 48, '#c04040');
+  const mounted = await mountWith(DatasetImageList, {
+    images: images(n),
+    // An id's index is its position in the list; a broken one answers with bytes that are no image.
+    thumbUrl: (id) => (broken.includes(ids.indexOf(id)) ? 'data:image/png;base64,AAAA' : `${thumb}#${id}`),
+  });
+  ids = mounted.api.ids;
+  unmount = mounted.unmount;
+  return mounted;
+}
+
+const list = () => page.getByRole('listbox', { name: 'Images' });
+const rowImages = () =>
+  list()
+    .getByRole('option')
+    .elements()
+    .map((row) => row.querySelector('img'));
+
+describe('image list thumbnails', () => {
+  it('shows a decorative thumbnail in each rendered row of 10,000 images, and only there', async () => {
+    const { api } = await mountList(10_000);
+    const rows = list().getByRole('option').elements();
+    expect(rows.length).toBeLessThan(60);
+    const imgs = rowImages();
+    expect(imgs.every((img) => img !== null)).toBe(true);
+    expect(imgs[0]?.getAttribute('src')).toBe(api.thumbUrl(api.ids[0]));
+    expect(imgs[0]?.getAttribute('alt')).toBe('');
+    expect(imgs[0]?.getAttribute('loading')).toBe('lazy');
+    await until(() => (imgs[0]?.naturalWidth ?? 0) > 0);
+    // Rows keep one height whatever the image, so the list can place them by index.
+    const heights = new Set(rows.map((r) => r.getBoundingClientRect().height));
+    expect(heights.size).toBe(1);
+    // The thumbnail adds nothing to a row's name.
+    expect(
+      list()
+        .getByRole('option', { name: /^img00000\.jpg , Unlabeled, no boxes$/ })
+        .elements(),
+    ).toHaveLength(1);
+  });
+
+  it('drops the thumbnails of rows scrolled away', async () => {
+    const { api } = await mountList(10_000);
+    const first = api.thumbUrl(api.ids[0]);
+    const scroller = list().element() as HTMLElement;
+    scroller.scrollTop = scroller.scrollHeight;
+    scroller.dispatchEvent(new Event('scroll'));
+    await until(() => !document.querySelector(`img[src="${CSS.escape(first)}"]`));
+    const last = api.thumbUrl(api.ids[9_999]);
+    await until(() => document.querySelector(`img[src="${CSS.escape(last)}"]`));
+    expect(rowImages().length).toBeLessThan(60);
+  });
+
+  it('marks a row whose thumbnail cannot be read, keeping its name', async () => {
+    await mountList(5, [2]);
+    const row = list().getByRole('option', { name: /^img00002\.jpg ,/ });
+    await until(() => row.element().getAttribute('aria-description') === 'Image unreadable');
+    expect(row.element().querySelector('img')).toBeNull();
+    expect(row.element().querySelector('[title="Image unreadable"]')).not.toBeNull();
+    expect(
+      list()
+        .getByRole('option', { name: /^img00001\.jpg ,/ })
+        .element()
+        .getAttribute('aria-description'),
+    ).toBeNull();
+  });
+
+  it('hides the thumbnails when asked, with shorter rows, and remembers it', async () => {
+    await mountList(10_000);
+    const toggle = page.getByRole('checkbox', { name: 'Show thumbnails' });
+    await expect.element(toggle).toBeChecked();
+    const tall = list().getByRole('option').elements()[0].getBoundingClientRect().height;
+    await userEvent.click(toggle);
+    await until(() => rowImages().every((img) => img === null));
+    expect(list().getByRole('option').elements()[0].getBoundingClientRect().height).toBeLessThan(tall);
+    unmount();
+    await mountList(3);
+    await expect.element(page.getByRole('checkbox', { name: 'Show thumbnails' })).not.toBeChecked();
+    expect(rowImages()).toEqual([null, null, null]);
+  });
+});

@@ -1,0 +1,38 @@
+import type { ImageStatus } from '../../../../shared/project';
+
+/** One series of a bar chart: `pending` is drawn light and dashed, like suggestions on the canvas. */
+export interface BarSeries {
+  readonly name: string;
+  readonly style: 'solid' | 'pending';
+}
+
+/** One bar: a segment per series, in series order. */
+export interface BarRow {
+  readonly key: string;
+  readonly label: string;
+  readonly values: readonly number[];
+  readonly fill: string;
+  readonly stroke?: string;
+  readonly hatched?: boolean;
+  /** What is written next to the bar. */
+  readonly note: string;
+}
+
+export interface HistogramBin {
+  readonly label: string;
+  readonly count: number;
+}
+
+/** The image list's status dots, drawn as bars: same hues, negatives hatched. */
+export const STATUS_STYLE: Readonly<
+  Record<ImageStatus, { readonly fill: string; readonly stroke: string; readonly hatched?: boolean }>
+> = {
+  unlabeled: { fill: '#e5e9ef', stroke: '#8a94a3' },
+  suggested: { fill: '#fbbf24', stroke: '#d97706' },
+  reviewed: { fill: '#22c55e', stroke: '#15803d' },
+  negative: { fill: '#22c55e', stroke: '#15803d', hatched: true },
+};
+
+/** Cuts a label to fit the chart's label column; the table keeps the whole name. */
+export const shorten = (label: string, max = 18): string =>
+  label.length > max ? `${label.slice(0, max - 1)}…` : label;
