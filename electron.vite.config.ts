@@ -4,6 +4,16 @@ import vue from '@vitejs/plugin-vue';
 
 export default defineConfig({
   main: {
+    resolve: {
+      // The model's worker thread: from source it starts from TypeScript through tsx; the build
+      // bundles it as its own file (?modulePath) and starts that.
+      alias: [
+        {
+          find: /^\.\/session-worker-entry$/,
+          replacement: resolve(__dirname, 'src/main/inference/session-worker-entry.build.ts'),
+        },
+      ],
+    },
     build: {
       rollupOptions: { input: { index: resolve(__dirname, 'src/main/index.ts') } },
     },

@@ -11,8 +11,10 @@
  *  - the CPU time per image of each stage, and what the cores allow at best (cores / CPU time of
  *    both stages): when the model's intra-op threads already fill every core, decoding the next
  *    image can only take time from it, and the ideal is out of reach;
- *  - the same with lookahead 1 and 4, and with one ORT intra-op thread;
+ *  - the same with the model on the main thread, lookahead 1 and 4, and one ORT intra-op thread
+ *    (VARIANTS=0 skips these);
  *  - RSS before and after CYCLE (default 1000) images cycled over the folder.
+ * HEAVY=n fixes the heavy layers instead of calibrating them (for every calibration).
  * Run with --expose-gc (the npm script does) so RSS is read after a full collection.
  */
 import { copyFile, link, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -22,6 +24,7 @@ import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
 import { DatasetService } from '../src/main/dataset/dataset-service';
 import { Detector } from '../src/main/inference/detector';
+import type { SessionThread } from '../src/main/inference/worker-session';
 import { BatchService } from '../src/main/jobs/batch';
 import { bundledVocabPath } from '../src/main/paths';
 import { drawScene, type SceneRect } from '../test/fixtures/images';
@@ -76,6 +79,7 @@ async function writeModel(dir: string, heavy: number): Promise<string> {
 }
 
 interface Variant {
+  readonly thread?: SessionThread;
   readonly lookahead?: number;
   readonly intraOpThreads?: number;
   readonly intraOpSpinning?: boolean;
@@ -89,6 +93,7 @@ const openDetector = (model: string, o: Variant = {}) =>
     warmup: true,
     intraOpThreads: o.intraOpThreads,
     intraOpSpinning: o.intraOpSpinning,
+    thread: o.thread,
   });
 
 const cpuMs = (since: NodeJS.CpuUsage) => {
@@ -132,9 +137,9 @@ async function stageTimes(detector: Detector, files: readonly string[]): Promise
 }
 
 /**
- * The longest stall of the event loop while the model runs: onnxruntime-node runs a session on the
- * JS thread, so preprocessing's steps that need it (promise callbacks between libvips calls, the
- * normalisation) wait for the model to finish.
+ * The longest stall of the event loop while the model runs: onnxruntime-node's session.run blocks
+ * the thread that calls it, so with the model on the main thread preprocessing's steps that need it
+ * (promise callbacks between libvips calls, the normalisation) wait for the model to finish.
  */
 async function eventLoopStallMs(detector: Detector, file: string): Promise<number> {
   const image = await detector.prepareImage(file);
@@ -176,6 +181,7 @@ interface Figures extends StageTimes {
 }
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const VARIANTS = process.env.VARIANTS !== '0';
 
 /**
  * Stage times and batch throughput in alternating rounds, so that a machine that gets busier or
@@ -207,22 +213,34 @@ async function measure(
   }
 }
 
-/** The heavy layers that make the model take about as long as preprocessing, with these session settings. */
+/**
+ * The heavy layers that make the model take about as long as preprocessing, with these session
+ * settings. Both models are timed in alternating rounds, so that a change in the machine's load
+ * moves both alike; HEAVY=n skips this and uses n (for comparing runs).
+ */
 async function calibrate(dir: string, files: readonly string[], o: Variant = {}): Promise<number> {
+  if (process.env.HEAVY !== undefined) return Number(process.env.HEAVY);
   const probe = 16;
   const light = await openDetector(await writeModel(dir, 0), o);
-  await stageTimes(light, files.slice(0, 3));
-  const base = await stageTimes(light, files);
-  await light.close();
   const heavier = await openDetector(await writeModel(dir, probe), o);
+  await stageTimes(light, files.slice(0, 3));
   await stageTimes(heavier, files.slice(0, 3));
-  const probed = await stageTimes(heavier, files.slice(0, 20));
+  const base: StageTimes[] = [];
+  const probed: StageTimes[] = [];
+  for (let r = 0; r < 3; r++) {
+    base.push(await stageTimes(light, files.slice(0, 20)));
+    probed.push(await stageTimes(heavier, files.slice(0, 20)));
+  }
+  await light.close();
   await heavier.close();
-  const perLayer = Math.max(0.01, (probed.modelMs - base.modelMs) / probe);
-  const heavy = Math.max(0, Math.round((base.prepMs - base.modelMs) / perLayer));
+  const prepMs = median(base.map((b) => b.prepMs));
+  const modelMs = median(base.map((b) => b.modelMs));
+  const perLayer = Math.max(0.01, (median(probed.map((p) => p.modelMs)) - modelMs) / probe);
+  // Capped: a probe swamped by other work on the machine must not make the bench run for hours.
+  const heavy = Math.min(4 * probe, Math.max(0, Math.round((prepMs - modelMs) / perLayer)));
   log(
-    `calibration${o.intraOpThreads ? ` (ORT intra-op threads ${o.intraOpThreads})` : ''}: preprocessing ${base.prepMs.toFixed(1)} ms, ` +
-      `model ${base.modelMs.toFixed(1)} ms with heavy 0, ${perLayer.toFixed(2)} ms per heavy layer → heavy ${heavy}`,
+    `calibration${o.intraOpThreads ? ` (ORT intra-op threads ${o.intraOpThreads})` : ''}: preprocessing ${prepMs.toFixed(1)} ms, ` +
+      `model ${modelMs.toFixed(1)} ms with heavy 0, ${perLayer.toFixed(2)} ms per heavy layer → heavy ${heavy}`,
   );
   return heavy;
 }
@@ -255,26 +273,31 @@ async function main(): Promise<void> {
     const stallMs = await eventLoopStallMs(probeDetector, files[0]);
     await probeDetector.close();
     log(
-      `event loop: stalled up to ${stallMs.toFixed(1)} ms while the model ran (session.run runs on the JS thread)`,
+      `event loop: stalled up to ${stallMs.toFixed(1)} ms while the model ran on the ${probeDetector.info.thread} thread` +
+        (probeDetector.info.threadFallback ? ` (${probeDetector.info.threadFallback})` : ''),
     );
     const main = await measure(dataset, model, files);
     log(row('pipelined (lookahead 2)', main));
     const variants: [string, Figures][] = [];
-    for (const [name, o] of [
+    const settings: readonly (readonly [string, Variant])[] = [
+      ['model on the main thread', { thread: 'main' }],
       ['lookahead 1', { lookahead: 1 }],
       ['lookahead 4', { lookahead: 4 }],
       ['ORT intra-op threads 1', { intraOpThreads: 1 }],
-      ['ORT threads not spinning', { intraOpSpinning: false }],
-    ] as const) {
+      ['ORT threads spinning', { intraOpSpinning: true }],
+    ];
+    for (const [name, o] of VARIANTS ? settings : []) {
       variants.push([name, await measure(dataset, model, files, o)]);
       log(row(name, variants.at(-1)![1]));
     }
     // One ORT thread leaves the other core to decoding; the model is made as slow as preprocessing again.
-    const single = { intraOpThreads: 1 };
-    const singleHeavy = await calibrate(dir, files, single);
-    const singleModel = singleHeavy === heavy ? model : await writeModel(dir, singleHeavy);
-    variants.push(['ORT 1 thread, recalibrated', await measure(dataset, singleModel, files, single)]);
-    log(row('ORT 1 thread, recalibrated', variants.at(-1)![1]));
+    if (VARIANTS) {
+      const single = { intraOpThreads: 1 };
+      const singleHeavy = await calibrate(dir, files, single);
+      const singleModel = singleHeavy === heavy ? model : await writeModel(dir, singleHeavy);
+      variants.push(['ORT 1 thread, recalibrated', await measure(dataset, singleModel, files, single)]);
+      log(row('ORT 1 thread, recalibrated', variants.at(-1)![1]));
+    }
     await dataset.close();
 
     // Memory: CYCLE images, the folder over and over (hard links, so every image is its own entry).

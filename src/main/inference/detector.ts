@@ -9,9 +9,10 @@ import { locateModel } from './model-folder';
 import { toNormalisedCHW } from './normalise';
 import { decodeDetections, finishDetections, type RawOutputs } from './postprocess';
 import { targetSize, type InputSizeRule } from './resize';
-import { openSession, type ModelSession } from './session';
+import type { ModelSession } from './session';
 import { delimiterSet, planTextRuns, type TextRun } from './text';
 import { loadTokenizer, type TextTokenizer } from './tokenizer';
+import { openModelSession, type SessionThread } from './worker-session';
 
 export interface DetectorOptions {
   /** An .onnx file or a model folder. */
@@ -26,8 +27,16 @@ export interface DetectorOptions {
   readonly image?: ImageLoadOptions;
   /** ORT intra-op threads (default: one per core); fewer leaves cores to decode the next images. */
   readonly intraOpThreads?: number;
-  /** false: idle intra-op threads sleep instead of spinning (see SessionOptions). */
+  /**
+   * Whether idle intra-op threads spin (see SessionOptions). Off by default: a spinning thread burns
+   * a core the next images are being decoded on, and a whole model's ops are long enough not to miss it.
+   */
   readonly intraOpSpinning?: boolean;
+  /**
+   * Where session.run happens. It blocks its thread for the model's whole time, so by default a
+   * worker thread runs it and the main thread decodes the next images meanwhile.
+   */
+  readonly thread?: SessionThread;
 }
 
 export interface ModelInfo {
@@ -38,6 +47,9 @@ export interface ModelInfo {
   readonly sizeRule: InputSizeRule;
   readonly maxTokens: number;
   readonly device: DeviceReport;
+  /** The thread the model runs on, and why not on a worker if one was asked for and failed. */
+  readonly thread: SessionThread;
+  readonly threadFallback?: string;
   readonly defaults: Thresholds;
   readonly tokenizer: string;
 }
@@ -47,7 +59,8 @@ export interface PreparedImage {
   readonly file: string;
   readonly original: ImageSize;
   readonly size: ImageSize;
-  readonly pixels: Float32Array;
+  /** Replaced, not rewritten, while it visits the model thread: read it again after each run. */
+  pixels: Float32Array;
   readonly ms: number;
 }
 
@@ -100,10 +113,15 @@ export class Detector {
   static async open(options: DetectorOptions): Promise<Detector> {
     const location = await locateModel(options.model);
     const tokenizer = await loadTokenizer(location.dir, options.bundledVocab);
-    const session = await openSession(location.file, options.device ?? 'auto', {
-      intraOpThreads: options.intraOpThreads,
-      intraOpSpinning: options.intraOpSpinning,
-    });
+    const { session, thread, threadFallback } = await openModelSession(
+      location.file,
+      options.device ?? 'auto',
+      {
+        intraOpThreads: options.intraOpThreads,
+        intraOpSpinning: options.intraOpSpinning ?? false,
+        thread: options.thread,
+      },
+    );
     let flavour: Flavour;
     try {
       flavour = detectFlavour(location.file, session.inputs, session.outputs);
@@ -120,6 +138,8 @@ export class Detector {
       sizeRule: sizeRuleFor(flavour, session, descriptor.inputSize, options.inputSize),
       maxTokens: maxTextTokens(flavour, session.outputs),
       device: session.device,
+      thread,
+      ...(threadFallback && { threadFallback }),
       defaults: {
         box: descriptor.boxThreshold ?? DEFAULT_THRESHOLDS.box,
         text: descriptor.textThreshold ?? DEFAULT_THRESHOLDS.text,
@@ -154,7 +174,8 @@ export class Detector {
 
   /** Hands a prepared image's buffer back for reuse; the image must not be used afterwards. */
   release(image: PreparedImage): void {
-    if (this.pool.length < 4) this.pool.push(image.pixels);
+    // A buffer lost with a stopped model thread is empty (detached) and not worth keeping.
+    if (this.pool.length < 4 && image.pixels.length > 0) this.pool.push(image.pixels);
   }
 
   /** The text passes for a prompt, cached since a batch reuses one prompt for every image. */
@@ -218,6 +239,12 @@ export class Detector {
     const task = this.queue.then(async () => {
       const out = await this.session.run(
         this.flavour.feeds({ pixels: image.pixels, size: image.size, text }),
+        {
+          lend: [this.flavour.imageInput],
+          restore: (_, data) => {
+            image.pixels = data as Float32Array;
+          },
+        },
       );
       const logits = out[this.flavour.logits];
       const boxes = out[this.flavour.boxes];

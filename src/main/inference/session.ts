@@ -9,8 +9,20 @@ export interface ModelSession {
   readonly inputs: readonly ValueInfo[];
   readonly outputs: readonly ValueInfo[];
   readonly device: DeviceReport;
-  run(feeds: Readonly<Record<string, FeedTensor>>): Promise<Record<string, OutputTensor>>;
+  run(
+    feeds: Readonly<Record<string, FeedTensor>>,
+    options?: RunOptions,
+  ): Promise<Record<string, OutputTensor>>;
   release(): Promise<void>;
+}
+
+export interface RunOptions {
+  /**
+   * Feeds whose arrays may be moved to the thread that runs the model instead of copied. A moved
+   * array is unusable until the run settles; `restore` then gets the array that holds its data.
+   */
+  readonly lend?: readonly string[];
+  readonly restore?: (name: string, data: FeedTensor['data']) => void;
 }
 
 // Provider-load failures are reported through DeviceReport; ORT's own log would repeat them as noise.

@@ -233,6 +233,22 @@ describe('BatchService', () => {
     await caught(() => batch.start(spy, { prompt: ' . ' }), 'prompt-empty');
   });
 
+  it('hands every image it ran back to the detector, so its buffers are reused', async () => {
+    const d = await dataset();
+    const detected: string[] = [];
+    const released: string[] = [];
+    const spy: DetectorLike = {
+      prepareImage: (f) => detector.prepareImage(f),
+      detect: async (image, prompt, o) => (detected.push(image.file), detector.detect(image, prompt, o)),
+      release: (image) => (released.push(image.file), detector.release(image)),
+    };
+    const batch = await BatchService.open({ dataset: d });
+    await batch.start(spy, { prompt: PROMPT });
+    expect(await batch.wait()).toMatchObject({ state: 'done' });
+    expect(detected.length).toBeGreaterThan(0);
+    expect(released.sort()).toEqual(detected.sort());
+  });
+
   it('cancels mid-way, saves the job, and a resume after a restart runs every other image exactly once', async () => {
     const d = await dataset();
     const batch = await BatchService.open({ dataset: d, saveEvery: 100, lookahead: 2 });

@@ -258,6 +258,8 @@ export class BatchService {
       prepareImage: async (relPath) =>
         detector.prepareImage(await this.dataset.fileOf(this.dataset.idFor(relPath))),
       detect: (image, prompt, options) => detector.detect(image, prompt, options),
+      // Handing buffers back lets the detector reuse them instead of allocating per image.
+      release: (image) => detector.release?.(image),
     };
     const record = async (outcome: LabelOutcome): Promise<void> => {
       const result = await this.record(job, outcome);

@@ -14,6 +14,8 @@ export interface ModelServiceOptions {
   readonly bundledVocab: string;
   readonly modelsDir: string;
   readonly device?: Device;
+  /** Where warnings about a loaded model go (default: the console). */
+  readonly warn?: (message: string) => void;
 }
 
 /** Holds the one loaded model, and answers prompt questions even when there is none. */
@@ -29,6 +31,11 @@ export class ModelService {
       device: this.options.device ?? 'auto',
       bundledVocab: this.options.bundledVocab,
     });
+    if (next.info.threadFallback) {
+      (this.options.warn ?? console.warn)(
+        `${next.info.name} runs on the main thread, so images are not decoded while it runs: ${next.info.threadFallback}`,
+      );
+    }
     const previous = this.detector;
     this.detector = next;
     await previous?.close();
