@@ -1,10 +1,10 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
-import type { Detection } from '../../shared/detection';
 import App from './App.vue';
 import { useEditorStore } from './stores/editor';
 import { useSettingsStore } from './stores/settings';
-import { manual } from './testing/boxes';
+import { detection, manual } from './testing/boxes';
+import { numberedImages as images } from './testing/datasets';
 import { hook, mountWith, solidImage, until } from './testing/mount';
 
 let unmount = () => {};
@@ -14,19 +14,7 @@ afterEach(() => {
   localStorage.clear();
 });
 
-const images = (n: number) =>
-  Array.from({ length: n }, (_, i) => ({
-    relPath: `img${String(i).padStart(5, '0')}.jpg`,
-    width: 320,
-    height: 240,
-  }));
-const cat: Detection = {
-  box: { x1: 20, y1: 30, x2: 120, y2: 130 },
-  score: 0.81,
-  phrase: 'cat',
-  phraseIndex: 0,
-  rawText: 'cat',
-};
+const cat = detection('cat', 0.81, [20, 30, 120, 130]);
 
 async function mountApp(options: Parameters<typeof mountWith>[1]) {
   const mounted = await mountWith(

@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { manual } from '../testing/boxes';
+import { catAndDogMeta as meta } from '../testing/datasets';
 import { setupStores } from '../testing/stores';
 import { useDatasetStore } from './dataset';
 import { useExportStore } from './export';
-
-const meta = {
-  classes: [
-    { id: 'c1', name: 'cat', color: '#ff0000' },
-    { id: 'c2', name: 'dog', color: '#00ff00' },
-  ],
-  phraseClasses: {},
-  promptHistory: [],
-};
 
 describe('export store', () => {
   it('previews the chosen classes and split before writing', async () => {

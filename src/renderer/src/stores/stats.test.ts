@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Detection } from '../../../shared/detection';
-import { manual, suggestion } from '../testing/boxes';
+import { detection, manual, suggestion } from '../testing/boxes';
+import { catAndDogMeta as meta } from '../testing/datasets';
 import { settle, setupStores } from '../testing/stores';
 import { useBatchStore } from './batch';
 import { useDatasetStore } from './dataset';
@@ -8,27 +8,13 @@ import { useModelStore } from './model';
 import { useSaveStore } from './save';
 import { useStatsStore } from './stats';
 
-const meta = {
-  classes: [
-    { id: 'c1', name: 'cat', color: '#ff0000' },
-    { id: 'c2', name: 'dog', color: '#00ff00' },
-  ],
-  phraseClasses: {},
-  promptHistory: [],
-};
 const images = [
   { relPath: 'a.jpg', width: 200, height: 100, boxes: [manual('m1', 10, 10, 50, 50, 'c1')] },
   { relPath: 'b.jpg', width: 200, height: 100, boxes: [suggestion('s1', 0.5, [0, 0, 20, 20], 'c2')] },
   { relPath: 'c.jpg', width: 200, height: 100, reviewed: true },
   { relPath: 'd.jpg', width: 200, height: 100 },
 ];
-const cat: Detection = {
-  box: { x1: 10, y1: 10, x2: 60, y2: 60 },
-  score: 0.9,
-  phrase: 'cat',
-  phraseIndex: 0,
-  rawText: 'cat',
-};
+const cat = detection('cat', 0.9, [10, 10, 60, 60]);
 
 async function ready(options: Parameters<typeof setupStores>[0] = { meta, images }) {
   const api = setupStores(options);

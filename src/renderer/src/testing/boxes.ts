@@ -1,3 +1,4 @@
+import type { Detection } from '../../../shared/detection';
 import type { BoxRecord } from '../../../shared/project';
 import type { DocState } from '../editor/types';
 
@@ -34,3 +35,10 @@ export const docWith = (boxes: BoxRecord[], reviewed = false): DocState => ({
   reviewed,
   boxes: new Map(boxes.map((b) => [b.id, b])),
 });
+
+/** A detection of one phrase, as the model returns it. */
+export const detection = (
+  phrase: string,
+  score: number,
+  [x1, y1, x2, y2]: [number, number, number, number] = [10, 10, 50, 50],
+): Detection => ({ box: { x1, y1, x2, y2 }, score, phrase, phraseIndex: 0, rawText: phrase });

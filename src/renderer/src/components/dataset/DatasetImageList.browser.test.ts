@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
+import { numberedImages as images } from '../../testing/datasets';
 import { mountWith, solidImage, until } from '../../testing/mount';
 import DatasetImageList from './DatasetImageList.vue';
 
@@ -8,13 +9,6 @@ afterEach(() => {
   unmount();
   localStorage.clear();
 });
-
-const images = (n: number) =>
-  Array.from({ length: n }, (_, i) => ({
-    relPath: `img${String(i).padStart(5, '0')}.jpg`,
-    width: 320,
-    height: 240,
-  }));
 
 /** The fake's ids, in list order; read when rows render, after the folder opened. */
 let ids: readonly string[] = [];

@@ -3,6 +3,7 @@ import { page } from 'vitest/browser';
 import { defineComponent, h, ref } from 'vue';
 import App from '../../App.vue';
 import { manual, suggestion } from '../../testing/boxes';
+import { catAndDogMeta as meta } from '../../testing/datasets';
 import { mountWith, solidImage, until } from '../../testing/mount';
 import StatsDialog from './StatsDialog.vue';
 
@@ -13,14 +14,6 @@ afterEach(() => {
   localStorage.clear();
 });
 
-const meta = {
-  classes: [
-    { id: 'c1', name: 'cat', color: '#ff0000' },
-    { id: 'c2', name: 'dog', color: '#00aa00' },
-  ],
-  phraseClasses: {},
-  promptHistory: [],
-};
 // 200 × 100 images: a 10 × 10 box has a relative side of √(100 / 20,000) ≈ 7 %, a 100 × 100 one 71 %.
 const images = [
   {
@@ -101,6 +94,8 @@ describe('statistics dialog', () => {
     await expect.element(chart).toHaveAccessibleName('Boxes per class: cat 3 + 1 pending, dog 1');
     expect(chart.element().textContent).toContain('3 + 1 pending');
     expect(document.querySelector('[data-row="c1"] rect')?.getAttribute('fill')).toBe('#ff0000');
+    // The bars are drawn by the shared chart frame's slot: they must still be real SVG elements.
+    expect(document.querySelector('[data-row="c1"] rect')?.namespaceURI).toBe('http://www.w3.org/2000/svg');
   });
 
   it('refreshes on demand after the labels change', async () => {

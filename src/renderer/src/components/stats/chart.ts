@@ -36,3 +36,16 @@ export const STATUS_STYLE: Readonly<
 /** Cuts a label to fit the chart's label column; the table keeps the whole name. */
 export const shorten = (label: string, max = 18): string =>
   label.length > max ? `${label.slice(0, max - 1)}…` : label;
+
+/** Every chart is drawn this wide; the SVG scales down in narrow places. */
+export const CHART_WIDTH = 520;
+
+/** A bar as its chart's number table and accessible name tell it. */
+export interface ChartTableRow {
+  readonly key: string;
+  readonly label: string;
+  /** One cell per column after the label. */
+  readonly cells: readonly (string | number)[];
+  /** What the accessible name says for this bar. */
+  readonly note: string | number;
+}
