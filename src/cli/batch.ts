@@ -51,6 +51,7 @@ export async function runBatch(args: BatchArgs): Promise<number> {
     log(`device: ${describeDevice(info.device)}`);
     if (info.device.fallback)
       log(`warning: running on the CPU because the GPU provider failed to load: ${info.device.fallback}`);
+    if (info.threadFallback) log(`warning: the model runs on the main thread: ${info.threadFallback}`);
     process.on('SIGINT', onSigint);
     const before = batch.status();
     if (args.resume) {

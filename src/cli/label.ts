@@ -63,6 +63,7 @@ export async function runLabel(args: LabelArgs): Promise<number> {
     log(`device: ${describeDevice(info.device)}`);
     if (info.device.fallback)
       log(`warning: running on the CPU because the GPU provider failed to load: ${info.device.fallback}`);
+    if (info.threadFallback) log(`warning: the model runs on the main thread: ${info.threadFallback}`);
     log(`input size: ${describeSizeRule(info.sizeRule)}`);
     const runs = detector.textRuns(args.prompt, args.perPhrase);
     if (runs.length > 1)

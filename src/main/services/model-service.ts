@@ -54,6 +54,7 @@ export class ModelService {
       flavour: info.flavour,
       provider: info.device.provider,
       fallback: info.device.fallback,
+      threadFallback: info.threadFallback,
       maxTokens: info.maxTokens,
       defaults: info.defaults,
       ...base,

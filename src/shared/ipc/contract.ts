@@ -32,6 +32,8 @@ export interface ModelStatus {
   /** The provider running the model, and why it is not the GPU when it fell back. */
   readonly provider?: string;
   readonly fallback?: string;
+  /** Why the model runs on the main thread instead of its own (the window may pause while it runs). */
+  readonly threadFallback?: string;
   readonly maxTokens: number;
   readonly defaults: { readonly box: number; readonly text: number; readonly nmsIou: number | null };
   /** Where model files go, shown when no model is loaded. */

@@ -138,6 +138,7 @@ export default {
     name: 'Model: {name}',
     device: 'Device: {device}',
     fallback: 'Running on the CPU because the GPU could not be used: {reason}',
+    threadFallback: 'The model runs on the main thread, so the app may pause while it works: {reason}',
     help: 'Put a model in {dir}, then load it. These work:',
     helpXany: 'X-AnyLabeling: groundingdino_swint_ogc.onnx or groundingdino_swint_ogc_quant.onnx',
     helpHf: 'Hugging Face: the whole onnx-community/grounding-dino-tiny-ONNX folder',

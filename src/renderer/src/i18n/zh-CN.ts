@@ -138,6 +138,7 @@ const zhCN: typeof en = {
     name: '模型：{name}',
     device: '设备：{device}',
     fallback: '无法使用 GPU，正在 CPU 上运行：{reason}',
+    threadFallback: '模型在主线程上运行，运行时应用可能暂停响应：{reason}',
     help: '把模型放到 {dir}，然后加载。支持以下文件：',
     helpXany: 'X-AnyLabeling：groundingdino_swint_ogc.onnx 或 groundingdino_swint_ogc_quant.onnx',
     helpHf: 'Hugging Face：整个 onnx-community/grounding-dino-tiny-ONNX 文件夹',
