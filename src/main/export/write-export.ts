@@ -1,11 +1,14 @@
-import { copyFile, link, lstat, mkdir, readdir, symlink, unlink } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { lstat, mkdir, readdir, rename, rmdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { GroundLabelError, messageOf } from '../../shared/errors';
-import { staleFiles } from '../../shared/formats';
-import type { ExportFormat, ExportResult, OutputFile } from '../../shared/formats/types';
-import { isImagePath, toRelPath } from '../dataset/scan';
-import { writeFileAtomic } from '../fs/atomic';
+import { keptFiles, staleFiles } from '../../shared/formats';
+import type { ExportFormat, ExportResult } from '../../shared/formats/types';
+import { toRelPath } from '../dataset/scan';
+import { TEMP_MARKER } from '../fs/atomic';
 import { isInside } from '../fs/paths';
+import { makeStaging, recoverInterrupted, removeStaging, swapInto } from './staging';
+import { placeFiles, type PlaceOptions } from './write-files';
 
 export interface WriteExportOptions {
   readonly format: ExportFormat;
@@ -40,10 +43,13 @@ export function checkOutDir(outDir: string, imageRoot: string): void {
   }
 }
 
-async function listFiles(root: string): Promise<string[]> {
+/** Every file below `root`, and every empty folder as `name/`, relative with forward slashes. */
+async function listEntries(root: string): Promise<string[]> {
   const out: string[] = [];
   const walk = async (dir: string): Promise<void> => {
-    for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    if (entries.length === 0 && dir !== root) out.push(`${toRelPath(root, dir)}/`);
+    for (const e of entries) {
       const full = path.join(dir, e.name);
       if (e.isDirectory()) await walk(full);
       else out.push(toRelPath(root, full));
@@ -53,67 +59,94 @@ async function listFiles(root: string): Promise<string[]> {
   return out;
 }
 
-async function placeImage(
-  file: Extract<OutputFile, { kind: 'image' }>,
-  target: string,
-  options: WriteExportOptions,
-): Promise<void> {
-  const source = path.resolve(options.imageRoot, file.source);
-  // An earlier export's entry was removed as stale unless it is rewritten here.
-  if (await lstat(target).catch(() => null)) await unlink(target);
-  if (!options.copyImages) {
-    // Ultralytics pairs images/… with labels/… by the path it was given, so a link keeps the pairing
-    // without a copy. Symlinks need privileges on Windows and hard links one file system: then copy.
-    for (const attempt of [
-      () => symlink(path.relative(path.dirname(target), source), target),
-      () => link(source, target),
-    ]) {
-      try {
-        return await attempt();
-      } catch {
-        continue;
-      }
-    }
-  }
-  await copyFile(source, target);
+/** Temp files an interrupted atomic write left are ours to remove, never the person's. */
+const isOurTemp = (rel: string): boolean => rel.includes(TEMP_MARKER);
+
+/**
+ * Why an existing export folder cannot simply be replaced by a new one, or undefined when it can: a
+ * person's own files (and other formats' files) in it must stay where they are, a link or mount
+ * point must keep pointing where it points.
+ */
+async function whyUpdateInPlace(
+  outDir: string,
+  current: Stats,
+  existing: readonly string[],
+  result: ExportResult,
+  format: ExportFormat,
+): Promise<string | undefined> {
+  if (current.isSymbolicLink()) return 'a link';
+  if (current.dev !== (await stat(path.dirname(outDir))).dev) return 'a mount point';
+  const kept = keptFiles(format, existing, result);
+  return kept.length ? `holding ${kept.length} file(s) of its own` : undefined;
 }
 
 /**
- * Puts an export on disk: files an earlier export left and this one does not rewrite are removed
- * first, then every text file is written atomically and image entries are linked (or copied).
+ * The fallback for a folder that cannot be swapped: files an earlier export left and this one does
+ * not rewrite are removed first (on a case-insensitive file system `A.txt` and `a.txt` are one file),
+ * then every file is replaced one by one, text files atomically.
+ */
+async function writeInPlace(
+  result: ExportResult,
+  outDir: string,
+  existing: readonly string[],
+  options: WriteExportOptions,
+  place: Omit<PlaceOptions, 'mode'>,
+): Promise<string[]> {
+  const stale = [...staleFiles(options.format, existing, result), ...existing.filter(isOurTemp)];
+  for (const rel of new Set(stale)) {
+    const full = inside(outDir, rel);
+    if (rel.endsWith('/')) await rmdir(full).catch(() => undefined);
+    else await unlink(full);
+  }
+  return placeFiles(result.files, outDir, { ...place, mode: 'replace' });
+}
+
+/**
+ * Puts an export on disk. The export is written into a fresh staging folder next to `outDir` with
+ * plain writes, then renamed into place (an earlier export there is moved aside and removed), so
+ * `outDir` shows the old export or the new one and a crash never leaves half-written files in it.
+ * A folder holding files that are not an export's, a link or a mount point is updated in place.
+ * Returns the full paths of the files written.
  */
 export async function writeExport(result: ExportResult, options: WriteExportOptions): Promise<string[]> {
   checkOutDir(options.outDir, options.imageRoot);
-  await mkdir(options.outDir, { recursive: true });
-  for (const stale of staleFiles(options.format, await listFiles(options.outDir), result)) {
-    await unlink(inside(options.outDir, stale));
-  }
-  const written: string[] = [];
-  const writeOne = async (file: OutputFile): Promise<void> => {
-    const target = inside(options.outDir, file.path);
-    try {
-      if (file.kind === 'text') {
-        if (isImagePath(target)) throw new Error('a label file must never take an image extension');
-        // An export can be written again; per-file fsync would make 10,000 label files take minutes.
-        await writeFileAtomic(target, file.content, { fsync: false, dirExists: true });
-      } else {
-        await placeImage(file, target, options);
-      }
-    } catch (e) {
-      if (e instanceof GroundLabelError) throw e;
-      throw new GroundLabelError('io-failed', `Could not write ${target}: ${messageOf(e)}`, { cause: e });
-    }
-    written.push(target);
-    if (written.length % 100 === 0 || written.length === result.files.length)
-      options.onProgress?.(written.length, result.files.length);
+  const outDir = path.resolve(options.outDir);
+  // Every path is checked before anything is written.
+  for (const f of result.files) inside(outDir, f.path);
+  const place = {
+    imageRoot: options.imageRoot,
+    copyImages: options.copyImages,
+    onProgress: options.onProgress,
   };
-  // Each folder is made once, not once per file.
-  const dirs = new Set(result.files.map((f) => path.dirname(inside(options.outDir, f.path))));
-  for (const dir of dirs) await mkdir(dir, { recursive: true });
-  // Files are independent: a few in flight at once hide the file system's latency.
-  const CONCURRENCY = 16;
-  for (let i = 0; i < result.files.length; i += CONCURRENCY) {
-    await Promise.all(result.files.slice(i, i + CONCURRENCY).map(writeOne));
+  await mkdir(path.dirname(outDir), { recursive: true });
+  await recoverInterrupted(outDir);
+
+  const current = await lstat(outDir).catch(() => null);
+  let existing: string[] = [];
+  if (current) {
+    if (!current.isDirectory() && !current.isSymbolicLink())
+      throw new GroundLabelError('bad-argument', `The export folder ${outDir} is a file, not a folder.`);
+    existing = await listEntries(outDir);
+    const mine = existing.filter((rel) => !isOurTemp(rel));
+    if (await whyUpdateInPlace(outDir, current, mine, result, options.format))
+      return writeInPlace(result, outDir, existing, options, place);
   }
-  return written;
+
+  const staging = await makeStaging(outDir);
+  try {
+    await placeFiles(result.files, staging, { ...place, mode: 'fresh', finalDir: outDir });
+    if (!current) await rename(staging, outDir);
+    else if (!(await swapInto(staging, outDir))) {
+      await removeStaging(staging);
+      return writeInPlace(result, outDir, existing, options, place);
+    }
+  } catch (e) {
+    await removeStaging(staging);
+    throw e instanceof GroundLabelError
+      ? e
+      : new GroundLabelError('io-failed', `Could not write the export to ${outDir}: ${messageOf(e)}`, {
+          cause: e,
+        });
+  }
+  return result.files.map((f) => inside(outDir, f.path));
 }

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { goldenFiles, textFiles } from './__golden__/goldens';
 import { PROJECT } from './__golden__/project';
-import { buildCoco, round6, toCoco } from './coco';
-import type { ExportInput } from './types';
+import { buildCoco, cocoAnnotationJson, cocoImageJson, round6, toCoco } from './coco';
+import { nestedJson } from './json-chunks';
+import { textOf } from './content';
+import type { ExportInput, ExportResult } from './types';
+
+const cocoText = (result: ExportResult): string => {
+  const [file] = result.files;
+  return file.kind === 'text' ? textOf(file.content) : '';
+};
 
 const OPTS = { description: 'GroundLabel test project', dateCreated: '2025-01-02T03:04:05.000Z' };
 
@@ -12,13 +19,72 @@ describe('toCoco', () => {
   });
 
   it('is deterministic: the same project gives the same bytes', () => {
-    expect(toCoco(PROJECT, OPTS)).toEqual(toCoco(PROJECT, OPTS));
+    expect(textFiles(toCoco(PROJECT, OPTS))).toEqual(textFiles(toCoco(PROJECT, OPTS)));
   });
 
   it('pretty-prints with two spaces and ends with a newline', () => {
+    const text = cocoText(toCoco(PROJECT, OPTS));
+    expect(text.startsWith('{\n  "info": {\n')).toBe(true);
+    expect(text.endsWith('}\n')).toBe(true);
+  });
+
+  it('streams the JSON in chunks that join to JSON.stringify of the dataset, every time it is read', () => {
     const [file] = toCoco(PROJECT, OPTS).files;
-    expect(file.kind === 'text' && file.content.startsWith('{\n  "info": {\n')).toBe(true);
-    expect(file.kind === 'text' && file.content.endsWith('}\n')).toBe(true);
+    if (file.kind !== 'text' || typeof file.content === 'string') throw new Error('expected chunks');
+    const expected = `${JSON.stringify(buildCoco(PROJECT, OPTS).dataset, null, 2)}\n`;
+    expect([...file.content].join('')).toBe(expected);
+    expect([...file.content].join('')).toBe(expected);
+  });
+
+  it('streams a large dataset in bounded chunks, never as one string', () => {
+    const input: ExportInput = {
+      classes: ['a', 'b'],
+      images: Array.from({ length: 300 }, (_, i) => ({
+        relPath: `d/${i}.jpg`,
+        width: 640,
+        height: 480,
+        state: 'reviewed' as const,
+        boxes: Array.from({ length: 10 }, (_, b) => ({
+          classId: b % 2,
+          x1: b,
+          y1: 2 * b,
+          x2: 100.5 + b,
+          y2: 50,
+        })),
+      })),
+    };
+    const [file] = toCoco(input, OPTS).files;
+    if (file.kind !== 'text' || typeof file.content === 'string') throw new Error('expected chunks');
+    const chunks = [...file.content];
+    const text = chunks.join('');
+    expect(text).toBe(`${JSON.stringify(buildCoco(input, OPTS).dataset, null, 2)}\n`);
+    expect(chunks.length).toBeGreaterThan(10);
+    expect(Math.max(...chunks.map((c) => c.length))).toBeLessThan(text.length / 10);
+  });
+
+  it('writes an annotation and an image by hand with the bytes JSON.stringify gives', () => {
+    const values = [0, 1, 0.3, 1e-7, 123456789.123456, 2 ** 53, NaN, Infinity];
+    for (const v of values) {
+      const a = {
+        id: 7,
+        image_id: 3,
+        category_id: 2,
+        bbox: [v, 0.5, v, 1e21] as const,
+        area: v,
+        iscrowd: 0 as const,
+        segmentation: [],
+      };
+      for (const depth of [0, 2]) expect(cocoAnnotationJson(a, depth)).toBe(nestedJson(a, depth));
+    }
+    const im = { id: 1, file_name: 'sub/ü "q" \\ \u2028.jpg', width: 640, height: 480 };
+    expect(cocoImageJson(im, 2)).toBe(nestedJson(im, 2));
+  });
+
+  it('streams an export with no images as empty arrays, like JSON.stringify', () => {
+    const input: ExportInput = { classes: ['x'], images: [] };
+    const text = cocoText(toCoco(input, OPTS));
+    expect(text).toBe(`${JSON.stringify(buildCoco(input, OPTS).dataset, null, 2)}\n`);
+    expect(text).toContain('"images": [],\n  "annotations": [],');
   });
 
   it('numbers images and annotations from 1 with unique ids', () => {

@@ -14,6 +14,7 @@ export * from './coco';
 export * from './yolo';
 export * from './voc';
 export * from './stale';
+export { chunked, textOf } from './content';
 
 /** The options each format takes (YOLO takes none). */
 export interface ExportOptionsByFormat {

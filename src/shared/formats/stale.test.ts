@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PROJECT } from './__golden__/project';
-import { staleFiles } from './stale';
+import { keptFiles, staleFiles } from './stale';
 import { toVoc } from './voc';
 import { toYolo } from './yolo';
 
@@ -33,5 +33,15 @@ describe('staleFiles', () => {
 
   it('never lists files outside the folders a format owns', () => {
     expect(staleFiles('coco', existing, { files: [], problems: [] })).toEqual([]);
+  });
+
+  it("keeps what is neither rewritten nor stale: the person's own files and other formats' files", () => {
+    expect(keptFiles('yolo', existing, toYolo(PROJECT))).toEqual([
+      'notes.md',
+      'Annotations/old.xml',
+      'Annotations/a.xml',
+    ]);
+    expect(keptFiles('voc', existing, toVoc(PROJECT))).toContain('labels/train/old.txt');
+    expect(keptFiles('voc', existing, toVoc(PROJECT))).not.toContain('Annotations/old.xml');
   });
 });

@@ -29,3 +29,13 @@ export function staleFiles(
       (!written.has(p) && owned.some((dir) => p.startsWith(dir))),
   );
 }
+
+/**
+ * Files in an export folder that are neither rewritten by the new export nor stale: a person's own
+ * files (notes, a training config) and other formats' files. An export never removes or moves them.
+ */
+export function keptFiles(format: ExportFormat, existing: readonly string[], result: ExportResult): string[] {
+  const written = new Set(result.files.map((f) => f.path));
+  const stale = new Set(staleFiles(format, existing, result));
+  return existing.filter((p) => !written.has(p) && !stale.has(p));
+}

@@ -28,9 +28,15 @@ export interface ExportInput {
   readonly images: readonly ExportImage[];
 }
 
+/**
+ * A text file's content: one string, or chunks whose concatenation is the text. Chunked content is
+ * re-iterable (each iteration yields the whole text again) and is streamed to disk as it is made.
+ */
+export type TextContent = string | Iterable<string>;
+
 /** What a writer asks the caller to put on disk, relative to the export folder. */
 export type OutputFile =
-  | { readonly kind: 'text'; readonly path: string; readonly content: string }
+  | { readonly kind: 'text'; readonly path: string; readonly content: TextContent }
   /** An image to reference (link) or copy from `source` (relative to the image root). */
   | { readonly kind: 'image'; readonly path: string; readonly source: string };
 

@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { goldenFiles, textFiles } from './__golden__/goldens';
 import { PROJECT } from './__golden__/project';
+import { textOf } from './content';
 import type { ExportInput, OutputFile } from './types';
 import { isYoloStaleFile, toYolo, yoloDataYaml, yoloRow } from './yolo';
 
-const textOf = (files: readonly OutputFile[], path: string): string | undefined => {
+const textAt = (files: readonly OutputFile[], path: string): string | undefined => {
   const f = files.find((x) => x.path === path);
-  return f?.kind === 'text' ? f.content : undefined;
+  return f?.kind === 'text' ? textOf(f.content) : undefined;
 };
 
 describe('toYolo', () => {
@@ -23,7 +24,11 @@ describe('toYolo', () => {
   it('writes exactly 5 columns per row with values within [0, 1] and 6 decimals', () => {
     const labels = toYolo(PROJECT).files.filter((f) => f.kind === 'text' && f.path.startsWith('labels/'));
     const rows = labels.flatMap((f) =>
-      f.kind === 'text' ? f.content.split('\n').filter((l) => l !== '') : [],
+      f.kind === 'text'
+        ? textOf(f.content)
+            .split('\n')
+            .filter((l) => l !== '')
+        : [],
     );
     expect(rows).toHaveLength(8);
     for (const row of rows) {
@@ -39,7 +44,7 @@ describe('toYolo', () => {
   });
 
   it('writes a reviewed negative as an empty label file', () => {
-    expect(textOf(toYolo(PROJECT).files, 'labels/train/nested/neg.txt')).toBe('');
+    expect(textAt(toYolo(PROJECT).files, 'labels/train/nested/neg.txt')).toBe('');
   });
 
   it('leaves unlabeled images out entirely', () => {
@@ -60,7 +65,7 @@ describe('toYolo', () => {
     // Ultralytics' img2label_paths: last /images/ → /labels/, extension → .txt.
     for (const im of images) {
       const label = im.path.replace(/^images\//, 'labels/').replace(/\.[^./]+$/, '.txt');
-      expect(textOf(files, label)).toBeDefined();
+      expect(textAt(files, label)).toBeDefined();
     }
   });
 
@@ -71,7 +76,7 @@ describe('toYolo', () => {
   });
 
   it('writes data.yaml that parses to names keys exactly 0..n-1 and has no path key', () => {
-    const data = parse(textOf(toYolo(PROJECT).files, 'data.yaml') ?? '', { mapAsMap: true }) as Map<
+    const data = parse(textAt(toYolo(PROJECT).files, 'data.yaml') ?? '', { mapAsMap: true }) as Map<
       string,
       unknown
     >;
@@ -88,7 +93,7 @@ describe('toYolo', () => {
       ...PROJECT,
       images: PROJECT.images.map((im) => ({ ...im, split: undefined })),
     };
-    const data = parse(textOf(toYolo(input).files, 'data.yaml') ?? '');
+    const data = parse(textAt(toYolo(input).files, 'data.yaml') ?? '');
     expect(data).toMatchObject({ train: 'images/train', val: 'images/train' });
     expect(toYolo(input).files.some((f) => f.path.startsWith('labels/val/'))).toBe(false);
   });
@@ -118,7 +123,7 @@ describe('toYolo', () => {
   });
 
   it('writes classes.txt one trimmed name per line', () => {
-    expect(textOf(toYolo(PROJECT).files, 'classes.txt')).toBe(`car\nR&D's "bot"\nperson\n`);
+    expect(textAt(toYolo(PROJECT).files, 'classes.txt')).toBe(`car\nR&D's "bot"\nperson\n`);
   });
 
   it('marks Ultralytics label caches as stale, also for nested label folders', () => {

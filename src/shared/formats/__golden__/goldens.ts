@@ -1,4 +1,5 @@
 /// <reference types="vite/client" />
+import { textOf } from '../content';
 import type { ExportFormat, ExportResult } from '../types';
 
 // Vite's raw import keeps src/shared free of node:fs, even in tests. The `.golden` suffix keeps
@@ -16,6 +17,6 @@ export function goldenFiles(format: ExportFormat): Record<string, string> {
 
 /** The text files of an export, keyed by path, in the same order as `goldenFiles`. */
 export function textFiles(result: ExportResult): Record<string, string> {
-  const entries = result.files.flatMap((f) => (f.kind === 'text' ? [[f.path, f.content] as const] : []));
+  const entries = result.files.flatMap((f) => (f.kind === 'text' ? [[f.path, textOf(f.content)] as const] : []));
   return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : 1)));
 }

@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { textOf } from '../../content';
 import { prepareExport } from '../../prepare';
 import type { ExportInput, ExportResult } from '../../types';
 import type { ImportResult, SizeLookup, SourceFile } from '../types';
@@ -7,7 +8,7 @@ import type { YoloSource } from '../yolo';
 
 /** The text files of a writer's result as the loader would read them back. */
 export const textsOf = (r: ExportResult): SourceFile[] =>
-  r.files.flatMap((f) => (f.kind === 'text' ? [{ path: f.path, text: f.content }] : []));
+  r.files.flatMap((f) => (f.kind === 'text' ? [{ path: f.path, text: textOf(f.content) }] : []));
 
 export function yoloSourceOf(r: ExportResult): YoloSource {
   const files = textsOf(r);
