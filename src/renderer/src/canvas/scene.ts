@@ -1,14 +1,16 @@
 import Konva from 'konva/lib/Core';
 import { Image as KonvaImage } from 'konva/lib/shapes/Image';
-import type { Box } from '../../../shared/geometry';
+import type { Box, ImageSize } from '../../../shared/geometry';
 import type { BoxRecord } from '../../../shared/project';
 import type { DocState } from '../editor/types';
-import { followTransform } from './follow';
+import { followTransform, uncoveredShare } from './follow';
 import { paintBoxes, paintOverlay, type ClassLook } from './paint';
 import type { View } from './view';
 
 /** Quiet time after the last pan or zoom step before the box layers are painted at the new view. */
 export const SETTLE_MS = 150;
+/** A gesture that has uncovered this much of the view gets its boxes painted without waiting. */
+export const CATCH_UP_UNCOVERED = 0.3;
 
 /**
  * A layer whose bitmap follows pan and zoom by a CSS transform (see followTransform) and is painted
@@ -34,6 +36,11 @@ class FollowingLayer {
   follow(view: View): void {
     if (this.#painted)
       this.layer.getNativeCanvasElement().style.transform = followTransform(this.#painted, view);
+  }
+
+  /** How much of the view the bitmap leaves empty where the image shows at `view`. */
+  uncovered(view: View, viewport: ImageSize, image: ImageSize): number {
+    return this.#painted ? uncoveredShare(this.#painted, view, viewport, image) : 1;
   }
 }
 
@@ -121,7 +128,9 @@ export class CanvasScene {
     // Past 2× a person labels pixels: show them crisp.
     this.#imageLayer.imageSmoothingEnabled(v.scale < 2);
     this.#imageLayer.batchDraw();
-    if (!follow) return this.redrawBoxes();
+    // A long pan or a zoom out would show empty space where boxes are: paint them now, once.
+    const uncovered = doc ? this.#boxes.uncovered(v, this.size, doc) : 0;
+    if (!follow || uncovered > CATCH_UP_UNCOVERED) return this.redrawBoxes();
     this.#boxes.follow(v);
     this.#overlay.follow(v);
     if (this.#settle !== null) clearTimeout(this.#settle);
