@@ -1,14 +1,17 @@
 /**
  * npm run bench:thumbs — how fast the image list's thumbnails fill in: COUNT (default 1,000)
  * photo-like 1600×1200 JPEGs in nested folders, thumbnailed through the queue at concurrency 1 and
- * 2 with an empty cache, then served again from the cache. Ends with `thumbs_per_s: <value>` for
- * the default concurrency.
+ * 2 with an empty cache, then served again from the cache; then the background pass an opened
+ * dataset gets (sizes from headers, then thumbnails one at a time) with its time and RSS growth
+ * (`background_fill_s`, `background_fill_rss_mb`). Ends with `thumbs_per_s: <value>` for the default
+ * concurrency.
  */
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import sharp from 'sharp';
+import { fillDataset } from '../src/main/dataset/background-fill';
 import { DatasetService } from '../src/main/dataset/dataset-service';
 import { ThumbnailService } from '../src/main/dataset/thumbnails';
 
@@ -82,6 +85,27 @@ async function run(dataset: DatasetService, ids: readonly string[], concurrency:
   };
 }
 
+/** The pass an opened dataset gets, into the dataset's own (empty) thumbnail cache. */
+async function backgroundFill(dataset: DatasetService) {
+  let sized = 0;
+  let failed = 0;
+  const rss0 = process.memoryUsage().rss;
+  let rssPeak = rss0;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 50);
+  const t0 = performance.now();
+  const fill = fillDataset(dataset, {
+    startDelayMs: 0,
+    onMeta: (entries) => {
+      for (const e of entries) if ('error' in e) failed++;
+      sized += entries.length;
+    },
+  });
+  await fill.done;
+  const seconds = (performance.now() - t0) / 1000;
+  clearInterval(sampler);
+  return { sized, failed, seconds, rssGrowthMb: (rssPeak - rss0) / 2 ** 20 };
+}
+
 async function main(): Promise<void> {
   const base = await mkdtemp(path.join(os.tmpdir(), 'gl-bench-thumbs-'));
   try {
@@ -106,6 +130,10 @@ async function main(): Promise<void> {
       );
       if (concurrency === DEFAULT_CONCURRENCY) result = r.coldPerS;
     }
+    const fill = await backgroundFill(dataset);
+    console.log(`background fill: ${fill.sized} sizes, ${fill.failed} failures`);
+    console.log(`background_fill_s: ${fill.seconds.toFixed(1)}`);
+    console.log(`background_fill_rss_mb: ${fill.rssGrowthMb.toFixed(0)}`);
     await dataset.close();
     console.log(`thumbs_per_s: ${result.toFixed(1)}`);
   } finally {

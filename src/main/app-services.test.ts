@@ -104,13 +104,39 @@ describe('AppServices', () => {
 
     const edited = { ...doc, reviewed: true, boxes: [box('c1')] };
     expect(await call('image:save', { id, doc: edited })).toEqual({ status: 'reviewed' });
-    expect(events).toEqual([{ event: 'save:status', payload: { state: 'saving' } }]);
+    expect(events.filter((e) => e.event !== 'dataset:meta')).toEqual([
+      { event: 'save:status', payload: { state: 'saving' } },
+    ]);
     expect((await call('image:get', { id })).doc).toEqual({
       ...edited,
       identity: { size: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{32}$/) },
     });
     const current = await call('dataset:current', {});
-    expect(current?.images[1]).toEqual({ id, relPath: 'b/c.png', status: 'reviewed', boxes: 1 });
+    expect(current?.images[1]).toEqual({
+      id,
+      relPath: 'b/c.png',
+      status: 'reviewed',
+      boxes: 1,
+      width: 80,
+      height: 60,
+    });
+  });
+
+  it('fills in image sizes in the background after opening, and keeps them for the next snapshot', async () => {
+    const { call, next } = services();
+    const root = await folder(['a.png', 'b/c.png']);
+    const snapshot = await call('dataset:open', { path: root });
+    expect(snapshot.images.every((im) => im.width === undefined)).toBe(true);
+    const meta = await next((e) => e.event === 'dataset:meta');
+    expect(meta.payload).toEqual({
+      root: snapshot.root,
+      entries: snapshot.images.map((im) => ({ id: im.id, width: 80, height: 60 })),
+    });
+    const current = await call('dataset:current', {});
+    expect(current?.images.map((im) => [im.width, im.height])).toEqual([
+      [80, 60],
+      [80, 60],
+    ]);
   });
 
   it('refuses to save a document under the id of another image', async () => {

@@ -4,6 +4,7 @@ import { DEFAULT_THRESHOLDS } from '../shared/detection';
 import { GroundLabelError } from '../shared/errors';
 import type { AppInfo, EventName, Events, Handlers } from '../shared/ipc/contract';
 import { datasetStats } from '../shared/stats';
+import { fillDataset, type BackgroundFill } from './dataset/background-fill';
 import { DatasetService } from './dataset/dataset-service';
 import { SuggestionAcceptor } from './jobs/accept';
 import { BatchService } from './jobs/batch';
@@ -40,6 +41,8 @@ export class AppServices {
   private dataset: DatasetService | null = null;
   private batch: { readonly dataset: DatasetService; readonly service: Promise<BatchService> } | null = null;
   private readonly acceptor = new SuggestionAcceptor();
+  /** Sizes and thumbnails of the open dataset, filled in behind the list. */
+  private fill: BackgroundFill | null = null;
   readonly models: ModelService;
 
   constructor(private readonly options: AppServicesOptions) {
@@ -88,6 +91,13 @@ export class AppServices {
     const previous = this.dataset;
     await this.stopBatch();
     this.dataset = next;
+    await this.fill?.close();
+    this.fill = fillDataset(next, {
+      onMeta: (entries) => this.options.emit('dataset:meta', { root: next.root, entries }),
+      // Waits while a batch runs on the dataset; inference pauses it by hand (infer:run).
+      isBusy: async () =>
+        this.batch?.dataset === next && (await this.batch.service.catch(() => null))?.isRunning === true,
+    });
     await previous?.close();
     return next;
   }
@@ -114,7 +124,10 @@ export class AppServices {
       return this.models.open(target);
     },
     'dataset:open': async ({ path: folder }) => (await this.openDataset(folder)).snapshot(),
-    'dataset:current': async () => this.dataset?.snapshot() ?? null,
+    'dataset:current': async () => {
+      const snapshot = this.dataset?.snapshot() ?? null;
+      return snapshot && this.fill ? { ...snapshot, images: this.fill.annotate(snapshot.images) } : snapshot;
+    },
     'image:get': ({ id }) => this.requireDataset().image(id),
     'image:save': async ({ id, doc }) => ({ status: await this.requireDataset().save(id, doc) }),
     'project:save': async (meta) => {
@@ -127,13 +140,18 @@ export class AppServices {
       const targets = await Promise.all(
         ids.map(async (id) => ({ relPath: dataset.relPathOf(id), file: await dataset.fileOf(id) })),
       );
-      return this.models.run(
-        targets,
-        prompt,
-        { ...DEFAULT_THRESHOLDS, ...thresholds },
-        perPhrase,
-        (result, done, total) => this.options.emit('infer:progress', { done, total, result }),
-      );
+      const resume = this.fill?.pause();
+      try {
+        return await this.models.run(
+          targets,
+          prompt,
+          { ...DEFAULT_THRESHOLDS, ...thresholds },
+          perPhrase,
+          (result, done, total) => this.options.emit('infer:progress', { done, total, result }),
+        );
+      } finally {
+        resume?.();
+      }
     },
     'batch:start': async ({ ids, prompt, thresholds, perPhrase, skipReviewed }) => {
       const dataset = this.requireDataset();
@@ -194,6 +212,7 @@ export class AppServices {
   };
 
   async close(): Promise<void> {
+    await this.fill?.close();
     await this.stopBatch();
     await this.dataset?.close();
     await this.models.close();

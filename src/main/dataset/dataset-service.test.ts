@@ -147,7 +147,14 @@ describe('DatasetService.image', () => {
         identity: { size: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{32}$/) },
       },
     });
-    expect(d.entry('a.png')).toEqual({ id, relPath: 'a.png', status: 'reviewed', boxes: 1 });
+    expect(d.entry('a.png')).toEqual({
+      id,
+      relPath: 'a.png',
+      status: 'reviewed',
+      boxes: 1,
+      width: 40,
+      height: 30,
+    });
     await d.close();
   });
 

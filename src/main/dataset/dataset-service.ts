@@ -73,7 +73,13 @@ export class DatasetService {
 
   entry(relPath: string): ImageEntry {
     const doc = this.store.get(relPath);
-    return { id: this.idFor(relPath), relPath, status: imageStatus(doc), boxes: doc?.boxes.length ?? 0 };
+    const entry = {
+      id: this.idFor(relPath),
+      relPath,
+      status: imageStatus(doc),
+      boxes: doc?.boxes.length ?? 0,
+    };
+    return doc ? { ...entry, width: doc.width, height: doc.height } : entry;
   }
 
   snapshot(): DatasetSnapshot {

@@ -376,6 +376,8 @@ describe('browser-mode API', () => {
       relPath: 'red.png',
       status: 'reviewed',
       boxes: 1,
+      width: 320,
+      height: 240,
     });
   });
 

@@ -48,7 +48,17 @@ export interface ImageEntry {
   readonly relPath: string;
   readonly status: ImageStatus;
   readonly boxes: number;
+  /** Oriented size, when known: from the stored document, or read from the header in the background. */
+  readonly width?: number;
+  readonly height?: number;
+  /** Why the image could not be read, when the background pass found out. */
+  readonly unreadable?: string;
 }
+
+/** What the background pass learned about one image: its oriented size, or why it cannot be read. */
+export type DatasetMetaEntry =
+  | { readonly id: string; readonly width: number; readonly height: number }
+  | { readonly id: string; readonly error: string };
 
 export interface DatasetSnapshot {
   readonly root: string;
@@ -304,6 +314,8 @@ export interface Events {
   'save:status': { readonly state: SaveState; readonly message?: string };
   'infer:progress': { readonly done: number; readonly total: number; readonly result: InferResult };
   'export:progress': { readonly done: number; readonly total: number };
+  /** Sizes and failures of the open dataset's images, found in the background, in batches. */
+  'dataset:meta': { readonly root: string; readonly entries: readonly DatasetMetaEntry[] };
   'batch:progress': {
     readonly jobId: string;
     readonly done: number;

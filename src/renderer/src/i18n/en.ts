@@ -43,6 +43,7 @@ export default {
     empty: 'No images match this filter.',
     shown: '{shown} of {total}',
     boxes: 'no boxes | 1 box | {n} boxes',
+    size: '{width}×{height}',
   },
   status: {
     unlabeled: 'Unlabeled',

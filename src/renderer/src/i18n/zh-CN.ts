@@ -45,6 +45,7 @@ const zhCN: typeof en = {
     empty: '没有符合筛选条件的图片。',
     shown: '{shown} / {total}',
     boxes: '无框 | 1 个框 | {n} 个框',
+    size: '{width}×{height}',
   },
   status: {
     unlabeled: '未标注',

@@ -67,4 +67,29 @@ describe('dataset store', () => {
     expect(dataset.images[0].status).toBe('negative');
     expect(dataset.images[1]).toBe(before[1]);
   });
+
+  it('merges sizes and failures found in the background into the entries of the open folder only', async () => {
+    const api = setupStores({ images });
+    const dataset = useDatasetStore();
+    await dataset.open('/data/set');
+    const before = dataset.images;
+    api.emit('dataset:meta', {
+      root: '/data/set',
+      entries: [
+        { id: 'img-0', width: 1600, height: 1200 },
+        { id: 'img-2', error: 'c.jpg: not a readable image' },
+        { id: 'gone', width: 1, height: 1 },
+      ],
+    });
+    expect(dataset.images[0]).toMatchObject({ relPath: 'a.jpg', width: 1600, height: 1200 });
+    expect(dataset.images[2].unreadable).toBe('c.jpg: not a readable image');
+    expect(dataset.images[1]).toBe(before[1]);
+    // Status patches keep the size.
+    dataset.patchEntry('img-0', { status: 'negative', boxes: 0 });
+    expect(dataset.images[0]).toMatchObject({ status: 'negative', width: 1600 });
+    // A batch of another folder (closed meanwhile) changes nothing.
+    const now = dataset.images;
+    api.emit('dataset:meta', { root: '/other', entries: [{ id: 'img-1', width: 5, height: 5 }] });
+    expect(dataset.images).toBe(now);
+  });
 });

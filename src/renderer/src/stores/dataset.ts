@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { DatasetSnapshot, ImageEntry } from '../../../shared/ipc/contract';
+import type { DatasetMetaEntry, DatasetSnapshot, ImageEntry } from '../../../shared/ipc/contract';
 import { IMAGE_STATUSES, type ImageStatus } from '../../../shared/project';
 import { useApi } from './api';
 import { useProjectStore } from './project';
@@ -99,6 +99,32 @@ export const useDatasetStore = defineStore('dataset', () => {
     images.value = next;
   }
 
+  /** Sizes and failures the backend found in the background: one new list per batch, not per image. */
+  function mergeMeta(entries: readonly DatasetMetaEntry[]): void {
+    let next: ImageEntry[] | null = null;
+    for (const entry of entries) {
+      const i = indexById.value.get(entry.id);
+      if (i === undefined) continue;
+      const old = (next ?? images.value)[i];
+      const patch =
+        'error' in entry
+          ? old.unreadable === entry.error
+            ? null
+            : { unreadable: entry.error }
+          : old.width === entry.width && old.height === entry.height
+            ? null
+            : { width: entry.width, height: entry.height };
+      if (!patch) continue;
+      next ??= images.value.slice();
+      next[i] = { ...old, ...patch };
+    }
+    if (next) images.value = next;
+  }
+  // Only the open folder's: a batch of a folder closed meanwhile is dropped.
+  api.on('dataset:meta', (p) => {
+    if (p.root === root.value) mergeMeta(p.entries);
+  });
+
   return {
     root,
     images,
@@ -118,5 +144,6 @@ export const useDatasetStore = defineStore('dataset', () => {
     step,
     nextWithSuggestions,
     patchEntry,
+    mergeMeta,
   };
 });

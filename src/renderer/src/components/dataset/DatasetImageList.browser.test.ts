@@ -93,4 +93,29 @@ describe('image list thumbnails', () => {
     await expect.element(page.getByRole('checkbox', { name: 'Show thumbnails' })).not.toBeChecked();
     expect(rowImages()).toEqual([null, null, null]);
   });
+
+  it('shows the size of each image once the backend has read it, and marks one it could not read', async () => {
+    const { api } = await mountList(5);
+    const row = (n: number) => list().getByRole('option', { name: new RegExp(`^img0000${n}\\.jpg ,`) });
+    expect(row(0).element().querySelector('.size')).toBeNull();
+    api.emit('dataset:meta', {
+      root: '/data/set',
+      entries: [
+        { id: api.ids[0], width: 1600, height: 1200 },
+        { id: api.ids[3], error: 'img00003.jpg: not a readable image' },
+      ],
+    });
+    await until(() => row(0).element().querySelector('.size')?.textContent === '1600×1200');
+    // The size is shown, not added to the row's name.
+    await expect.element(row(0)).toHaveAccessibleName(/^img00000\.jpg , Unlabeled, no boxes$/);
+    expect(row(1).element().querySelector('.size')).toBeNull();
+    await expect.element(row(3)).toHaveAttribute('aria-description', 'Image unreadable');
+    expect(row(3).element().querySelector('img')).toBeNull();
+    expect(row(3).element().querySelector('[title="Image unreadable"]')).not.toBeNull();
+    // Without thumbnails the mark takes the size's place.
+    await userEvent.click(page.getByRole('checkbox', { name: 'Show thumbnails' }));
+    await until(() => rowImages().every((img) => img === null));
+    expect(row(3).element().querySelector('[title="Image unreadable"]')).not.toBeNull();
+    expect(row(0).element().querySelector('.size')?.textContent).toBe('1600×1200');
+  });
 });
