@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { GroundLabelError } from '../../shared/errors';
-import type { DatasetSnapshot, ImageDetail, ImageEntry } from '../../shared/ipc/contract';
+import type { DatasetSnapshot, ImageDetail, ImageEntry, LabelSource } from '../../shared/ipc/contract';
 import { imageStatus, type ImageDoc, type ImageStatus, type ProjectMeta } from '../../shared/project';
 import { isInside } from '../fs/paths';
+import { detectLabelSources } from '../import/detect-labels';
 import { readOrientedSize } from '../inference/image';
 import { ProjectStore, type StoreOptions } from './project-store';
 import { fingerprint } from './fingerprint';
@@ -42,11 +43,25 @@ export class DatasetService {
     const store = await ProjectStore.open(root, options);
     const service = new DatasetService(root, relPaths, store);
     service.relinked = await relinkMoved(root, relPaths, store);
+    // Looked for only in a fresh project: a folder labelled here already is not offered its old labels.
+    if (!service.annotated())
+      service.labelSources = await detectLabelSources(root, relPaths, { skipAtRoot: [EXPORTS_DIR] }).catch(
+        () => [],
+      );
     return service;
   }
 
   /** Labels that followed their image to a new path at open (renamed or moved inside the dataset). */
   relinked: readonly { readonly from: string; readonly to: string }[] = [];
+
+  /** Labels another tool left in the folder, found at open when the project had no annotations. */
+  labelSources: readonly LabelSource[] = [];
+
+  /** Whether any image has boxes or was reviewed. */
+  annotated(): boolean {
+    for (const doc of this.store.entries().values()) if (doc.reviewed || doc.boxes.length > 0) return true;
+    return false;
+  }
 
   idFor(relPath: string): string {
     const id = this.ids.get(relPath);
@@ -88,6 +103,8 @@ export class DatasetService {
       images: this.relPaths.map((r) => this.entry(r)),
       meta: this.store.getMeta(),
       readOnly: Object.fromEntries(this.store.readOnlyReasons()),
+      // Dropped as soon as something is annotated, so that a reload does not offer them again.
+      ...(this.labelSources.length > 0 && !this.annotated() && { labelSources: this.labelSources }),
     };
   }
 

@@ -66,6 +66,23 @@ export interface DatasetSnapshot {
   readonly meta: ProjectMeta;
   /** Images whose label file could not be read: shown read-only with the reason, never overwritten. */
   readonly readOnly: Readonly<Record<string, string>>;
+  /** Label files found in the folder that the importers read; offered only while nothing is annotated. */
+  readonly labelSources?: readonly LabelSource[];
+}
+
+/** A manifest with its label files (`data.yaml + 120`), a COCO file and its size, or files beside the images. */
+export type LabelEvidence =
+  | { readonly kind: 'manifest'; readonly file: string; readonly files: number }
+  | { readonly kind: 'json'; readonly file: string; readonly bytes: number }
+  | { readonly kind: 'beside'; readonly files: number };
+
+/** Labels another tool left in the dataset folder (CVAT, Label Studio, X-AnyLabeling exports). */
+export interface LabelSource {
+  readonly format: 'coco' | 'yolo' | 'voc';
+  /** Relative to the dataset folder, as import:preview takes it ('.' for the folder itself). */
+  readonly path: string;
+  /** What gave it away, for people (the renderer words it in their language). */
+  readonly evidence: LabelEvidence;
 }
 
 export interface ImageDetail {

@@ -240,6 +240,17 @@ export default {
       'Merged: {merged} · replaced: {replaced} · skipped: {skipped} · repeated boxes left out: {duplicates}',
     created: 'New classes: {names}',
     close: 'Close',
+    found: {
+      text: 'Labels found in this folder: {format} ({evidence}).',
+      evidenceManifest: '{file} + {count} label file | {file} + {count} label files',
+      evidenceFile: '{file}, {size}',
+      evidenceBeside: '{count} label file beside the images | {count} label files beside the images',
+      open: 'Import…',
+      openLabel: 'Import the {format} labels at {path}',
+      dismiss: 'Dismiss',
+      dismissLabel: 'Dismiss the labels found in this folder',
+      names: { yolo: 'YOLO', coco: 'COCO', voc: 'Pascal VOC' },
+    },
   },
   save: {
     label: 'Save status',

@@ -238,6 +238,17 @@ const zhCN: typeof en = {
     details: '合并：{merged} · 替换：{replaced} · 跳过：{skipped} · 未加入的重复框：{duplicates}',
     created: '新类别：{names}',
     close: '关闭',
+    found: {
+      text: '在此文件夹中发现标注：{format}（{evidence}）。',
+      evidenceManifest: '{file} + {count} 个标注文件 | {file} + {count} 个标注文件',
+      evidenceFile: '{file}，{size}',
+      evidenceBeside: '图像旁有 {count} 个标注文件 | 图像旁有 {count} 个标注文件',
+      open: '导入…',
+      openLabel: '导入位于 {path} 的 {format} 标注',
+      dismiss: '忽略',
+      dismissLabel: '忽略在此文件夹中发现的标注',
+      names: { yolo: 'YOLO', coco: 'COCO', voc: 'Pascal VOC' },
+    },
   },
   save: {
     label: '保存状态',

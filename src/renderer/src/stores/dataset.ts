@@ -1,6 +1,11 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { DatasetMetaEntry, DatasetSnapshot, ImageEntry } from '../../../shared/ipc/contract';
+import type {
+  DatasetMetaEntry,
+  DatasetSnapshot,
+  ImageEntry,
+  LabelSource,
+} from '../../../shared/ipc/contract';
 import { IMAGE_STATUSES, type ImageStatus } from '../../../shared/project';
 import { useApi } from './api';
 import { useProjectStore } from './project';
@@ -14,6 +19,8 @@ export const useDatasetStore = defineStore('dataset', () => {
   // shallowRef: 10,000 entries need no deep reactivity; an entry is replaced, never mutated.
   const images = shallowRef<readonly ImageEntry[]>([]);
   const readOnly = shallowRef<Readonly<Record<string, string>>>({});
+  /** Labels another tool left in the folder, found when it was opened with nothing annotated. */
+  const labelSources = shallowRef<readonly LabelSource[]>([]);
   const filter = ref<StatusFilter>('all');
   const currentId = ref<string | null>(null);
   const opening = ref(false);
@@ -40,6 +47,7 @@ export const useDatasetStore = defineStore('dataset', () => {
     indexById.value = new Map(snapshot.images.map((im, i) => [im.id, i]));
     idByRelPath.value = new Map(snapshot.images.map((im) => [im.relPath, im.id]));
     readOnly.value = snapshot.readOnly;
+    labelSources.value = snapshot.labelSources ?? [];
     useProjectStore().load(snapshot.meta);
     currentId.value = snapshot.images[0]?.id ?? null;
   }
@@ -129,6 +137,7 @@ export const useDatasetStore = defineStore('dataset', () => {
     root,
     images,
     readOnly,
+    labelSources,
     filter,
     currentId,
     opening,

@@ -30,6 +30,8 @@ export const useImportStore = defineStore('import', () => {
   const applying = ref(false);
   const applied = shallowRef<ImportApplied | null>(null);
   const error = ref<string | null>(null);
+  /** Set by `prefill`: the dialog previews the given labels as soon as it opens. */
+  const previewOnOpen = ref(false);
 
   const key = computed(() => `${format.value}\n${path.value.trim()}`);
   const stale = computed(() => preview.value !== null && previewed.value !== key.value);
@@ -46,6 +48,21 @@ export const useImportStore = defineStore('import', () => {
     previewed.value = null;
     applied.value = null;
     error.value = null;
+  }
+
+  /** Fills in labels found in the folder, for the dialog about to open. */
+  function prefill(f: ImportFormat, p: string): void {
+    format.value = f;
+    path.value = p;
+    previewOnOpen.value = true;
+  }
+
+  /** The dialog opened: a fresh start, and the preview of prefilled labels. */
+  async function opened(): Promise<void> {
+    reset();
+    if (!previewOnOpen.value) return;
+    previewOnOpen.value = false;
+    await runPreview();
   }
 
   async function runPreview(): Promise<boolean> {
@@ -107,6 +124,8 @@ export const useImportStore = defineStore('import', () => {
     asksMode,
     canApply,
     reset,
+    prefill,
+    opened,
     runPreview,
     apply,
   };

@@ -14,6 +14,7 @@ import {
   type Events,
   type ExportSummary,
   type InferResult,
+  type LabelSource,
   type ModelStatus,
   type ParsedRequest,
   type Reply,
@@ -51,6 +52,8 @@ export interface FakeApiOptions {
   readonly batchMsPerImage?: number;
   /** What import:preview and import:apply read at a path (the importers' result); other paths do not exist. */
   readonly imports?: Readonly<Record<string, ImportResult>>;
+  /** Labels found in the folder; the snapshot offers them while no image is annotated, like the real service. */
+  readonly labelSources?: readonly LabelSource[];
 }
 
 const ONE_PIXEL_GIF = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
@@ -115,6 +118,10 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     }),
     meta: fake.meta,
     readOnly: {},
+    ...(options.labelSources?.length &&
+      [...docs.values()].every((d) => !d.reviewed && d.boxes.length === 0) && {
+        labelSources: options.labelSources,
+      }),
   });
   const summary = (classIds?: readonly string[]): ExportSummary => {
     const all = [...docs.values()];
