@@ -31,7 +31,9 @@ describe('label sources at open', () => {
   it('offers labels found in a fresh project, at a path the importer reads', async () => {
     const d = await DatasetService.open(await yoloFolder(), { debounceMs: NEVER });
     const sources = d.snapshot().labelSources;
-    expect(sources).toEqual([{ format: 'yolo', path: '.', evidence: { kind: 'manifest', file: 'classes.txt', files: 1 } }]);
+    expect(sources).toEqual([
+      { format: 'yolo', path: '.', evidence: { kind: 'manifest', file: 'classes.txt', files: 1 } },
+    ]);
     const preview = await previewLabelImport(d, { format: sources![0].format, path: sources![0].path });
     expect(preview.matched).toBe(1);
     await d.close();
