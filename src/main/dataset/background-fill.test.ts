@@ -1,4 +1,4 @@
-import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DatasetMetaEntry } from '../../shared/ipc/contract';
@@ -200,5 +200,20 @@ describe('background fill', () => {
     const annotated = fill.annotate(dataset.snapshot().images);
     expect(annotated.map((e) => e.unreadable !== undefined)).toEqual([true, true, false]);
     await dataset.close();
+  });
+
+  it('drops the cached thumbnails of images that left the folder once the pass is through', async () => {
+    const root = await tempDir();
+    await writeImage(root, 'keep.png', { width: 40, height: 30 });
+    await writeImage(root, 'sub/gone.png', { width: 40, height: 30 });
+    const first = await DatasetService.open(root);
+    await fillDataset(first, { onMeta: () => undefined, startDelayMs: 0, flushMs: 10 }).done;
+    await first.close();
+    expect(await thumbFiles(root)).toHaveLength(2);
+    await rm(path.join(root, 'sub'), { recursive: true });
+    const second = await DatasetService.open(root);
+    await fillDataset(second, { onMeta: () => undefined, startDelayMs: 0, flushMs: 10 }).done;
+    await second.close();
+    expect(await thumbFiles(root)).toHaveLength(1);
   });
 });

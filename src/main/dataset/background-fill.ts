@@ -15,7 +15,7 @@ export interface BackgroundFillOptions {
   readonly ids: readonly string[];
   readonly fileOf: (id: string) => Promise<string>;
   /** The dataset's thumbnail queue, shared with the list's requests so visible rows go first. */
-  readonly thumbs: Pick<ThumbnailService, 'get'>;
+  readonly thumbs: Pick<ThumbnailService, 'get' | 'prune'>;
   /** Sizes already known (from stored documents): their headers are not read again. */
   readonly known?: (id: string) => ImageSize | undefined;
   /** Receives what was learned, in batches. */
@@ -118,6 +118,8 @@ export class BackgroundFill {
       }
       onStep?.('thumb', id);
     }
+    // Every image now has its entry: whatever else is in the cache belongs to images that are gone.
+    if (!this.closed) await thumbs.prune(ids).catch(() => 0);
   }
 
   private failed(id: string): boolean {

@@ -217,6 +217,24 @@ describe('thumbnails', () => {
   });
 });
 
+describe('thumbnail cache', () => {
+  it('prunes the thumbnails of images that are gone and keeps the others', async () => {
+    const dir = await tempDir();
+    const files = {
+      a: await writeImage(dir, 'a.png', { width: 64, height: 48, rects: [] }),
+      b: await writeImage(dir, 'b.png', { width: 64, height: 48, rects: [] }),
+    };
+    const { service, cacheDir, encoded } = await setup(files);
+    await service.get('a');
+    await service.get('b');
+    expect(await cacheFiles(cacheDir)).toHaveLength(2);
+    expect(await service.prune(['a'])).toBe(1);
+    expect(await cacheFiles(cacheDir)).toHaveLength(1);
+    await service.get('a');
+    expect(encoded).toEqual(['a', 'b']);
+  });
+});
+
 describe('thumbnails of a dataset', () => {
   it('caches under .groundlabel/thumbs and refuses unknown ids and links out of the dataset', async () => {
     const base = await tempDir();

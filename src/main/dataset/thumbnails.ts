@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { GroundLabelError, isGroundLabelError, messageOf, type ErrorCode } from '../../shared/errors';
@@ -140,6 +140,27 @@ export class ThumbnailService {
   private cacheFile(id: string): string {
     const key = createHash('sha256').update(id).digest('hex').slice(0, 32);
     return path.join(this.options.cacheDir, key.slice(0, 2), `${key}.thumb`);
+  }
+
+  /**
+   * Removes cached thumbnails of images no longer in the dataset (renamed, moved or deleted), so the
+   * cache does not grow with every reorganisation. Returns how many went.
+   */
+  async prune(keep: Iterable<string>): Promise<number> {
+    const wanted = new Set([...keep].map((id) => this.cacheFile(id)));
+    const entries = await readdir(this.options.cacheDir, { recursive: true, withFileTypes: true }).catch(
+      () => [],
+    );
+    let removed = 0;
+    for (const e of entries) {
+      const file = path.join(e.parentPath, e.name);
+      if (!e.isFile() || !e.name.endsWith('.thumb') || wanted.has(file)) continue;
+      await unlink(file).then(
+        () => removed++,
+        () => undefined,
+      );
+    }
+    return removed;
   }
 
   /** Size, mtime and the thumbnail settings: a changed image or setting makes a new entry. */
