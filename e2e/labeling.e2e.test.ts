@@ -100,7 +100,7 @@ describe('labeling in browser mode', () => {
     expect(h.view.x + 640 * h.view.scale).toBeLessThanOrEqual(h.canvas.width + 0.5);
     expect(h.view.y + 480 * h.view.scale).toBeLessThanOrEqual(h.canvas.height + 0.5);
     expect(Math.min(h.view.x, h.view.y)).toBeCloseTo(16, 0);
-    await ui.waitForCanvasName('Image canvas: a.png, 0 boxes, 0 selected');
+    await ui.waitForCanvasName('Image canvas: a.png, no boxes, 0 selected');
     await ui.screenshot('labeling-01-opened');
   });
 

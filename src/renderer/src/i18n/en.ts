@@ -52,7 +52,8 @@ export default {
     negative: 'Reviewed negative',
   },
   canvas: {
-    label: 'Image canvas: {name}, {n} boxes, {selected} selected',
+    label:
+      'Image canvas: {name}, no boxes, {selected} selected | Image canvas: {name}, {n} box, {selected} selected | Image canvas: {name}, {n} boxes, {selected} selected',
     empty: 'No image open',
     loading: 'Loading image…',
     imageFailed: 'The image could not be loaded.',
@@ -88,9 +89,9 @@ export default {
     acceptAboveDatasetHint:
       'Accepts the suggestions scoring at least the minimum score in every image of the dataset',
     undoAccept: 'Undo accept',
-    acceptedDataset: 'Accepted {accepted} suggestions on {images} images.',
-    undoneDataset: 'Restored {n} images.',
-    undoSkipped: '{n} images edited since were left as they are.',
+    acceptedDataset: 'Suggestions accepted: {accepted}, on images: {images}.',
+    undoneDataset: 'Restored {n} image. | Restored {n} images.',
+    undoSkipped: '{n} image edited since was left as it is. | {n} images edited since were left as they are.',
   },
   batch: {
     progress: '{done} / {total} · {rate} images/s · {eta} left',
@@ -125,7 +126,7 @@ export default {
     repeated: 'Repeated phrase: {phrases}',
     overlapping:
       '“{a}” and “{b}” overlap: the model gives each object to only one of them. Run them separately.',
-    failures: 'Failed on {n} images',
+    failures: 'Failed on {n} image | Failed on {n} images',
     phraseTable: 'Phrase → class',
     phrase: 'Phrase',
     class: 'Class',
@@ -225,7 +226,7 @@ export default {
     problems: 'Problems ({count})',
     nothing: 'No image of the dataset has labels in this file.',
     stale: 'The format or path changed since the preview: preview again.',
-    mode: 'Images that already have annotations ({images} images, {boxes} boxes)',
+    mode: 'Images that already have annotations (images: {images}, boxes: {boxes})',
     merge: 'Merge',
     mergeHint:
       'Keep their boxes and add the imported ones; an imported box repeating one already there is left out.',
@@ -235,7 +236,7 @@ export default {
     skipHint: 'Leave them as they are; only the other images get the imported labels.',
     apply: 'Import',
     applying: 'Importing…',
-    done: 'Imported {boxes} boxes into {images} images.',
+    done: 'Imported boxes: {boxes}, into images: {images}.',
     details:
       'Merged: {merged} · replaced: {replaced} · skipped: {skipped} · repeated boxes left out: {duplicates}',
     created: 'New classes: {names}',

@@ -54,7 +54,8 @@ const zhCN: typeof en = {
     negative: '已审核（无目标）',
   },
   canvas: {
-    label: '图像画布：{name}，{n} 个框，已选 {selected} 个',
+    label:
+      '图像画布：{name}，无框，已选 {selected} 个 | 图像画布：{name}，{n} 个框，已选 {selected} 个 | 图像画布：{name}，{n} 个框，已选 {selected} 个',
     empty: '未打开图片',
     loading: '正在加载图片…',
     imageFailed: '无法加载该图片。',
@@ -90,8 +91,8 @@ const zhCN: typeof en = {
     acceptAboveDatasetHint: '在数据集的每张图片中接受分数不低于最低分数的候选框',
     undoAccept: '撤销接受',
     acceptedDataset: '已在 {images} 张图片中接受 {accepted} 个候选框。',
-    undoneDataset: '已恢复 {n} 张图片。',
-    undoSkipped: '{n} 张之后被编辑过的图片保持不变。',
+    undoneDataset: '已恢复 {n} 张图片。 | 已恢复 {n} 张图片。',
+    undoSkipped: '{n} 张之后被编辑过的图片保持不变。 | {n} 张之后被编辑过的图片保持不变。',
   },
   batch: {
     progress: '{done} / {total} · 每秒 {rate} 张 · 剩余 {eta}',
@@ -125,7 +126,7 @@ const zhCN: typeof en = {
     runningLabel: '提示词进度',
     repeated: '重复的短语：{phrases}',
     overlapping: '“{a}”与“{b}”含义重叠：模型只会把每个目标归给其中一个。请分开运行。',
-    failures: '{n} 张图片失败',
+    failures: '{n} 张图片失败 | {n} 张图片失败',
     phraseTable: '短语 → 类别',
     phrase: '短语',
     class: '类别',

@@ -77,7 +77,7 @@ describe('import dialog', () => {
     await expect.element(importButton).toBeEnabled();
     await importButton.click();
 
-    await expect.element(dialog().getByText('Imported 2 boxes into 2 images.')).toBeVisible();
+    await expect.element(dialog().getByText('Imported boxes: 2, into images: 2.')).toBeVisible();
     await expect.element(dialog().getByText(/replaced: 1/)).toBeVisible();
     expect(api.callsOf('import:apply')).toEqual([
       { format: 'coco', path: 'labels/coco.json', mode: 'replace' },
@@ -103,7 +103,7 @@ describe('import dialog', () => {
       .toHaveTextContent(/Images listed with no boxes \(become reviewed negatives\)\s*1/);
     await expect.element(dialog().getByRole('radio', { name: 'Merge' })).not.toBeInTheDocument();
     await dialog().getByRole('button', { name: 'Import', exact: true }).click();
-    await expect.element(dialog().getByText('Imported 0 boxes into 1 images.')).toBeVisible();
+    await expect.element(dialog().getByText('Imported boxes: 0, into images: 1.')).toBeVisible();
     await expect.element(page.getByRole('option', { name: /img2\.jpg.*negative/i })).toBeInTheDocument();
     expect(api.callsOf('import:apply')).toHaveLength(1);
   });

@@ -80,7 +80,7 @@ describe('labels found in the folder', () => {
     expect(api.callsOf('import:preview')).toEqual([{ format: 'coco', path: COCO.path }]);
 
     await dialog().getByRole('button', { name: 'Import', exact: true }).click();
-    await expect.element(dialog().getByText('Imported 1 boxes into 1 images.')).toBeVisible();
+    await expect.element(dialog().getByText('Imported boxes: 1, into images: 1.')).toBeVisible();
     // Something is annotated now: the offer is gone.
     await expect.element(banner()).not.toBeInTheDocument();
   });

@@ -71,11 +71,11 @@ describe('batch in the app', () => {
       .toBeInTheDocument();
     await expect.element(page.getByRole('button', { name: 'Run prompt', exact: true })).toBeEnabled();
     await page.getByRole('button', { name: 'Accept above score in dataset', exact: true }).click();
-    await expect.element(page.getByText('Accepted 1 suggestions on 1 images.')).toBeInTheDocument();
+    await expect.element(page.getByText('Suggestions accepted: 1, on images: 1.')).toBeInTheDocument();
     await until(() => hook().doc?.boxes[0]?.origin.kind === 'accepted');
     await expect.element(page.getByRole('option', { name: /img0\.jpg.*Reviewed/ })).toBeInTheDocument();
     await page.getByRole('button', { name: 'Undo accept', exact: true }).click();
-    await expect.element(page.getByText('Restored 1 images.')).toBeInTheDocument();
+    await expect.element(page.getByText('Restored 1 image.')).toBeInTheDocument();
     await expect
       .element(page.getByRole('option', { name: /img0\.jpg.*Has suggestions/ }))
       .toBeInTheDocument();
