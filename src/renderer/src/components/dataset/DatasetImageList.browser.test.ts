@@ -106,8 +106,9 @@ describe('image list thumbnails', () => {
       ],
     });
     await until(() => row(0).element().querySelector('.size')?.textContent === '1600×1200');
-    // The size is shown, not added to the row's name.
+    // The size is shown, and read out as the row's description rather than in its name.
     await expect.element(row(0)).toHaveAccessibleName(/^img00000\.jpg , Unlabeled, no boxes$/);
+    await expect.element(row(0)).toHaveAttribute('aria-description', '1600×1200');
     expect(row(1).element().querySelector('.size')).toBeNull();
     await expect.element(row(3)).toHaveAttribute('aria-description', 'Image unreadable');
     expect(row(3).element().querySelector('img')).toBeNull();
