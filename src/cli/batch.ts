@@ -1,15 +1,12 @@
-import { isGroundLabelError, messageOf } from '../shared/errors';
 import { DatasetService } from '../main/dataset/dataset-service';
 import { Detector } from '../main/inference/detector';
-import { describeDevice } from '../main/inference/devices';
 import { BatchService } from '../main/jobs/batch';
 import { datasetStats } from '../shared/stats';
 import { bundledVocabPath } from '../main/paths';
 import { BATCH_USAGE, parseBatchArgs, type BatchArgs } from './batch-args';
 import { batchReport } from './batch-report';
+import { log, logModel, runCommand } from './command';
 import { startProgress, type Progress } from './progress';
-
-const log = (line = '') => process.stderr.write(`${line}\n`);
 
 /** Exit status of a batch stopped with Ctrl+C (128 + SIGINT), as shells report it. */
 export const EXIT_CANCELLED = 130;
@@ -46,12 +43,7 @@ export async function runBatch(args: BatchArgs): Promise<number> {
       device: args.device,
       bundledVocab: bundledVocabPath(),
     });
-    const { info } = detector;
-    log(`model: ${info.name} (flavour ${info.flavour}, ${info.file})`);
-    log(`device: ${describeDevice(info.device)}`);
-    if (info.device.fallback)
-      log(`warning: running on the CPU because the GPU provider failed to load: ${info.device.fallback}`);
-    if (info.threadFallback) log(`warning: the model runs on the main thread: ${info.threadFallback}`);
+    logModel(detector.info);
     process.on('SIGINT', onSigint);
     const before = batch.status();
     if (args.resume) {
@@ -90,23 +82,7 @@ export async function runBatch(args: BatchArgs): Promise<number> {
   }
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
-  try {
-    const args = parseBatchArgs(argv);
-    if (args === 'help') {
-      process.stdout.write(`${BATCH_USAGE}\n`);
-      return 0;
-    }
-    return await runBatch(args);
-  } catch (e) {
-    if (isGroundLabelError(e)) {
-      log(`error [${e.code}]: ${e.message}`);
-      if (e.code === 'bad-argument') log(`\n${BATCH_USAGE}`);
-    } else {
-      log(`error: ${messageOf(e)}`);
-    }
-    return 2;
-  }
-}
+export const main = (argv: readonly string[]): Promise<number> =>
+  runCommand(argv, { usage: BATCH_USAGE, parse: parseBatchArgs, run: runBatch, failure: () => 2 });
 
 process.exitCode = await main(process.argv.slice(2));

@@ -1,14 +1,13 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { GroundLabelError, isGroundLabelError, messageOf } from '../shared/errors';
-import { exportLabels, ExportError } from '../shared/formats';
+import { GroundLabelError } from '../shared/errors';
+import { exportLabels } from '../shared/formats';
 import type { ImportResult } from '../shared/formats/import';
 import { checkOutDir, writeExport } from '../main/export/write-export';
 import { isInside } from '../main/fs/paths';
 import { loadLabels } from '../main/import/load-labels';
+import { log, runCommand } from './command';
 import { CONVERT_USAGE, parseConvertArgs, type ConvertArgs } from './convert-args';
-
-const log = (line = '') => process.stderr.write(`${line}\n`);
 
 const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
@@ -77,33 +76,19 @@ export async function runConvert(args: ConvertArgs): Promise<number> {
   return 1;
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
-  try {
-    const args = parseConvertArgs(argv);
-    if (args === 'help') {
-      process.stdout.write(`${CONVERT_USAGE}\n`);
-      return 0;
-    }
-    return await runConvert({
-      ...args,
-      images: path.resolve(args.images),
-      from: path.resolve(args.from),
-      out: path.resolve(args.out),
-    });
-  } catch (e) {
-    if (isGroundLabelError(e)) {
-      log(`error [${e.code}]: ${e.message}`);
-      if (e.code === 'bad-argument') {
-        log(`\n${CONVERT_USAGE}`);
-        return 2;
-      }
-    } else if (e instanceof ExportError) {
-      log(`error [export-${e.code}]: ${e.message}`);
-    } else {
-      log(`error: ${messageOf(e)}`);
-    }
-    return 1;
-  }
-}
+export const main = (argv: readonly string[]): Promise<number> =>
+  runCommand(argv, {
+    usage: CONVERT_USAGE,
+    parse: parseConvertArgs,
+    run: (args) =>
+      runConvert({
+        ...args,
+        images: path.resolve(args.images),
+        from: path.resolve(args.from),
+        out: path.resolve(args.out),
+      }),
+    // A rejected input is a failed conversion (1); only a bad command line is 2.
+    failure: (badArgument) => (badArgument ? 2 : 1),
+  });
 
 process.exitCode = await main(process.argv.slice(2));

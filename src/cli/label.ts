@@ -1,21 +1,19 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { isGroundLabelError, messageOf, GroundLabelError } from '../shared/errors';
+import { GroundLabelError } from '../shared/errors';
 import { checkClassList, exportLabels, ExportError } from '../shared/formats';
 import { mapPhrasesToClasses } from '../shared/labels/class-map';
 import { listImages } from '../main/dataset/scan';
 import { exportInputFromOutcomes } from '../main/export/from-outcomes';
 import { checkOutDir, writeExport } from '../main/export/write-export';
 import { Detector } from '../main/inference/detector';
-import { describeDevice } from '../main/inference/devices';
 import { describeSizeRule } from '../main/inference/resize';
 import { parsePhrases } from '../main/inference/text';
 import { labelImages, type LabelOutcome } from '../main/jobs/label-images';
 import { bundledVocabPath } from '../main/paths';
 import { LABEL_USAGE, parseLabelArgs, type LabelArgs } from './label-args';
+import { log, logModel, runCommand } from './command';
 import { startProgress } from './progress';
-
-const log = (line = '') => process.stderr.write(`${line}\n`);
 
 async function ensureFolder(dir: string, what: string): Promise<void> {
   const info = await stat(dir).catch(() => null);
@@ -59,11 +57,7 @@ export async function runLabel(args: LabelArgs): Promise<number> {
   });
   try {
     const { info } = detector;
-    log(`model: ${info.name} (flavour ${info.flavour}, ${info.file})`);
-    log(`device: ${describeDevice(info.device)}`);
-    if (info.device.fallback)
-      log(`warning: running on the CPU because the GPU provider failed to load: ${info.device.fallback}`);
-    if (info.threadFallback) log(`warning: the model runs on the main thread: ${info.threadFallback}`);
+    logModel(info);
     log(`input size: ${describeSizeRule(info.sizeRule)}`);
     const runs = detector.textRuns(args.prompt, args.perPhrase);
     if (runs.length > 1)
@@ -113,25 +107,7 @@ export async function runLabel(args: LabelArgs): Promise<number> {
   }
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
-  try {
-    const args = parseLabelArgs(argv);
-    if (args === 'help') {
-      process.stdout.write(`${LABEL_USAGE}\n`);
-      return 0;
-    }
-    return await runLabel(args);
-  } catch (e) {
-    if (isGroundLabelError(e)) {
-      log(`error [${e.code}]: ${e.message}`);
-      if (e.code === 'bad-argument') log(`\n${LABEL_USAGE}`);
-    } else if (e instanceof ExportError) {
-      log(`error [export-${e.code}]: ${e.message}`);
-    } else {
-      log(`error: ${messageOf(e)}`);
-    }
-    return 2;
-  }
-}
+export const main = (argv: readonly string[]): Promise<number> =>
+  runCommand(argv, { usage: LABEL_USAGE, parse: parseLabelArgs, run: runLabel, failure: () => 2 });
 
 process.exitCode = await main(process.argv.slice(2));

@@ -1,22 +1,21 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { GroundLabelError, isGroundLabelError, messageOf } from '../shared/errors';
+import { GroundLabelError } from '../shared/errors';
 import { AppServices } from '../main/app-services';
-import { DEVICES, isDevice } from '../main/inference/devices';
+import { DEVICES } from '../main/inference/devices';
 import { appRoot } from '../main/paths';
 import { startServer } from '../main/server/http-server';
 import { EventHub } from '../main/server/sse';
+import { deviceArg, parseCli } from './args';
+import { log, reportFailure } from './command';
 
 const USAGE = `Usage: npm run serve -- [--dataset <folder>] [--model <file-or-folder>] [--port N] [--device ${DEVICES.join('|')}]
 Serves GroundLabel on http://127.0.0.1 for a browser (for example through an SSH tunnel).`;
 
-const log = (line: string) => process.stderr.write(`${line}\n`);
-
 async function main(argv: string[]): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
+  const { values } = parseCli(() =>
+    parseArgs({
       args: argv,
       options: {
         dataset: { type: 'string' },
@@ -25,16 +24,13 @@ async function main(argv: string[]): Promise<void> {
         device: { type: 'string', default: 'auto' },
         help: { type: 'boolean', short: 'h', default: false },
       },
-    }));
-  } catch (e) {
-    throw new GroundLabelError('bad-argument', messageOf(e));
-  }
+    }),
+  );
   if (values.help) return void process.stdout.write(`${USAGE}\n`);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new GroundLabelError('bad-argument', `--port must be 0–65535, got "${values.port}"`);
-  if (!isDevice(values.device))
-    throw new GroundLabelError('bad-argument', `--device must be one of ${DEVICES.join(', ')}`);
+  const device = deviceArg(values.device);
   const rendererDir = path.join(appRoot(), 'out', 'renderer');
   if (!existsSync(path.join(rendererDir, 'index.html'))) {
     throw new GroundLabelError(
@@ -47,7 +43,7 @@ async function main(argv: string[]): Promise<void> {
   const services = new AppServices({
     mode: 'browser',
     emit: (e, p) => events.emit(e, p),
-    device: values.device,
+    device,
   });
   if (values.model) {
     const status = await services.models.open(values.model);
@@ -74,7 +70,6 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((e: unknown) => {
-  log(isGroundLabelError(e) ? `error [${e.code}]: ${e.message}` : `error: ${messageOf(e)}`);
-  if (isGroundLabelError(e) && e.code === 'bad-argument') log(USAGE);
+  reportFailure(e, USAGE);
   process.exit(2);
 });

@@ -1,0 +1,50 @@
+import { isGroundLabelError, messageOf } from '../shared/errors';
+import { ExportError } from '../shared/formats';
+import { describeDevice } from '../main/inference/devices';
+import type { ModelInfo } from '../main/inference/detector';
+
+/** Progress and diagnostics go to stderr; stdout is left for what a script reads. */
+export const log = (line = ''): void => void process.stderr.write(`${line}\n`);
+
+/** Says why a command failed, with its usage after an argument error; returns whether it was one. */
+export function reportFailure(e: unknown, usage: string): boolean {
+  if (isGroundLabelError(e)) {
+    log(`error [${e.code}]: ${e.message}`);
+    if (e.code !== 'bad-argument') return false;
+    log(`\n${usage}`);
+    return true;
+  }
+  log(e instanceof ExportError ? `error [export-${e.code}]: ${e.message}` : `error: ${messageOf(e)}`);
+  return false;
+}
+
+export interface Command<A> {
+  readonly usage: string;
+  readonly parse: (argv: readonly string[]) => A | 'help';
+  readonly run: (args: A) => Promise<number>;
+  /** The exit code of a failure, by whether it was an argument error. */
+  readonly failure: (badArgument: boolean) => number;
+}
+
+/** A command line's entry: its usage for --help, otherwise its run, with failures reported. */
+export async function runCommand<A>(argv: readonly string[], command: Command<A>): Promise<number> {
+  try {
+    const args = command.parse(argv);
+    if (args === 'help') {
+      process.stdout.write(`${command.usage}\n`);
+      return 0;
+    }
+    return await command.run(args);
+  } catch (e) {
+    return command.failure(reportFailure(e, command.usage));
+  }
+}
+
+/** The model a command runs: what it is, where it runs, and why not where it should. */
+export function logModel(info: ModelInfo): void {
+  log(`model: ${info.name} (flavour ${info.flavour}, ${info.file})`);
+  log(`device: ${describeDevice(info.device)}`);
+  if (info.device.fallback)
+    log(`warning: running on the CPU because the GPU provider failed to load: ${info.device.fallback}`);
+  if (info.threadFallback) log(`warning: the model runs on the main thread: ${info.threadFallback}`);
+}
