@@ -1,36 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { Detection } from '../../../shared/detection';
-import { settle, setupStores, threeImages } from '../testing/stores';
+import { catsAndDogs, readyToPrompt, settle, setupStores, threeImages } from '../testing/stores';
 import { useAcceptStore } from './accept';
 import { useBatchStore } from './batch';
 import { useDatasetStore } from './dataset';
-import { useEditorStore } from './editor';
-import { useModelStore } from './model';
-import { useProjectStore } from './project';
-import { usePromptStore } from './prompt';
-
-const det = (phrase: string, score: number, x1 = 10): Detection => ({
-  box: { x1, y1: 10, x2: x1 + 40, y2: 60 },
-  score,
-  phrase,
-  phraseIndex: 0,
-  rawText: phrase,
-});
 
 async function ready() {
-  const api = setupStores({
-    images: threeImages,
-    model: { loaded: true, provider: 'cpu' },
-    detect: (relPath) => (relPath === 'a.jpg' ? [det('cat', 0.9), det('dog', 0.4, 100)] : [det('cat', 0.8)]),
-  });
-  const batch = useBatchStore();
-  await useDatasetStore().open('/data/set');
-  await useModelStore().refresh();
-  const editor = useEditorStore();
-  const prompt = usePromptStore();
-  await settle();
-  prompt.setText('cat . dog');
-  return { api, batch, editor, prompt, dataset: useDatasetStore(), project: useProjectStore() };
+  let batch!: ReturnType<typeof useBatchStore>;
+  const stores = await readyToPrompt(catsAndDogs, () => (batch = useBatchStore()));
+  return { ...stores, batch };
 }
 
 /** Waits until the batch store says the batch is over. */

@@ -1,37 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Detection } from '../../../shared/detection';
-import { settle, setupStores, threeImages } from '../testing/stores';
+import { readyToPrompt, settle, setupStores, threeImages } from '../testing/stores';
 import { useDatasetStore } from './dataset';
-import { useEditorStore } from './editor';
 import { useModelStore } from './model';
-import { useProjectStore } from './project';
 import { usePromptStore } from './prompt';
-
-const det = (phrase: string, score: number, x1 = 10): Detection => ({
-  box: { x1, y1: 10, x2: x1 + 40, y2: 60 },
-  score,
-  phrase,
-  phraseIndex: 0,
-  rawText: phrase,
-});
-
-async function ready(
-  detect = (relPath: string): Detection[] =>
-    relPath === 'a.jpg' ? [det('cat', 0.9), det('dog', 0.4, 100)] : [det('cat', 0.8)],
-) {
-  const api = setupStores({ images: threeImages, model: { loaded: true, provider: 'cpu' }, detect });
-  await useDatasetStore().open('/data/set');
-  await useModelStore().refresh();
-  const editor = useEditorStore();
-  const prompt = usePromptStore();
-  await settle();
-  prompt.setText('cat . dog');
-  return { api, editor, prompt, project: useProjectStore() };
-}
 
 describe('prompt store', () => {
   it('lands results as suggestions, creating a class per phrase on first use', async () => {
-    const { editor, prompt, project, api } = await ready();
+    const { editor, prompt, project, api } = await readyToPrompt();
     await prompt.run(['img-0']);
     expect(project.classes.map((c) => c.name)).toEqual(['cat', 'dog']);
     expect(project.meta.phraseClasses).toEqual({ cat: project.classes[0].id, dog: project.classes[1].id });
@@ -47,7 +22,7 @@ describe('prompt store', () => {
   });
 
   it('lands each image once, whether it came by event or reply, as one undo step', async () => {
-    const { editor, prompt } = await ready();
+    const { editor, prompt } = await readyToPrompt();
     await prompt.run(['img-0', 'img-1']);
     expect(editor.boxes).toHaveLength(2);
     editor.undo();
@@ -56,7 +31,7 @@ describe('prompt store', () => {
   });
 
   it('lands results on images that are not open', async () => {
-    const { prompt, api } = await ready();
+    const { prompt, api } = await readyToPrompt();
     await prompt.run(['img-0', 'img-1', 'img-2']);
     await settle();
     expect(api.docs.get('img-2')?.boxes.map((b) => b.origin.kind)).toEqual(['suggestion']);
@@ -64,7 +39,7 @@ describe('prompt store', () => {
   });
 
   it('never overwrites accepted boxes when the prompt runs again', async () => {
-    const { editor, prompt } = await ready();
+    const { editor, prompt } = await readyToPrompt();
     await prompt.run(['img-0']);
     editor.select([editor.boxes[0].id]);
     editor.acceptSelected();
@@ -76,7 +51,7 @@ describe('prompt store', () => {
   });
 
   it('keeps editing possible while the model runs', async () => {
-    const { editor, prompt, api } = await ready();
+    const { editor, prompt, api } = await readyToPrompt();
     const release = api.hold('infer:run');
     const running = prompt.run(['img-0']);
     expect(prompt.running).toBe(true);
@@ -88,7 +63,7 @@ describe('prompt store', () => {
   });
 
   it('lists images that failed and says why a run was refused', async () => {
-    const { prompt, api } = await ready();
+    const { prompt, api } = await readyToPrompt();
     api.failNext('infer:run', { code: 'model-not-found', message: 'No model in /models' });
     await prompt.run(['img-0']);
     expect(prompt.error).toBe('No model in /models');
@@ -96,7 +71,7 @@ describe('prompt store', () => {
   });
 
   it('lists an image whose labels could not be read among the failures, without blaming the open image', async () => {
-    const { prompt, api, editor } = await ready();
+    const { prompt, api, editor } = await readyToPrompt();
     api.failNext('image:get', { code: 'io-failed', message: 'b.json: unexpected end of JSON' });
     await prompt.run(['img-1']);
     expect(prompt.failures).toEqual([{ relPath: 'b.jpg', message: 'b.json: unexpected end of JSON' }]);
@@ -104,7 +79,7 @@ describe('prompt store', () => {
   });
 
   it('counts tokens and warns about repeated and overlapping phrases', async () => {
-    const { prompt } = await ready();
+    const { prompt } = await readyToPrompt();
     prompt.setText('person . girl . child . girl');
     await prompt.analyse();
     expect(prompt.tokens).toBe(10);
@@ -118,7 +93,7 @@ describe('prompt store', () => {
   });
 
   it('maps several phrases to one class', async () => {
-    const { prompt, project } = await ready();
+    const { prompt, project } = await readyToPrompt();
     prompt.setText('kitten . cat');
     await prompt.run(['img-1']);
     const cat = project.classes.find((c) => c.name === 'cat');
