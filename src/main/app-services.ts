@@ -75,6 +75,13 @@ export class AppServices {
     return this.batch.service;
   }
 
+  /** Whether a batch is running (on `dataset`, when given): it holds the detector and writes documents. */
+  private async batchRunning(dataset?: DatasetService): Promise<boolean> {
+    const batch = this.batch;
+    if (!batch || (dataset && batch.dataset !== dataset)) return false;
+    return (await batch.service.catch(() => null))?.isRunning === true;
+  }
+
   /** A running batch stops (resumable) before its dataset is closed. */
   private async stopBatch(): Promise<void> {
     const batch = this.batch;
@@ -95,8 +102,7 @@ export class AppServices {
     this.fill = fillDataset(next, {
       onMeta: (entries) => this.options.emit('dataset:meta', { root: next.root, entries }),
       // Waits while a batch runs on the dataset; inference pauses it by hand (infer:run).
-      isBusy: async () =>
-        this.batch?.dataset === next && (await this.batch.service.catch(() => null))?.isRunning === true,
+      isBusy: () => this.batchRunning(next),
     });
     await previous?.close();
     return next;
@@ -115,7 +121,7 @@ export class AppServices {
     'model:status': () => this.models.status(),
     'model:open': async ({ path: target }) => {
       // The running batch holds the detector; swapping it underneath would close it mid-image.
-      if (this.batch && (await this.batch.service).isRunning) {
+      if (await this.batchRunning()) {
         throw new GroundLabelError(
           'batch-running',
           'A batch is running with the current model. Cancel it or wait until it finishes before opening another model.',
@@ -202,7 +208,7 @@ export class AppServices {
     'import:apply': async (request) => {
       const d = this.requireDataset();
       // A running batch writes the same documents; an import between its reads and writes would be lost.
-      if (this.batch?.dataset === d && (await this.batch.service).isRunning)
+      if (await this.batchRunning(d))
         throw new GroundLabelError(
           'batch-running',
           'A batch is running on this dataset; cancel it or wait until it finishes, then import.',
