@@ -1,14 +1,10 @@
 import { messageOf } from '../../shared/errors';
+import type { ImageSize } from '../../shared/geometry';
 import type { DatasetMetaEntry, ImageEntry } from '../../shared/ipc/contract';
 import { readOrientedSize } from '../inference/image';
 import type { DatasetService } from './dataset-service';
 import { thumbnailsOf } from './image-requests';
 import type { ThumbnailService } from './thumbnails';
-
-export interface ImageSize {
-  readonly width: number;
-  readonly height: number;
-}
 
 export interface BackgroundFillOptions {
   /** Image ids in list order. */
