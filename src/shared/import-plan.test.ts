@@ -38,7 +38,7 @@ describe('planImport', () => {
     // 100×95 inside 100×100: IoU 0.95, a repeat. 100×94: IoU 0.94, a new box.
     const repeat = { classId: 0, x1: 0, y1: 0, x2: 100, y2: 95 };
     const other = { classId: 0, x1: 0, y1: 0, x2: 100, y2: 94 };
-    const plan = planImport(result([repeat, other]), 'coco', target, 'merge', 'f.json', ids);
+    const plan = planImport(result([repeat, other]), target, 'merge', 'f.json', ids);
     expect(plan.writes).toHaveLength(1);
     expect(plan.writes[0]).toMatchObject({ kind: 'merged', changed: true, added: 1, duplicates: 1 });
     expect(plan.writes[0].doc.boxes.map((b) => b.y2)).toEqual([100, 94]);
@@ -47,7 +47,6 @@ describe('planImport', () => {
   it('writes nothing for a merge that brings nothing new', () => {
     const plan = planImport(
       result([{ classId: 0, x1: 0, y1: 0, x2: 100, y2: 100 }]),
-      'coco',
       target,
       'merge',
       'f.json',
@@ -64,7 +63,7 @@ describe('previewImport', () => {
       where: `w${i}`,
       message: `w${i}: odd`,
     }));
-    const preview = previewImport(result([], warnings), 'coco', target, 'f.json');
+    const preview = previewImport(result([], warnings), target, 'f.json');
     expect(preview.problems).toHaveLength(MAX_PROBLEMS);
     expect(preview.problems.at(-1)).toEqual({ level: 'warning', message: '… and 51 more' });
   });
@@ -72,7 +71,6 @@ describe('previewImport', () => {
   it('says that difficult boxes are imported as ordinary ones', () => {
     const preview = previewImport(
       result([{ classId: 0, x1: 1, y1: 1, x2: 5, y2: 5, difficult: true }]),
-      'voc',
       target,
       'voc',
     );

@@ -1,7 +1,7 @@
 import { classByName, nextClassColor } from './classes';
 import { GroundLabelError } from './errors';
 import type { ExportImage } from './formats/types';
-import type { ImportFormat, ImportIssue, ImportResult } from './formats/import';
+import type { ImportIssue, ImportResult } from './formats/import';
 import { iou } from './geometry';
 import { newId } from './ids';
 import type { ImportMode, ImportPreview, ImportProblem } from './ipc/contract';
@@ -47,23 +47,11 @@ export const hasAnnotations = (doc: ImageDoc | undefined): boolean =>
   !!doc && (doc.reviewed || doc.boxes.length > 0);
 
 /**
- * Whether an issue says that the file names an image the image folder does not have. The importers
- * report these in prose, each in its own words; an import counts them instead of treating them as
- * errors, since a label file often covers more images than the folder opened.
+ * Whether an issue says that the file names an image the image folder does not have: an import
+ * counts these instead of treating them as errors, since a label file often covers more images
+ * than the folder opened.
  */
-export function isNotFound(format: ImportFormat, issue: ImportIssue): boolean {
-  switch (format) {
-    case 'coco':
-      return (
-        /^images\[\d+\]\.file_name$/.test(issue.where) &&
-        issue.message.includes(' is not in the image folder;')
-      );
-    case 'voc':
-      return issue.message.startsWith(`${issue.where}: no image in the image folder for it`);
-    case 'yolo':
-      return issue.message.endsWith('no image of the image folder pairs with this label file; it is skipped');
-  }
-}
+const isNotFound = (issue: ImportIssue): boolean => issue.imageNotFound === true;
 
 interface Sorted {
   /** Imported images of the dataset that will be written, in dataset order. */
@@ -75,7 +63,7 @@ interface Sorted {
   readonly notFoundIssues: readonly ImportIssue[];
 }
 
-function sort(result: ImportResult, format: ImportFormat, target: ImportTarget): Sorted {
+function sort(result: ImportResult, target: ImportTarget): Sorted {
   const inDataset = new Set(target.relPaths);
   const matched: ExportImage[] = [];
   const readOnly: string[] = [];
@@ -91,16 +79,14 @@ function sort(result: ImportResult, format: ImportFormat, target: ImportTarget):
     if (reason === undefined) matched.push(im);
     else readOnly.push(`${im.relPath}: ${reason}; its imported labels are left out`);
   }
-  const notFoundIssues = [...result.report.errors, ...result.report.warnings].filter((i) =>
-    isNotFound(format, i),
-  );
-  const errors = result.report.errors.filter((i) => !isNotFound(format, i));
+  const notFoundIssues = [...result.report.errors, ...result.report.warnings].filter((i) => isNotFound(i));
+  const errors = result.report.errors.filter((i) => !isNotFound(i));
   return { matched, notFound: outside + notFoundIssues.length, readOnly, errors, notFoundIssues };
 }
 
-function problemsOf(result: ImportResult, format: ImportFormat, s: Sorted): ImportProblem[] {
+function problemsOf(result: ImportResult, s: Sorted): ImportProblem[] {
   // Errors first, so that a long list of unmatched files never hides them.
-  const warnings = result.report.warnings.filter((i) => !isNotFound(format, i));
+  const warnings = result.report.warnings.filter((i) => !isNotFound(i));
   const difficult = s.matched.reduce((n, im) => n + im.boxes.filter((b) => b.difficult).length, 0);
   const all: ImportProblem[] = [
     ...s.errors.map((i) => ({ level: 'error' as const, message: i.message })),
@@ -142,13 +128,8 @@ function missingClasses(result: ImportResult, images: readonly ExportImage[], cl
 }
 
 /** Counts what importing `result` into the dataset would do. Throws when the input was rejected. */
-export function previewImport(
-  result: ImportResult,
-  format: ImportFormat,
-  target: ImportTarget,
-  display: string,
-): ImportPreview {
-  const s = sort(result, format, target);
+export function previewImport(result: ImportResult, target: ImportTarget, display: string): ImportPreview {
+  const s = sort(result, target);
   refuseRejected(s, display);
   const annotated = s.matched.map((im) => target.docOf(im.relPath)).filter(hasAnnotations);
   const inDataset = new Set(target.relPaths);
@@ -162,7 +143,7 @@ export function previewImport(
     clipped: result.report.clipped,
     rejected: result.rejected.filter((r) => inDataset.has(r)).length + s.readOnly.length,
     newClasses: missingClasses(result, s.matched, target.meta.classes),
-    problems: problemsOf(result, format, s),
+    problems: problemsOf(result, s),
   };
 }
 
@@ -187,13 +168,12 @@ function withClasses(
  */
 export function planImport(
   result: ImportResult,
-  format: ImportFormat,
   target: ImportTarget,
   mode: ImportMode,
   display: string,
   makeId: () => string = newId,
 ): ImportPlan {
-  const s = sort(result, format, target);
+  const s = sort(result, target);
   refuseRejected(s, display);
   const touched = s.matched.filter((im) => mode !== 'skip' || !hasAnnotations(target.docOf(im.relPath)));
   const newClasses = missingClasses(result, touched, target.meta.classes);
@@ -246,7 +226,7 @@ export function planImport(
     newClasses,
     writes,
     skipped: s.matched.length - touched.length,
-    problems: problemsOf(result, format, s),
+    problems: problemsOf(result, s),
   };
 }
 

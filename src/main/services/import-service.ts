@@ -60,7 +60,7 @@ const targetOf = (d: DatasetService): ImportTarget => ({
 /** Counts what importing the labels at `request.path` would do to the open dataset; writes nothing. */
 export async function previewLabelImport(d: DatasetService, request: ImportRequest): Promise<ImportPreview> {
   const { result, from } = await read(d, request);
-  return previewImport(result, request.format, targetOf(d), from);
+  return previewImport(result, targetOf(d), from);
 }
 
 /**
@@ -73,7 +73,7 @@ export async function applyLabelImport(
   request: ImportApplyRequest,
 ): Promise<ImportApplied> {
   const { result, from } = await read(d, request);
-  const plan = planImport(result, request.format, targetOf(d), request.mode, from);
+  const plan = planImport(result, targetOf(d), request.mode, from);
   if (plan.meta !== d.store.getMeta()) await d.saveMeta(plan.meta);
   const done = [];
   const problems: ImportProblem[] = [...plan.problems];

@@ -26,6 +26,7 @@ const file = importResult(
         where: 'images[2].file_name',
         message:
           'images[2].file_name "gone.jpg" is not in the image folder; the entry and its annotations are left out',
+        imageNotFound: true,
       },
     ],
   },

@@ -358,11 +358,10 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       for (let done = 1; done <= total; done++) fake.emit('export:progress', { done, total });
       return { outDir: `${root}/export-${format}`, summary: summary(classIds) };
     },
-    'import:preview': ({ format, path }) =>
-      importing(() => previewImport(importOf(path), format, importTarget(), path)),
-    'import:apply': ({ format, path, mode }) =>
+    'import:preview': ({ path }) => importing(() => previewImport(importOf(path), importTarget(), path)),
+    'import:apply': ({ path, mode }) =>
       importing(() => {
-        const plan = planImport(importOf(path), format, importTarget(), mode, path);
+        const plan = planImport(importOf(path), importTarget(), mode, path);
         fake.meta = plan.meta;
         const written = plan.writes.filter((w) => w.changed);
         const idOf = (relPath: string) => ids[images.findIndex((im) => im.relPath === relPath)];

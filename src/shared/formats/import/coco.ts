@@ -225,8 +225,9 @@ export function stageCoco(file: SourceFile, imageListing: readonly string[]): St
     }
     const why = relPathProblem(im.file_name);
     if (why !== undefined || relPath === undefined) {
-      const text = `${why ?? 'is not in the image folder'}; the entry and its annotations are left out`;
-      staged.error(`${base}.file_name`, `${quote(im.file_name, 200)} ${text}`, ' ');
+      const text = `${quote(im.file_name, 200)} ${why ?? 'is not in the image folder'}; the entry and its annotations are left out`;
+      if (why === undefined) staged.notFound('error', `${base}.file_name`, text, ' ');
+      else staged.error(`${base}.file_name`, text, ' ');
       byId.set(im.id, i);
       return;
     }

@@ -23,6 +23,14 @@ export class ReportBuilder {
     this.warnings.push(issueAt(where, text, sep));
   }
 
+  /** An entry whose image is not in the image folder, refused (`error`) or skipped (`warn`). */
+  notFound(level: 'error' | 'warn', where: string, text: string, sep = ': '): void {
+    (level === 'error' ? this.errors : this.warnings).push({
+      ...issueAt(where, text, sep),
+      imageNotFound: true,
+    });
+  }
+
   /** A copy to add to, so that `finish` can run more than once on the same stage. */
   clone(): ReportBuilder {
     const copy = new ReportBuilder();

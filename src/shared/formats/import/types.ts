@@ -9,6 +9,8 @@ import type { ExportFormat, ExportInput } from '../types';
 export interface ImportIssue {
   readonly where: string;
   readonly message: string;
+  /** Set on an entry whose image is not in the image folder: an import counts these, not fails on them. */
+  readonly imageNotFound?: true;
 }
 
 export interface ImportReport {

@@ -214,7 +214,8 @@ export function stageVoc(
       .map((o, j) => readObject(o, j, opts, known, r))
       .filter((o): o is VocObject => o !== undefined);
     if (relPath === undefined) {
-      staged.error(
+      staged.notFound(
+        'error',
         file.path,
         `no image in the image folder for it (looked for ${key}.* and ${quote(filename ?? '')})`,
       );

@@ -412,7 +412,7 @@ function pair(
   const labelDirs = splits === undefined ? [''] : splits.map((s) => yoloLabelDir(s.dir));
   for (const [path, file] of files) {
     if (used.has(path) || 'unreadable' in file || !labelDirs.some((d) => under(d, path))) continue;
-    report.warn(path, 'no image of the image folder pairs with this label file; it is skipped');
+    report.notFound('warn', path, 'no image of the image folder pairs with this label file; it is skipped');
   }
   return paired;
 }
