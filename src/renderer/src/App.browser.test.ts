@@ -129,6 +129,22 @@ describe('app', () => {
     await expect.element(dialog.getByText('Exported to /data/set/export-coco')).toBeInTheDocument();
   });
 
+  it('leaves keys to an open dialog even when the focus is on the page behind it', async () => {
+    await mountApp({ images: [{ ...images(1)[0], boxes: [manual('m', 10, 10, 50, 50)] }] });
+    useEditorStore().select(['m']);
+    await page.getByRole('button', { name: 'Statistics' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Dataset statistics' });
+    await expect.element(dialog).toBeVisible();
+    (document.activeElement as HTMLElement | null)?.blur();
+    expect(document.activeElement).toBe(document.body);
+    // Delete is the editor's while no dialog is open; under the dialog it must not delete the box.
+    await userEvent.keyboard('{Delete}');
+    expect(hook().doc?.boxes).toHaveLength(1);
+    await userEvent.keyboard('{Escape}');
+    await expect.element(dialog).not.toBeInTheDocument();
+    expect(hook().selection).toEqual(['m']);
+  });
+
   it('switches to Simplified Chinese and remembers it', async () => {
     await mountApp({ images: images(1) });
     await userEvent.selectOptions(page.getByRole('combobox', { name: 'Language' }), 'zh-CN');

@@ -8,7 +8,9 @@ export type ShortcutHandlers = {
 /** Binds the keyboard map to the window while the calling component is mounted. */
 export function useShortcuts(handlers: ShortcutHandlers): void {
   function onKeydown(e: KeyboardEvent): void {
-    if (e.defaultPrevented || belongsToControl(e.target, e.key)) return;
+    // A modal dialog makes the editor inert, wherever the focus is (it can be left on the body).
+    if (e.defaultPrevented || document.querySelector('dialog:modal') || belongsToControl(e.target, e.key))
+      return;
     const action = actionFor(e);
     if (!action) return;
     e.preventDefault();
