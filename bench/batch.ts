@@ -1,7 +1,7 @@
 /**
  * npm run bench:batch — is the batch job as fast as its slowest stage allows?
  *
- * On a folder of IMAGES (default 60) 1600×1200 JPEGs with a few colour rectangles and a colour
+ * On a folder of IMAGES (default 120) 1600×1200 JPEGs with a few colour rectangles and a colour
  * fixture model made compute-heavy (`heavy` MatMul layers, picked so the model takes about as long
  * as preprocessing), measured side by side in this one run:
  *  - preprocessing per image (Detector.prepareImage) and model time per image (detect on a prepared
@@ -11,8 +11,9 @@
  *  - the CPU time per image of each stage, and what the cores allow at best (cores / CPU time of
  *    both stages): when the model's intra-op threads already fill every core, decoding the next
  *    image can only take time from it, and the ideal is out of reach;
- *  - the same with the model on the main thread, lookahead 1 and 4, and one ORT intra-op thread
- *    (VARIANTS=0 skips these);
+ *  - how much of what the cores allow the batch reached (share_of_cpu_bound);
+ *  - the same with the model on the main thread, lookahead 1 and 4, and one ORT intra-op thread,
+ *    which leaves the model a core of its own as a GPU would be (VARIANTS=0 skips these);
  *  - RSS before and after CYCLE (default 1000) images cycled over the folder.
  * HEAVY=n fixes the heavy layers instead of calibrating them (for every calibration).
  * Run with --expose-gc (the npm script does) so RSS is read after a full collection.
@@ -31,7 +32,7 @@ import { drawScene, type SceneRect } from '../test/fixtures/images';
 import { buildColourModel } from '../test/fixtures/onnx/colour-model';
 import { PALETTE } from '../test/fixtures/palette';
 
-const IMAGES = Number(process.env.IMAGES ?? 60);
+const IMAGES = Number(process.env.IMAGES ?? 120);
 const CYCLE = Number(process.env.CYCLE ?? 1000);
 const WIDTH = 1600;
 const HEIGHT = 1200;
@@ -284,7 +285,6 @@ async function main(): Promise<void> {
       ['lookahead 1', { lookahead: 1 }],
       ['lookahead 4', { lookahead: 4 }],
       ['ORT intra-op threads 1', { intraOpThreads: 1 }],
-      ['ORT threads spinning', { intraOpSpinning: true }],
     ];
     for (const [name, o] of VARIANTS ? settings : []) {
       variants.push([name, await measure(dataset, model, files, o)]);
@@ -333,6 +333,7 @@ async function main(): Promise<void> {
       ['preprocess_cpu_ms', main.prepCpuMs.toFixed(1)],
       ['model_cpu_ms', main.modelCpuMs.toFixed(1)],
       ['cpu_bound_images_per_second', main.cpuBound.toFixed(2)],
+      ['share_of_cpu_bound', (main.ips / main.cpuBound).toFixed(3)],
       ['event_loop_stall_during_model_ms', stallMs.toFixed(1)],
       ['batch_efficiency', main.efficiency.toFixed(3)],
       ...variants.flatMap(([name, f]): [string, string][] => {

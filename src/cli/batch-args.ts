@@ -23,7 +23,7 @@ export const BATCH_USAGE = `Usage: npm run batch -- --dataset <folder> --model <
   [--skip-reviewed]             leave out images a person has already reviewed
   [--resume]                    go on with the batch that was stopped (Ctrl+C), instead of --prompt
   [--device ${DEVICES.join('|')}]  (default auto: the platform's GPU, else CPU)
-Ctrl+C stops after the current image; the job is saved and --resume finishes it.`;
+Ctrl+C stops after the images already on the model; the job is saved and --resume finishes it.`;
 
 /** Parses and checks the command line; every problem is a 'bad-argument' error naming the option. */
 export function parseBatchArgs(argv: readonly string[]): BatchArgs | 'help' {

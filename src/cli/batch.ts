@@ -22,7 +22,7 @@ export async function runBatch(args: BatchArgs): Promise<number> {
       process.exit(EXIT_CANCELLED);
     }
     interrupted = true;
-    log('\ncancelling after the current image… (Ctrl+C again to quit at once)');
+    log('\ncancelling after the images already on the model… (Ctrl+C again to quit at once)');
     void batch?.cancel();
   };
   try {

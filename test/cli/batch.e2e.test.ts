@@ -116,7 +116,7 @@ describe('npm run batch', () => {
       },
     );
     expect(stopped.code, stopped.stderr).toBe(130);
-    expect(stopped.stderr).toContain('cancelling after the current image');
+    expect(stopped.stderr).toContain('cancelling after the images already on the model');
     expect(stopped.stdout).toMatch(/stopped with \d+ image\(s\) left: run again with --resume/);
     const job = (await readBatchJob(dataset))!;
     expect(job.state).toBe('cancelled');

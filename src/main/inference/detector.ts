@@ -100,7 +100,8 @@ export class Detector {
   private readonly textCache = new Map<string, TextRun[]>();
   /** Pixel buffers handed back through release(), reused by the next images of the same size. */
   private readonly pool: Float32Array[] = [];
-  private queue: Promise<unknown> = Promise.resolve();
+  /** The last run handed to the session; runs settle in order, so this settles last. */
+  private lastRun: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly info: ModelInfo,
@@ -234,9 +235,12 @@ export class Detector {
     };
   }
 
-  /** One session.run, serialised: concurrent callers queue rather than interleave on the model. */
+  /**
+   * One session.run. The session runs them in call order, so the next image's run can be handed over
+   * while this one is on the model, and the model goes on without waiting for a round trip.
+   */
   private forward(image: PreparedImage, text: TextRun): Promise<RawOutputs> {
-    const task = this.queue.then(async () => {
+    const task = (async () => {
       const out = await this.session.run(
         this.flavour.feeds({ pixels: image.pixels, size: image.size, text }),
         {
@@ -257,8 +261,8 @@ export class Detector {
         );
       }
       return { logits: logits.data, boxes: boxes.data, queries: logits.dims[1], width: logits.dims[2] };
-    });
-    this.queue = task.catch(() => undefined);
+    })();
+    this.lastRun = task.catch(() => undefined);
     return task;
   }
 
@@ -272,7 +276,7 @@ export class Detector {
   }
 
   async close(): Promise<void> {
-    await this.queue;
+    await this.lastRun;
     await this.session.release();
   }
 }

@@ -4,7 +4,10 @@ import { GroundLabelError, messageOf } from '../../shared/errors';
 import { providerCandidates, type Device, type DeviceReport, type Provider } from './devices';
 import { describeFeed, type FeedTensor, type OutputTensor, type ValueInfo } from './tensors';
 
-/** One loaded model: created once, reused for every image. */
+/**
+ * One loaded model: created once, reused for every image. Runs happen one at a time in the order
+ * they were asked for; a caller may ask for the next before the last has settled.
+ */
 export interface ModelSession {
   readonly inputs: readonly ValueInfo[];
   readonly outputs: readonly ValueInfo[];
@@ -101,33 +104,41 @@ export async function openSession(
 function wrap(session: ort.InferenceSession, device: DeviceReport): ModelSession {
   const inputs = session.inputMetadata.map(valueInfo);
   const outputs = session.outputMetadata.map(valueInfo);
+  let last: Promise<unknown> = Promise.resolve();
+  const runNow = async (feeds: Readonly<Record<string, FeedTensor>>) => {
+    const ortFeeds = Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, toOrt(v)]));
+    let result: ort.InferenceSession.OnnxValueMapType;
+    try {
+      result = await session.run(ortFeeds);
+    } catch (e) {
+      const given = Object.entries(feeds)
+        .map(([k, v]) => describeFeed(k, v))
+        .join(', ');
+      throw new GroundLabelError(
+        'inference-failed',
+        `The model failed to run (${messageOf(e)}); inputs were ${given}`,
+        {
+          cause: e,
+        },
+      );
+    }
+    const out: Record<string, OutputTensor> = {};
+    for (const [name, value] of Object.entries(result)) {
+      if (value.type !== 'float32') continue;
+      out[name] = { data: value.data as Float32Array, dims: value.dims };
+    }
+    Object.values(ortFeeds).forEach((t) => t.dispose());
+    return out;
+  };
   return {
     inputs,
     outputs,
     device,
-    async run(feeds) {
-      const ortFeeds = Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, toOrt(v)]));
-      let result: ort.InferenceSession.OnnxValueMapType;
-      try {
-        result = await session.run(ortFeeds);
-      } catch (e) {
-        const given = Object.entries(feeds)
-          .map(([k, v]) => describeFeed(k, v))
-          .join(', ');
-        throw new GroundLabelError(
-          'inference-failed',
-          `The model failed to run (${messageOf(e)}); inputs were ${given}`,
-          { cause: e },
-        );
-      }
-      const out: Record<string, OutputTensor> = {};
-      for (const [name, value] of Object.entries(result)) {
-        if (value.type !== 'float32') continue;
-        out[name] = { data: value.data as Float32Array, dims: value.dims };
-      }
-      Object.values(ortFeeds).forEach((t) => t.dispose());
-      return out;
+    run(feeds) {
+      const task = last.then(() => runNow(feeds));
+      last = task.catch(() => undefined);
+      return task;
     },
-    release: () => session.release(),
+    release: () => last.then(() => session.release()),
   };
 }

@@ -133,6 +133,28 @@ describe('openWorkerSession', () => {
   });
 });
 
+describe('a session on either thread', () => {
+  it.each(['main', 'worker'] as const)(
+    'on the %s thread, runs calls made before the last settled in order, past a failing one, and releases after them',
+    async (thread) => {
+      const { session } = await openModelSession(modelFile, 'cpu', { thread });
+      const settled: string[] = [];
+      const bad = {
+        ...feeds(),
+        input_ids: { type: 'int64', data: new BigInt64Array(3), dims: [1, 3] },
+      } as const;
+      const runs = [
+        session.run(feeds()).then(() => settled.push('red')),
+        session.run(bad).catch(() => settled.push('failed')),
+        session.run(feeds(true)).then(() => settled.push('blank')),
+      ];
+      const released = session.release().then(() => settled.push('released'));
+      await Promise.all([...runs, released]);
+      expect(settled).toEqual(['red', 'failed', 'blank', 'released']);
+    },
+  );
+});
+
 describe('openWorkerSession errors and lifetime', () => {
   it('reports a missing model with the same code and message as the in-thread session', async () => {
     const file = path.join(dir, 'missing.onnx');

@@ -258,11 +258,12 @@ describe('BatchService', () => {
     await batch.start(wrapped, { prompt: PROMPT });
     const stopped = (await batch.wait())!;
     expect(stopped).toMatchObject({ state: 'cancelled', resumable: true, total: 7 });
-    // a.png, broken.jpg (failed before the model), d-empty.png and e-rotated.jpg; the rest not reached.
-    expect(stopped.done).toBe(4);
+    // a.png, broken.jpg (failed before the model), d-empty.png, e-rotated.jpg and f-faint.png, which was
+    // already handed to the model when the cancel came; the rest not reached.
+    expect(stopped.done).toBe(5);
     const onDisk = (await readBatchJob(d.root))!;
     expect(onDisk.state).toBe('cancelled');
-    expect(onDisk.done).toEqual(['a.png', 'd-empty.png', 'e-rotated.jpg']);
+    expect(onDisk.done).toEqual(['a.png', 'd-empty.png', 'e-rotated.jpg', 'f-faint.png']);
     expect(onDisk.failures.map((f) => f.relPath)).toEqual(['broken.jpg']);
 
     // A new service, as after restarting the app, picks the job up from batch.json.
@@ -272,7 +273,7 @@ describe('BatchService', () => {
       jobId: stopped.jobId,
       state: 'cancelled',
       resumable: true,
-      done: 4,
+      done: 5,
     });
     const { jobId } = await again.resume(wrapped);
     expect(jobId).toBe(stopped.jobId);
@@ -287,8 +288,8 @@ describe('BatchService', () => {
       'e-rotated.jpg': 1,
       'f-faint.png': 1,
     });
-    expect(events.progress.map((p) => p.done)).toEqual([5, 6, 7]);
-    expect(events.images.map((e) => e.relPath)).toEqual(['f-faint.png', 'sub/b.jpg', 'sub/deeper/c.png']);
+    expect(events.progress.map((p) => p.done)).toEqual([6, 7]);
+    expect(events.images.map((e) => e.relPath)).toEqual(['sub/b.jpg', 'sub/deeper/c.png']);
     await caught(() => again.resume(wrapped), 'batch-not-found');
   });
 

@@ -179,7 +179,7 @@ export class BatchService {
     return stopped;
   }
 
-  /** Stops the running batch after the image on the model, and resolves once the job is saved. */
+  /** Stops the running batch once the images already handed to the model are done; resolves once the job is saved. */
   async cancel(): Promise<BatchStatus | null> {
     const running = this.running;
     if (!running) return this.status();

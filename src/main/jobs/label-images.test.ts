@@ -8,6 +8,8 @@ function fakeDetector(opts: { failPrepare?: string[]; failDetect?: string[] } = 
   const events: string[] = [];
   let inFlightPrepares = 0;
   let maxPreparesDuringDetect = 0;
+  let inFlightDetects = 0;
+  let maxDetectsInFlight = 0;
   const detector: DetectorLike = {
     async prepareImage(file) {
       inFlightPrepares++;
@@ -27,7 +29,10 @@ function fakeDetector(opts: { failPrepare?: string[]; failDetect?: string[] } = 
     async detect(image: PreparedImage): Promise<DetectResult> {
       maxPreparesDuringDetect = Math.max(maxPreparesDuringDetect, inFlightPrepares);
       events.push(`detect ${image.file}`);
+      maxDetectsInFlight = Math.max(maxDetectsInFlight, ++inFlightDetects);
       await new Promise((r) => setTimeout(r, 10));
+      inFlightDetects--;
+      events.push(`detected ${image.file}`);
       if (opts.failDetect?.includes(image.file)) throw new Error('model crashed');
       return {
         file: image.file,
@@ -40,7 +45,12 @@ function fakeDetector(opts: { failPrepare?: string[]; failDetect?: string[] } = 
       };
     },
   };
-  return { detector, events, maxPreparesDuringDetect: () => maxPreparesDuringDetect };
+  return {
+    detector,
+    events,
+    maxPreparesDuringDetect: () => maxPreparesDuringDetect,
+    maxDetectsInFlight: () => maxDetectsInFlight,
+  };
 }
 
 const targets = (names: string[]) => names.map((n) => ({ relPath: n, file: n }));
@@ -76,13 +86,21 @@ describe('labelImages', () => {
     expect(seen).toEqual(['a 1/4', 'b 2/4', 'c 3/4', 'd 4/4']);
   });
 
-  it('stops at the next image when cancelled', async () => {
-    const { detector } = fakeDetector();
+  it('when cancelled, finishes the run already handed to the model and starts no other', async () => {
+    const fake = fakeDetector();
     const controller = new AbortController();
-    const outcomes = await labelImages(detector, targets(['a', 'b', 'c']), 'cat .', {
+    const outcomes = await labelImages(fake.detector, targets(['a', 'b', 'c', 'd']), 'cat .', {
       signal: controller.signal,
       onOutcome: () => controller.abort(),
     });
-    expect(outcomes.map((o) => o.relPath)).toEqual(['a']);
+    expect(outcomes.map((o) => o.relPath)).toEqual(['a', 'b']);
+    expect(fake.events.filter((e) => e.startsWith('detect '))).toEqual(['detect a', 'detect b']);
+  });
+
+  it('hands the next image to the model before the current run has settled', async () => {
+    const fake = fakeDetector();
+    await labelImages(fake.detector, targets(['a', 'b', 'c']), 'cat .');
+    expect(fake.maxDetectsInFlight()).toBe(2);
+    expect(fake.events.indexOf('detect b')).toBeLessThan(fake.events.indexOf('detected a'));
   });
 });

@@ -38,7 +38,9 @@ const toErrorInfo = (e: unknown): ErrorInfo =>
 
 /**
  * Runs the prompt over `targets` in order. The next images are decoded while the model works on the
- * current one, and a failing image is recorded and skipped: one bad file never stops the job.
+ * current one, and the next run is handed to the model before the current one's result is back, so
+ * the model never idles for a round trip. A failing image is recorded and skipped: one bad file
+ * never stops the job. On abort, the runs already handed over finish and are reported.
  */
 export async function labelImages(
   detector: DetectorLike,
@@ -55,33 +57,34 @@ export async function labelImages(
     );
   const pending: Promise<Prepared>[] = targets.slice(0, lookahead).map(prepare);
   const outcomes: LabelOutcome[] = [];
+  const run = async (i: number, prepared: Prepared): Promise<LabelOutcome> => {
+    const relPath = targets[i].relPath;
+    if (!prepared.ok) return { relPath, ok: false, error: toErrorInfo(prepared.error) };
+    try {
+      const result = await detector.detect(prepared.image, prompt, options);
+      return { relPath, ok: true, image: result.image, detections: result.detections, result };
+    } catch (e) {
+      return { relPath, ok: false, error: toErrorInfo(e) };
+    } finally {
+      detector.release?.(prepared.image);
+    }
+  };
+  const report = (outcome: LabelOutcome) => {
+    outcomes.push(outcome);
+    options.onOutcome?.(outcome, outcomes.length, targets.length);
+  };
+  let previous: Promise<LabelOutcome> | null = null;
   for (let i = 0; i < targets.length; i++) {
     if (options.signal?.aborted) break;
     const next = targets[i + lookahead];
     if (next) pending.push(prepare(next));
     const prepared = await pending[i];
-    let outcome: LabelOutcome;
-    if (!prepared.ok) {
-      outcome = { relPath: targets[i].relPath, ok: false, error: toErrorInfo(prepared.error) };
-    } else {
-      try {
-        const result = await detector.detect(prepared.image, prompt, options);
-        outcome = {
-          relPath: targets[i].relPath,
-          ok: true,
-          image: result.image,
-          detections: result.detections,
-          result,
-        };
-      } catch (e) {
-        outcome = { relPath: targets[i].relPath, ok: false, error: toErrorInfo(e) };
-      }
-      detector.release?.(prepared.image);
-    }
-    outcomes.push(outcome);
-    // Let go of the decoded image as soon as it has been used.
+    // Let go of the decoded image once it is in use.
     pending[i] = Promise.resolve({ ok: false, error: null });
-    options.onOutcome?.(outcome, i + 1, targets.length);
+    const current = run(i, prepared);
+    if (previous) report(await previous);
+    previous = current;
   }
+  if (previous) report(await previous);
   return outcomes;
 }

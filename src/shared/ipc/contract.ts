@@ -275,7 +275,7 @@ export const channels = {
   },
   /** Runs a prompt over images in the backend; results land as pending suggestions in the store. One at a time. */
   'batch:start': { request: batchStartSchema, reply: reply<{ readonly jobId: string }>() },
-  /** Stops the running batch after the image on the model; the job stays resumable. */
+  /** Stops the running batch once the images already handed to the model are done; the job stays resumable. */
   'batch:cancel': { request: z.object({}), reply: reply<BatchStatus | null>() },
   'batch:status': { request: z.object({}), reply: reply<BatchStatus | null>() },
   /** Goes on with the images a stopped (cancelled or interrupted) batch did not reach. */
