@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { manual, suggestion } from '../testing/boxes';
 import { settle, setupStores, threeImages } from '../testing/stores';
 import { useDatasetStore } from './dataset';
-import { useEditorStore } from './editor';
+import { KEPT_SESSIONS, useEditorStore } from './editor';
 import { useProjectStore } from './project';
 
 async function openEditor(options: Parameters<typeof setupStores>[0] = { images: threeImages }) {
@@ -71,6 +71,49 @@ describe('editor store', () => {
     expect(editor.canUndo).toBe(true);
     editor.undo();
     expect(editor.boxes).toHaveLength(0);
+  });
+
+  it('keeps the history of recent images only, reading older ones again, so paging keeps memory flat', async () => {
+    const images = Array.from({ length: KEPT_SESSIONS + 3 }, (_, i) => ({
+      relPath: `img-${String(i).padStart(3, '0')}.jpg`,
+      width: 200,
+      height: 100,
+    }));
+    const { api, editor, dataset } = await openEditor({ images });
+    editor.drawBox({ x1: 1, y1: 2, x2: 30, y2: 40 });
+    await settle();
+    dataset.step(1);
+    await settle();
+    editor.drawBox({ x1: 5, y1: 5, x2: 50, y2: 50 });
+    // The second image's save fails: its session holds the only copy of that box.
+    api.failNext('image:save', { code: 'io-failed', message: 'disk full' });
+    await settle();
+    for (let i = 2; i < images.length; i++) {
+      dataset.step(1);
+      await settle();
+    }
+    const gets = () => api.callsOf('image:get').length;
+
+    dataset.select(dataset.images[1].id);
+    await settle();
+    expect(editor.doc?.relPath).toBe('img-001.jpg');
+    expect(editor.boxes).toHaveLength(1);
+    expect(editor.canUndo).toBe(true);
+
+    const before = gets();
+    dataset.select(dataset.images[0].id);
+    await settle();
+    // Read again from the backend: the saved box is there, the history is not.
+    expect(gets()).toBe(before + 1);
+    expect(editor.boxes).toHaveLength(1);
+    expect(editor.canUndo).toBe(false);
+
+    // A recent image is still kept, with its history.
+    const recent = dataset.images[images.length - 2].id;
+    const again = gets();
+    dataset.select(recent);
+    await settle();
+    expect(gets()).toBe(again);
   });
 
   it('accepts a suggestion when it is moved, and undoes that as one step', async () => {

@@ -4,6 +4,7 @@ import type { Box } from '../../../shared/geometry';
 import { imageStatus, type BoxRecord } from '../../../shared/project';
 import * as commands from '../editor/commands';
 import { newId } from '../editor/ids';
+import { evictOldest, touch } from '../editor/recent';
 import { EditorSession } from '../editor/session';
 import { fromImageDoc, toImageDoc, type Command, type DocState } from '../editor/types';
 import { useApi } from './api';
@@ -15,9 +16,16 @@ import { useSaveStore } from './save';
 export type Tool = 'select' | 'draw';
 
 /**
+ * Images whose editing session (document and undo history) is kept after moving on, most recent
+ * first; older ones are read again from the backend, so paging through a large folder keeps memory flat.
+ */
+export const KEPT_SESSIONS = 200;
+
+/**
  * The current image's document, its history, the selection and the tool. Every change is a command on
- * an EditorSession (one per image, kept while the app runs, so undo survives going back to an image),
- * and every change is saved whole with image:save. Selection is plain state: never in history.
+ * an EditorSession (one per image, kept for the KEPT_SESSIONS images visited last, so undo survives
+ * going back to a recent image), and every change is saved whole with image:save. Selection is plain
+ * state: never in history.
  */
 export const useEditorStore = defineStore('editor', () => {
   const api = useApi();
@@ -76,11 +84,17 @@ export const useEditorStore = defineStore('editor', () => {
         const s = new EditorSession(fromImageDoc(reply.value.doc));
         sessions.set(id, s);
         if (reply.value.readOnlyReason) readOnlyReasons.set(id, reply.value.readOnlyReason);
+        forgetOldSessions();
         return s;
       });
       loads.set(id, pending);
     }
     return pending;
+  }
+  /** The current image and any whose save has not landed keep their session: it holds their newest state. */
+  function forgetOldSessions(): void {
+    const pinned = (id: string) => id === imageId.value || save.holdsImage(id);
+    for (const id of evictOldest(sessions, KEPT_SESSIONS, pinned)) readOnlyReasons.delete(id);
   }
   const reasonFor = (id: string) => readOnlyReasons.get(id) ?? dataset.readOnly[id] ?? null;
 
@@ -93,6 +107,7 @@ export const useEditorStore = defineStore('editor', () => {
     doc.value = id === null ? null : (sessions.get(id)?.doc ?? null);
     readOnlyReason.value = id === null ? null : reasonFor(id);
     if (id === null) return;
+    touch(sessions, id);
     loading.value = !sessions.has(id);
     const s = await loadSession(id);
     if (imageId.value !== id) return;

@@ -80,6 +80,12 @@ export const useSaveStore = defineStore('save', () => {
     return enqueue(`image:${id}`, () => api['image:save']({ id, doc }));
   }
 
+  /** Whether a save of this image is still in flight or failed: its newest state is only here. */
+  function holdsImage(id: string): boolean {
+    const key = `image:${id}`;
+    return lanes.has(key) || failures.has(key);
+  }
+
   function saveProject(meta: ProjectMeta) {
     return enqueue('project', () => api['project:save'](meta));
   }
@@ -105,6 +111,7 @@ export const useSaveStore = defineStore('save', () => {
     state,
     failureMessage,
     saveImage,
+    holdsImage,
     saveProject,
     retry,
     settled,
