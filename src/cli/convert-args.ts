@@ -17,7 +17,7 @@ export interface ConvertArgs {
 
 export const CONVERT_USAGE = `Usage: npm run convert -- --images <folder> --from <file-or-folder> --from-format coco|yolo|voc --to coco|yolo|voc --out <folder>
   --images <folder>             the images the labels belong to (labels pair only with images in it)
-  --from <file-or-folder>       COCO: the JSON file; YOLO: the dataset folder (data.yaml or classes.txt);
+  --from <file-or-folder>       COCO: the JSON file; YOLO: the dataset folder (data.yaml, classes.txt or obj.names);
                                 VOC: a folder of XML files, a VOC folder with Annotations/, or one XML file
   [--classes <file>]            VOC input: class list, one name per line (default: order of first appearance)
   [--voc-zero-based]            VOC input: coordinates are 0-based pixel edges, not 1-based pixels

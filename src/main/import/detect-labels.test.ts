@@ -50,6 +50,21 @@ describe('detectLabelSources', () => {
     ]);
   });
 
+  it('finds a CVAT "YOLO 1.1" export by its obj.names, and does not count the image list', async () => {
+    const files = {
+      ...images(2, 'obj_train_data'),
+      'obj_train_data/im0.txt': '0 0.5 0.5 0.1 0.1',
+      'obj_train_data/im1.txt': '',
+      'obj.names': 'cat\n',
+      'obj.data': 'classes = 1\ntrain = data/train.txt\n',
+      'train.txt': 'data/obj_train_data/im0.jpg\ndata/obj_train_data/im1.jpg\n',
+    };
+    const root = await folder(files);
+    expect(await detectLabelSources(root, imagePaths(files))).toEqual([
+      { format: 'yolo', path: '.', evidence: { kind: 'manifest', file: 'obj.names', files: 2 } },
+    ]);
+  });
+
   it('does not offer a yaml without names or a classes.txt without label files', async () => {
     const files = { ...images(2), 'config.yaml': 'epochs: 3\n', 'classes.txt': 'cat\n', 'notes.txt': 'x' };
     const root = await folder(files);

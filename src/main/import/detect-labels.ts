@@ -87,9 +87,9 @@ type Found = LabelSource & { readonly tier: number; readonly count: number };
 
 /**
  * Finds label files in a dataset folder that the importers read: YOLO (data.yaml with names, or
- * classes.txt with label files), COCO (a JSON at the root or in annotations/ that starts like COCO)
- * and Pascal VOC (Annotations/ or XML files beside the images). Cheap: a bounded walk, and only
- * the head of a few files is read. Paths come back relative to `root` ('.' for the root), most
+ * classes.txt or obj.names with label files), COCO (a JSON at the root or in annotations/ that
+ * starts like COCO) and Pascal VOC (Annotations/ or XML files beside the images). Cheap: a bounded
+ * walk, and only the head of a few files is read. Paths come back relative to `root` ('.' for the root), most
  * likely first.
  */
 export async function detectLabelSources(
@@ -128,11 +128,11 @@ export async function detectLabelSources(
       yaml = true;
       break;
     }
-    // YOLO, flat layout (labelImg, X-AnyLabeling): classes.txt with labels/ or .txt beside the images.
-    if (!yaml && f.names.includes('classes.txt')) {
-      if (labelFiles > 0)
-        add('yolo', f.rel, { kind: 'manifest', file: 'classes.txt', files: labelFiles }, 1, labelFiles);
-    }
+    // YOLO, flat layout (labelImg, X-AnyLabeling; Darknet's obj.names from CVAT "YOLO 1.1"): the class
+    // list with labels/ or .txt beside the images.
+    const classList = ['classes.txt', 'obj.names'].find((n) => f.names.includes(n));
+    if (!yaml && classList && labelFiles > 0)
+      add('yolo', f.rel, { kind: 'manifest', file: classList, files: labelFiles }, 1, labelFiles);
     // COCO: one JSON at the root or in annotations/ (CVAT, Label Studio, Roboflow).
     if (f.rel === '' || f.rel === 'annotations') {
       for (const name of f.names.filter((n) => ext(n) === '.json').sort()) {

@@ -103,6 +103,30 @@ describe('loadLabels', () => {
     }
   });
 
+  it('reads a CVAT "YOLO 1.1" export in place: obj.names for the classes, image lists left alone', async () => {
+    const cvat = path.join(dir, 'cvat-yolo');
+    await writeSceneFolder(path.join(cvat, 'obj_train_data'), [
+      { relPath: 'a.png', spec: { width: 64, height: 48, rects: [] } },
+      { relPath: 'b.png', spec: { width: 64, height: 48, rects: [] } },
+    ]);
+    await writeFile(path.join(cvat, 'obj.names'), 'car\ndog\n');
+    await writeFile(
+      path.join(cvat, 'obj.data'),
+      'classes = 2\ntrain = data/train.txt\nnames = data/obj.names\nbackup = backup/\n',
+    );
+    await writeFile(path.join(cvat, 'train.txt'), 'data/obj_train_data/a.png\ndata/obj_train_data/b.png\n');
+    await writeFile(path.join(cvat, 'obj_train_data', 'a.txt'), '1 0.5 0.5 0.25 0.5\n');
+    await writeFile(path.join(cvat, 'obj_train_data', 'b.txt'), '');
+    const r = await loadLabels({ format: 'yolo', images: cvat, from: cvat });
+    expect(r.report).toEqual({ errors: [], clipped: 0, warnings: [] });
+    expect(r.input.classes).toEqual(['car', 'dog']);
+    expect(reviewed(r)).toEqual([
+      ['obj_train_data/a.png', 64, 48, 1],
+      ['obj_train_data/b.png', 64, 48, 0],
+    ]);
+    expect(r.input.images[0].boxes[0]).toMatchObject({ classId: 1, x1: 24, y1: 12, x2: 40, y2: 36 });
+  });
+
   it('refuses label files over the size limit and links that lead outside the label folder', async () => {
     const from = path.join(dir, 'flat');
     await mkdir(from, { recursive: true });

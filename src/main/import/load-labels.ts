@@ -31,7 +31,7 @@ export interface LoadLabelsOptions {
   /** The image folder: labels pair with the images listed in it, and only with those. */
   readonly images: string;
   /**
-   * COCO: the JSON file. YOLO: the dataset folder (with data.yaml or classes.txt) or its data.yaml.
+   * COCO: the JSON file. YOLO: the dataset folder (with data.yaml, classes.txt or obj.names) or its data.yaml.
    * VOC: a folder of XML files, a VOC folder with Annotations/, or one XML file.
    */
   readonly from: string;
@@ -163,6 +163,24 @@ async function readAll(
   return mapPool(rels, concurrency, (rel) => readSource(path.join(root, rel), display(rel), root, maxBytes));
 }
 
+/** Class list files of the flat layout: labelImg and X-AnyLabeling's, then Darknet's (CVAT "YOLO 1.1"). */
+const CLASS_LISTS = ['classes.txt', 'obj.names'] as const;
+
+/**
+ * The image lists a Darknet obj.data names (`train = data/train.txt`): text files of image paths
+ * beside the labels, not labels. CVAT writes the paths as they will be in a Darknet data/ folder, so
+ * a list is looked for at the dataset folder's root by its name.
+ */
+async function darknetImageLists(root: string): Promise<Set<string>> {
+  const text = await readFile(path.join(root, 'obj.data'), 'utf8').catch(() => '');
+  const lists = new Set<string>();
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*(train|valid|test)\s*=\s*(\S.*?)\s*$/.exec(line);
+    if (m) lists.add(path.posix.basename(m[2].replaceAll('\\', '/')));
+  }
+  return lists;
+}
+
 async function prepareYolo(
   o: LoadLabelsOptions,
   listing: () => Promise<string[]>,
@@ -181,9 +199,12 @@ async function prepareYolo(
     throw bad(`--from ${o.from}: a YOLO dataset is a folder or its data.yaml`);
   const read = (name: string) => readSource(path.join(root, name), name, root, limits.labelFileBytes);
   const dataYaml = yamlName === undefined ? undefined : await read(yamlName);
-  const hasClasses = (await kindOf(path.join(root, 'classes.txt'))) === 'file';
-  const classesTxt = hasClasses ? await read('classes.txt') : undefined;
-  const rels = (await findFiles(root, '.txt')).filter((r) => r !== 'classes.txt');
+  let classesName: string | undefined;
+  for (const n of CLASS_LISTS)
+    if (!classesName && (await kindOf(path.join(root, n))) === 'file') classesName = n;
+  const classesTxt = classesName === undefined ? undefined : await read(classesName);
+  const lists = await darknetImageLists(root);
+  const rels = (await findFiles(root, '.txt')).filter((r) => r !== classesName && !lists.has(r));
   const labels = await readAll(root, rels, (r) => r, limits.labelFileBytes, o.concurrency ?? 32);
   const images = path.resolve(o.images);
   const imageRootInDataset = isInside(root, images) ? toRelPath(root, images) : undefined;

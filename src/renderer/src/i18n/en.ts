@@ -201,7 +201,7 @@ export default {
     open: 'Import labels…',
     title: 'Import labels',
     format: 'Format',
-    yolo: 'YOLO (data.yaml or classes.txt)',
+    yolo: 'YOLO (data.yaml, classes.txt or obj.names)',
     coco: 'COCO detection JSON',
     voc: 'Pascal VOC XML',
     path: 'Label file or folder',

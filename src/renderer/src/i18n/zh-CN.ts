@@ -201,7 +201,7 @@ const zhCN: typeof en = {
     open: '导入标注…',
     title: '导入标注',
     format: '格式',
-    yolo: 'YOLO（data.yaml 或 classes.txt）',
+    yolo: 'YOLO（data.yaml、classes.txt 或 obj.names）',
     coco: 'COCO 检测 JSON',
     voc: 'Pascal VOC XML',
     path: '标注文件或文件夹',

@@ -222,7 +222,7 @@ describe('importYolo: class lists', () => {
   it('reports a missing class list', () => {
     const r = importYolo({ labels: [file('a.txt', '')] }, ['a.jpg'], size(10, 10));
     expect(messages(r.report.errors)).toEqual([
-      'dataset: no class names: data.yaml has no names and there is no classes.txt',
+      'dataset: no class names: data.yaml has no names and there is no classes.txt or obj.names',
     ]);
   });
 

@@ -25,11 +25,12 @@ import type { ImportResult, SizeLookup, SourceFile, StagedImport } from './types
  * A YOLO dataset as read from its folder. Two layouts:
  * - Ultralytics: `data.yaml` names the image folders (`train`, `val`, optional `test`); labels sit
  *   where Ultralytics looks for them (the last `/images/` of the image path becomes `/labels/`).
- * - Flat (labelImg, X-AnyLabeling): `classes.txt` and one `<name>.txt` per image, mirroring the
- *   image folder.
+ * - Flat (labelImg, X-AnyLabeling, CVAT "YOLO 1.1"): `classes.txt` (Darknet's `obj.names`) and one
+ *   `<name>.txt` per image, mirroring the image folder.
  */
 export interface YoloSource {
   readonly dataYaml?: SourceFile;
+  /** The class list: `classes.txt`, or Darknet's `obj.names`. */
   readonly classesTxt?: SourceFile;
   /** Every other `.txt` file under the dataset folder, paths relative to it. */
   readonly labels: readonly SourceFile[];
@@ -272,7 +273,7 @@ function readLayout(source: YoloSource, report: ReportBuilder): Layout | undefin
   const classes = yaml?.names ?? txt;
   if (classes === undefined) {
     const where = source.dataYaml?.path ?? 'dataset';
-    report.error(where, 'no class names: data.yaml has no names and there is no classes.txt');
+    report.error(where, 'no class names: data.yaml has no names and there is no classes.txt or obj.names');
     return undefined;
   }
   if (yaml?.names !== undefined && txt !== undefined && txt.names.join('\n') !== yaml.names.names.join('\n'))
