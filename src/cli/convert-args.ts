@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util';
 import { bad, parseCli } from './args';
 import { EXPORT_FORMATS, isExportFormat, type ExportFormat } from '../shared/formats';
+import { IMPORT_FORMATS, isImportFormat, type ImportFormat } from '../shared/formats/import';
 
 export interface ConvertArgs {
   readonly images: string;
   readonly from: string;
-  readonly fromFormat: ExportFormat;
+  readonly fromFormat: ImportFormat;
   readonly to: ExportFormat;
   readonly out: string;
   /** VOC input: a class list file, one name per line. */
@@ -15,10 +16,11 @@ export interface ConvertArgs {
   readonly copyImages: boolean;
 }
 
-export const CONVERT_USAGE = `Usage: npm run convert -- --images <folder> --from <file-or-folder> --from-format coco|yolo|voc --to coco|yolo|voc --out <folder>
+export const CONVERT_USAGE = `Usage: npm run convert -- --images <folder> --from <file-or-folder> --from-format coco|yolo|voc|labelme --to coco|yolo|voc --out <folder>
   --images <folder>             the images the labels belong to (labels pair only with images in it)
   --from <file-or-folder>       COCO: the JSON file; YOLO: the dataset folder (data.yaml, classes.txt or obj.names);
-                                VOC: a folder of XML files, a VOC folder with Annotations/, or one XML file
+                                VOC: a folder of XML files, a VOC folder with Annotations/, or one XML file;
+                                LabelMe (X-AnyLabeling): a folder of JSON files (usually the image folder), or one
   [--classes <file>]            VOC input: class list, one name per line (default: order of first appearance)
   [--voc-zero-based]            VOC input: coordinates are 0-based pixel edges, not 1-based pixels
   [--copy-images]               YOLO output: copy images instead of linking them`;
@@ -51,10 +53,13 @@ export function parseConvertArgs(argv: readonly string[]): ConvertArgs | 'help' 
   if (values.help) return 'help';
   const missing = (['images', 'from', 'from-format', 'to', 'out'] as const).filter((k) => !values[k]);
   if (missing.length) throw bad(`missing ${missing.map((m) => `--${m}`).join(', ')}`);
-  const fromFormat = format('from-format', values['from-format']);
+  const rawFrom = values['from-format'];
+  if (!isImportFormat(rawFrom))
+    throw bad(`--from-format must be one of ${IMPORT_FORMATS.join(', ')}, got "${rawFrom}"`);
+  const fromFormat = rawFrom;
   const to = format('to', values.to);
   if (fromFormat !== 'voc' && values.classes !== undefined)
-    throw bad('--classes is for --from-format voc (COCO and YOLO name their classes)');
+    throw bad('--classes is for --from-format voc (COCO, YOLO and LabelMe name their classes)');
   if (fromFormat !== 'voc' && values['voc-zero-based'])
     throw bad('--voc-zero-based is for --from-format voc');
   return {

@@ -167,6 +167,88 @@ describe('npm run convert', () => {
     expect(written.images.map((im) => im.file_name)).toEqual(['a.png']);
   });
 
+  it('reads X-AnyLabeling JSON beside the images: rectangles kept, other shapes counted and left out', async () => {
+    const folder = path.join(dir, 'xany');
+    await writeSceneFolder(folder, [
+      { relPath: 'street.jpg', spec: { width: 320, height: 240, format: 'jpeg', rects: [] } },
+      { relPath: 'night/alley.png', spec: { width: 200, height: 100, rects: [] } },
+    ]);
+    const shape = (label: string, points: number[][], shapeType = 'rectangle') => ({
+      label,
+      points,
+      group_id: null,
+      description: '',
+      difficult: false,
+      shape_type: shapeType,
+      flags: {},
+      attributes: {},
+    });
+    const file = (imagePath: string, width: number, height: number, shapes: unknown[]) =>
+      JSON.stringify({
+        version: '2.4.4',
+        flags: {},
+        shapes,
+        imagePath,
+        imageData: null,
+        imageHeight: height,
+        imageWidth: width,
+      });
+    await writeFile(
+      path.join(folder, 'street.json'),
+      file('street.jpg', 320, 240, [
+        // X-AnyLabeling writes all four corners, starting anywhere.
+        shape('car', [
+          [110, 70],
+          [10, 70],
+          [10, 20],
+          [110, 20],
+        ]),
+        shape(
+          'person',
+          [
+            [200, 50],
+            [240, 50],
+            [240, 200],
+          ],
+          'polygon',
+        ),
+      ]),
+    );
+    await writeFile(
+      path.join(folder, 'night', 'alley.json'),
+      file('alley.png', 200, 100, [
+        shape('person', [
+          [150, 90],
+          [120, 10],
+        ]),
+      ]),
+    );
+    const run = await runCli('convert.ts', [
+      '--images',
+      folder,
+      '--from',
+      folder,
+      '--from-format',
+      'labelme',
+      '--to',
+      'coco',
+      '--out',
+      path.join(dir, 'from-labelme'),
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('street.json: 1 shape is not a rectangle (polygon) and is left out');
+    const written = JSON.parse(
+      await readFile(path.join(dir, 'from-labelme', 'annotations.json'), 'utf8'),
+    ) as Coco;
+    expect(boxesOf(written)).toEqual({
+      'night/alley.png': [['person', 120, 10, 150, 90]],
+      'street.jpg': [['car', 10, 20, 110, 70]],
+    });
+    const to = await convert('xany', 'labelme', 'labelme', 'x');
+    expect(to.code).toBe(2);
+    expect(to.stderr).toContain('--to must be one of coco, yolo, voc, got "labelme"');
+  });
+
   it('writes nothing for input it cannot read at all', async () => {
     await writeFile(path.join(dir, 'broken.json'), '{"images": [');
     const run = await convert('broken.json', 'coco', 'yolo', 'from-broken');

@@ -87,8 +87,23 @@ describe('detectLabelSources', () => {
     expect(found[0].evidence).toMatchObject({ kind: 'json', file: 'instances_default.json' });
   });
 
-  it('does not take a LabelMe JSON beside an image for COCO', async () => {
-    const files = { ...images(1, ''), 'im0.json': '{"shapes":[],"imagePath":"im0.jpg","imageData":null}' };
+  it('finds LabelMe (X-AnyLabeling) JSON beside the images, and does not take it for COCO', async () => {
+    const labelme = (image: string) => JSON.stringify({ shapes: [], imagePath: image, imageData: null });
+    const files = {
+      ...images(2, ''),
+      'sub/im9.jpg': 'jpg',
+      'im0.json': labelme('im0.jpg'),
+      'sub/im9.json': labelme('im9.jpg'),
+      'notes.json': '{"shapes": "not beside an image"}',
+    };
+    const root = await folder(files);
+    expect(await detectLabelSources(root, imagePaths(files))).toEqual([
+      { format: 'labelme', path: '.', evidence: { kind: 'beside', files: 2 } },
+    ]);
+  });
+
+  it('does not take other JSON named like an image for LabelMe', async () => {
+    const files = { ...images(1, ''), 'im0.json': '{"caption": "a cat"}' };
     const root = await folder(files);
     expect(await detectLabelSources(root, imagePaths(files))).toEqual([]);
   });

@@ -88,9 +88,9 @@ type Found = LabelSource & { readonly tier: number; readonly count: number };
 /**
  * Finds label files in a dataset folder that the importers read: YOLO (data.yaml with names, or
  * classes.txt or obj.names with label files), COCO (a JSON at the root or in annotations/ that
- * starts like COCO) and Pascal VOC (Annotations/ or XML files beside the images). Cheap: a bounded
- * walk, and only the head of a few files is read. Paths come back relative to `root` ('.' for the root), most
- * likely first.
+ * starts like COCO), Pascal VOC (Annotations/ or XML files beside the images) and LabelMe /
+ * X-AnyLabeling (JSON files beside the images). Cheap: a bounded walk, and only the head of a few
+ * files is read. Paths come back relative to `root` ('.' for the root), most likely first.
  */
 export async function detectLabelSources(
   root: string,
@@ -163,9 +163,19 @@ export async function detectLabelSources(
   if (besideXml.length > 0 && (await isVoc(root, besideXml[0])))
     add('voc', '', { kind: 'beside', files: besideXml.length }, 1, besideXml.length);
 
+  // LabelMe (X-AnyLabeling's own format): a JSON named like its image, holding "shapes".
+  const besideJson = files.filter((x) => ext(x) === '.json' && imageStems.has(stemOf(x)));
+  if (besideJson.length > 0 && (await isLabelme(root, besideJson[0])))
+    add('labelme', '', { kind: 'beside', files: besideJson.length }, 1, besideJson.length);
+
   return found
     .sort((a, b) => b.tier - a.tier || b.count - a.count || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))
     .map(({ format, path: p, evidence }) => ({ format, path: p, evidence }));
+}
+
+async function isLabelme(root: string, rel: string): Promise<boolean> {
+  const head = await peek(path.join(root, rel));
+  return head !== null && /^\s*\{/.test(head.text) && /"shapes"\s*:\s*\[/.test(head.text);
 }
 
 async function isVoc(root: string, rel: string): Promise<boolean> {

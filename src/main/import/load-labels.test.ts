@@ -127,6 +127,53 @@ describe('loadLabels', () => {
     expect(r.input.images[0].boxes[0]).toMatchObject({ classId: 1, x1: 24, y1: 12, x2: 40, y2: 36 });
   });
 
+  it('reads LabelMe JSON beside the images, paths from the image folder, embedded images dropped', async () => {
+    const folder = path.join(dir, 'labelme');
+    await writeSceneFolder(folder, [
+      { relPath: 'a.png', spec: { width: 64, height: 48, rects: [] } },
+      { relPath: 'sub/b.png', spec: { width: 64, height: 48, rects: [] } },
+    ]);
+    // LabelMe embeds the image as base64 unless told not to.
+    const labelme = (image: string, points: number[][]) =>
+      JSON.stringify({
+        version: '5.4.1',
+        flags: {},
+        shapes: [{ label: 'cat', points, group_id: null, shape_type: 'rectangle', flags: {} }],
+        imagePath: image,
+        imageData: 'iVBORw0KGgo'.repeat(20_000),
+        imageHeight: 48,
+        imageWidth: 64,
+      });
+    await writeFile(
+      path.join(folder, 'a.json'),
+      labelme('a.png', [
+        [4, 8],
+        [20, 40],
+      ]),
+    );
+    await writeFile(
+      path.join(folder, 'sub', 'b.json'),
+      labelme('b.png', [
+        [30, 40],
+        [10, 2],
+      ]),
+    );
+    const r = await loadLabels({ format: 'labelme', images: folder, from: folder });
+    expect(r.report).toEqual({ errors: [], clipped: 0, warnings: [] });
+    expect(r.input.classes).toEqual(['cat']);
+    expect(r.input.images.map((im) => [im.relPath, im.boxes])).toEqual([
+      ['a.png', [{ classId: 0, x1: 4, y1: 8, x2: 20, y2: 40 }]],
+      ['sub/b.png', [{ classId: 0, x1: 10, y1: 2, x2: 30, y2: 40 }]],
+    ]);
+    // One file from a subfolder pairs the same way.
+    const one = await loadLabels({
+      format: 'labelme',
+      images: folder,
+      from: path.join(folder, 'sub', 'b.json'),
+    });
+    expect(reviewed(one)).toEqual([['sub/b.png', 64, 48, 1]]);
+  });
+
   it('refuses label files over the size limit and links that lead outside the label folder', async () => {
     const from = path.join(dir, 'flat');
     await mkdir(from, { recursive: true });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { GroundLabelError, messageOf } from '../../shared/errors';
 import {
   stageCoco,
+  stageLabelme,
   stageVoc,
   stageYolo,
   type ImportFormat,
@@ -32,7 +33,8 @@ export interface LoadLabelsOptions {
   readonly images: string;
   /**
    * COCO: the JSON file. YOLO: the dataset folder (with data.yaml, classes.txt or obj.names) or its data.yaml.
-   * VOC: a folder of XML files, a VOC folder with Annotations/, or one XML file.
+   * VOC: a folder of XML files, a VOC folder with Annotations/, or one XML file. LabelMe
+   * (X-AnyLabeling): a folder of JSON files, usually the image folder itself, or one JSON file.
    */
   readonly from: string;
   /** VOC: a class list file (one name per line); by default names in order of first appearance. */
@@ -255,7 +257,37 @@ async function prepareVoc(
   return stageVoc({ files, annotationsDir }, await listing(), opts);
 }
 
-const PREPARE = { yolo: prepareYolo, coco: prepareCoco, voc: prepareVoc } as const;
+/**
+ * LabelMe embeds the whole image as base64 unless told not to; the importer never needs it, so it
+ * is dropped as each file is read, and ten thousand files do not hold ten thousand images in memory.
+ */
+const withoutImageData = (file: SourceFile): SourceFile =>
+  'text' in file
+    ? { ...file, text: file.text.replace(/"imageData"\s*:\s*"[^"]*"/, '"imageData":null') }
+    : file;
+
+async function prepareLabelme(
+  o: LoadLabelsOptions,
+  listing: () => Promise<string[]>,
+  limits: ImportLimits,
+): Promise<StagedImport> {
+  const from = path.resolve(o.from);
+  const kind = await kindOf(from);
+  if (kind === undefined) throw bad(`--from ${o.from} does not exist`);
+  // Paths from the image folder when the files lie in it, so `sub/a.json` pairs with `sub/a.jpg`.
+  const images = path.resolve(o.images);
+  const base = isInside(images, from) ? images : kind === 'folder' ? from : path.dirname(from);
+  const rels =
+    kind === 'file'
+      ? [toRelPath(base, from)]
+      : (await findFiles(from, '.json')).map((r) => toRelPath(base, path.join(from, r)));
+  const files = await mapPool(rels, o.concurrency ?? 32, async (rel) =>
+    withoutImageData(await readSource(path.join(base, rel), rel, base, limits.labelFileBytes)),
+  );
+  return stageLabelme({ files }, await listing());
+}
+
+const PREPARE = { yolo: prepareYolo, coco: prepareCoco, voc: prepareVoc, labelme: prepareLabelme } as const;
 
 /**
  * Reads labels in `format` from disk and pairs them with the images of the image folder, reading

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { GroundLabelError, messageOf } from '../../shared/errors';
-import type { ImportResult } from '../../shared/formats/import';
+import type { ImportFormat, ImportResult } from '../../shared/formats/import';
 import { planImport, previewImport, tally, type ImportTarget } from '../../shared/import-plan';
 import type { ImportApplied, ImportPreview, ImportProblem, ParsedRequest } from '../../shared/ipc/contract';
 import { EXPORTS_DIR, type DatasetService } from '../dataset/dataset-service';
@@ -17,13 +17,17 @@ const READS = {
   coco: { fits: (isDir: boolean) => !isDir, what: 'a COCO JSON file' },
   yolo: {
     fits: (isDir: boolean, p: string) => isDir || /\.ya?ml$/i.test(p),
-    what: 'a YOLO dataset folder (with data.yaml or classes.txt) or its data.yaml',
+    what: 'a YOLO dataset folder (with data.yaml, classes.txt or obj.names) or its data.yaml',
   },
   voc: {
     fits: (isDir: boolean, p: string) => isDir || /\.xml$/i.test(p),
     what: 'a folder of Pascal VOC XML files or one XML file',
   },
-} as const;
+  labelme: {
+    fits: (isDir: boolean, p: string) => isDir || /\.json$/i.test(p),
+    what: 'a folder of LabelMe JSON files or one JSON file',
+  },
+} as const satisfies Record<ImportFormat, unknown>;
 
 /** The label path, resolved against the dataset folder, checked to be what the format reads. */
 async function labelPath(root: string, request: ImportRequest): Promise<string> {

@@ -8,6 +8,7 @@ import {
   type ImageStatus,
   type ProjectMeta,
 } from '../project';
+import { IMPORT_FORMATS, type ImportFormat } from '../formats/import/types';
 import type { DatasetStats } from '../stats';
 
 /**
@@ -78,7 +79,7 @@ export type LabelEvidence =
 
 /** Labels another tool left in the dataset folder (CVAT, Label Studio, X-AnyLabeling exports). */
 export interface LabelSource {
-  readonly format: 'coco' | 'yolo' | 'voc';
+  readonly format: ImportFormat;
   /** Relative to the dataset folder, as import:preview takes it ('.' for the folder itself). */
   readonly path: string;
   /** What gave it away, for people (the renderer words it in their language). */
@@ -134,8 +135,11 @@ export interface ExportSummary {
 }
 
 const importRequestSchema = z.object({
-  format: z.enum(['coco', 'yolo', 'voc']),
-  /** COCO: the JSON file. YOLO: the dataset folder or its data.yaml. VOC: a folder or one XML file. Relative paths start at the dataset folder. */
+  format: z.enum(IMPORT_FORMATS),
+  /**
+   * COCO: the JSON file. YOLO: the dataset folder or its data.yaml. VOC: a folder or one XML file.
+   * LabelMe: a folder of JSON files (usually the dataset folder) or one. Relative paths start at the dataset folder.
+   */
   path: z.string().trim().min(1),
 });
 

@@ -204,11 +204,14 @@ export default {
     yolo: 'YOLO (data.yaml, classes.txt or obj.names)',
     coco: 'COCO detection JSON',
     voc: 'Pascal VOC XML',
+    labelme: 'LabelMe / X-AnyLabeling JSON',
     path: 'Label file or folder',
     pathHint: {
       yolo: 'The YOLO dataset folder, or its data.yaml. Relative paths start at the dataset folder.',
       coco: 'The COCO JSON file. Relative paths start at the dataset folder.',
       voc: 'A folder of VOC XML files, or one XML file. Relative paths start at the dataset folder.',
+      labelme:
+        'The folder of JSON files, usually the dataset folder itself ("."), or one JSON file. Only rectangles are read.',
     },
     browse: 'Choose folder…',
     preview: 'Preview',
@@ -250,7 +253,7 @@ export default {
       openLabel: 'Import the {format} labels at {path}',
       dismiss: 'Dismiss',
       dismissLabel: 'Dismiss the labels found in this folder',
-      names: { yolo: 'YOLO', coco: 'COCO', voc: 'Pascal VOC' },
+      names: { yolo: 'YOLO', coco: 'COCO', voc: 'Pascal VOC', labelme: 'LabelMe / X-AnyLabeling' },
     },
   },
   save: {

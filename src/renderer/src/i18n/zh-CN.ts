@@ -204,11 +204,13 @@ const zhCN: typeof en = {
     yolo: 'YOLO（data.yaml、classes.txt 或 obj.names）',
     coco: 'COCO 检测 JSON',
     voc: 'Pascal VOC XML',
+    labelme: 'LabelMe / X-AnyLabeling JSON',
     path: '标注文件或文件夹',
     pathHint: {
       yolo: 'YOLO 数据集文件夹，或其中的 data.yaml。相对路径从数据集文件夹算起。',
       coco: 'COCO JSON 文件。相对路径从数据集文件夹算起。',
       voc: 'VOC XML 文件所在的文件夹，或单个 XML 文件。相对路径从数据集文件夹算起。',
+      labelme: 'JSON 文件所在的文件夹（通常就是数据集文件夹本身，即“.”），或单个 JSON 文件。只读取矩形。',
     },
     browse: '选择文件夹…',
     preview: '预览',
@@ -248,7 +250,7 @@ const zhCN: typeof en = {
       openLabel: '导入位于 {path} 的 {format} 标注',
       dismiss: '忽略',
       dismissLabel: '忽略在此文件夹中发现的标注',
-      names: { yolo: 'YOLO', coco: 'COCO', voc: 'Pascal VOC' },
+      names: { yolo: 'YOLO', coco: 'COCO', voc: 'Pascal VOC', labelme: 'LabelMe / X-AnyLabeling' },
     },
   },
   save: {

@@ -1,5 +1,5 @@
 import type { ImageSize } from '../../geometry';
-import type { ExportFormat, ExportInput } from '../types';
+import type { ExportInput } from '../types';
 
 /**
  * One problem found while importing. `where` locates it (`labels/a.txt:3`, `annotations[12].bbox[2]`,
@@ -59,4 +59,9 @@ export interface StagedImport {
   finish(sizes: SizeLookup): ImportResult;
 }
 
-export type ImportFormat = ExportFormat;
+/** Formats labels are read from: every export format, and LabelMe / X-AnyLabeling JSON (read only). */
+export const IMPORT_FORMATS = ['coco', 'yolo', 'voc', 'labelme'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+export const isImportFormat = (v: unknown): v is ImportFormat =>
+  typeof v === 'string' && (IMPORT_FORMATS as readonly string[]).includes(v);

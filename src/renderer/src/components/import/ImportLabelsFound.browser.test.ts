@@ -59,6 +59,11 @@ describe('labels found in the folder', () => {
     unmount();
     await mountApp(false, [VOC_BESIDE]);
     await expect.element(banner()).toHaveTextContent('Pascal VOC (2 label files beside the images).');
+    unmount();
+    await mountApp(false, [{ format: 'labelme', path: '.', evidence: { kind: 'beside', files: 1 } }]);
+    await expect
+      .element(banner())
+      .toHaveTextContent('LabelMe / X-AnyLabeling (1 label file beside the images).');
   });
 
   it('offers the most likely labels and opens the import dialog on them with the preview made', async () => {
