@@ -100,8 +100,10 @@ export class Detector {
   private readonly textCache = new Map<string, TextRun[]>();
   /** Pixel buffers handed back through release(), reused by the next images of the same size. */
   private readonly pool: Float32Array[] = [];
-  /** The last run handed to the session; runs settle in order, so this settles last. */
-  private lastRun: Promise<unknown> = Promise.resolve();
+  /** Runs handed to the session and not settled yet; close() waits for them. */
+  private readonly inFlight = new Set<Promise<unknown>>();
+  /** An image whose pixels are away on a run, until they are back: its next run waits for them. */
+  private readonly away = new WeakMap<PreparedImage, Promise<unknown>>();
 
   private constructor(
     readonly info: ModelInfo,
@@ -237,33 +239,37 @@ export class Detector {
 
   /**
    * One session.run. The session runs them in call order, so the next image's run can be handed over
-   * while this one is on the model, and the model goes on without waiting for a round trip.
+   * while this one is on the model, and the model goes on without waiting for a round trip. The
+   * pixels move to the model thread for a run, so another run on the same image waits for them.
    */
   private forward(image: PreparedImage, text: TextRun): Promise<RawOutputs> {
-    const task = (async () => {
-      const out = await this.session.run(
-        this.flavour.feeds({ pixels: image.pixels, size: image.size, text }),
-        {
-          lend: [this.flavour.imageInput],
-          restore: (_, data) => {
-            image.pixels = data as Float32Array;
-          },
-        },
-      );
-      const logits = out[this.flavour.logits];
-      const boxes = out[this.flavour.boxes];
-      if (!logits || !boxes || logits.dims.length !== 3 || boxes.dims.at(-1) !== 4) {
-        throw new GroundLabelError(
-          'inference-failed',
-          `${this.info.file} returned unexpected outputs: ${Object.entries(out)
-            .map(([k, v]) => `${k}[${v.dims.join(',')}]`)
-            .join(', ')}`,
-        );
-      }
-      return { logits: logits.data, boxes: boxes.data, queries: logits.dims[1], width: logits.dims[2] };
-    })();
-    this.lastRun = task.catch(() => undefined);
+    const before = this.away.get(image);
+    const task = before ? before.then(() => this.runOn(image, text)) : this.runOn(image, text);
+    const settled = task.catch(() => undefined);
+    this.away.set(image, settled);
+    this.inFlight.add(settled);
+    void settled.then(() => this.inFlight.delete(settled));
     return task;
+  }
+
+  private async runOn(image: PreparedImage, text: TextRun): Promise<RawOutputs> {
+    const out = await this.session.run(this.flavour.feeds({ pixels: image.pixels, size: image.size, text }), {
+      lend: [this.flavour.imageInput],
+      restore: (_, data) => {
+        image.pixels = data as Float32Array;
+      },
+    });
+    const logits = out[this.flavour.logits];
+    const boxes = out[this.flavour.boxes];
+    if (!logits || !boxes || logits.dims.length !== 3 || boxes.dims.at(-1) !== 4) {
+      throw new GroundLabelError(
+        'inference-failed',
+        `${this.info.file} returned unexpected outputs: ${Object.entries(out)
+          .map(([k, v]) => `${k}[${v.dims.join(',')}]`)
+          .join(', ')}`,
+      );
+    }
+    return { logits: logits.data, boxes: boxes.data, queries: logits.dims[1], width: logits.dims[2] };
   }
 
   private async warmUp(): Promise<void> {
@@ -276,7 +282,7 @@ export class Detector {
   }
 
   async close(): Promise<void> {
-    await this.lastRun;
+    await Promise.all(this.inFlight);
     await this.session.release();
   }
 }

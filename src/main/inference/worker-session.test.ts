@@ -114,6 +114,14 @@ describe('openWorkerSession', () => {
     expect(same(a.boxes.data, b.boxes.data)).toBe(false);
   });
 
+  it('refuses a feed whose buffer was moved away, instead of waiting for a reply that never comes', async () => {
+    const f = feeds();
+    structuredClone(f.img.data.buffer, { transfer: [f.img.data.buffer as ArrayBuffer] });
+    const e = await caught(() => remote.run(f, { lend: ['img'] }), 'inference-failed');
+    expect(e.message).toBe(`img float32[1,3,${H},${W}] holds 0 values (its buffer was moved away)`);
+    expect((await remote.run(feeds())).logits.dims).toEqual([1, 900, 256]);
+  });
+
   it('rethrows a failed run as the GroundLabelError the in-thread session throws, and lends back', async () => {
     const bad = {
       ...feeds(),

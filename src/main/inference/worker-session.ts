@@ -10,7 +10,7 @@ import {
   type ToWorker,
 } from './session-messages';
 import { sessionWorkerEntry, type WorkerEntry } from './session-worker-entry';
-import type { FeedTensor, OutputTensor } from './tensors';
+import { describeFeed, type FeedTensor, type OutputTensor } from './tensors';
 
 /** The model thread could not be started at all (as opposed to the model failing to load in it). */
 export class WorkerStartError extends Error {
@@ -108,6 +108,18 @@ class WorkerSession implements WorkerModelSession {
     options: RunOptions = {},
   ): Promise<Record<string, OutputTensor>> {
     if (this.stopped) return Promise.reject(new GroundLabelError('inference-failed', this.stopped));
+    // A message whose transfer list holds a buffer moved away earlier is dropped without a word: the
+    // run would never settle. Refuse any feed that does not hold the values its dims call for.
+    const short = Object.entries(feeds).find(([, t]) => t.data.length !== t.dims.reduce((a, d) => a * d, 1));
+    if (short) {
+      const [name, t] = short;
+      return Promise.reject(
+        new GroundLabelError(
+          'inference-failed',
+          `${describeFeed(name, t)} holds ${t.data.length} values${t.data.length === 0 ? ' (its buffer was moved away)' : ''}`,
+        ),
+      );
+    }
     const lent = (options.lend ?? []).filter((name) => feeds[name] && ownsBuffer(feeds[name].data));
     const id = this.nextId++;
     const message: ToWorker = { kind: 'run', id, feeds: { ...feeds }, lent };
