@@ -246,6 +246,7 @@ export default {
     close: 'Close',
     found: {
       text: 'Labels found in this folder: {format} ({evidence}).',
+      also: 'Also: {format} ({evidence}).',
       evidenceManifest: '{file} + {count} label file | {file} + {count} label files',
       evidenceFile: '{file}, {size}',
       evidenceBeside: '{count} label file beside the images | {count} label files beside the images',

@@ -243,6 +243,7 @@ const zhCN: typeof en = {
     close: '关闭',
     found: {
       text: '在此文件夹中发现标注：{format}（{evidence}）。',
+      also: '另有：{format}（{evidence}）。',
       evidenceManifest: '{file} + {count} 个标注文件 | {file} + {count} 个标注文件',
       evidenceFile: '{file}，{size}',
       evidenceBeside: '图像旁有 {count} 个标注文件 | 图像旁有 {count} 个标注文件',

@@ -90,6 +90,21 @@ describe('labels found in the folder', () => {
     await expect.element(banner()).not.toBeInTheDocument();
   });
 
+  it('offers the other sources found too, each opening the dialog on itself', async () => {
+    const { api } = await mountApp();
+    await expect
+      .element(banner())
+      .toHaveTextContent(
+        'Labels found in this folder: COCO (instances.json, 3 KiB).Import…Also: Pascal VOC (2 label files beside the images).Import…Dismiss',
+      );
+    await banner().getByRole('button', { name: 'Import the Pascal VOC labels at .' }).click();
+    await expect.element(dialog()).toBeVisible();
+    await expect.element(dialog().getByRole('radio', { name: 'Pascal VOC XML' })).toBeChecked();
+    await expect.element(dialog().getByRole('textbox', { name: 'Label file or folder' })).toHaveValue('.');
+    await until(() => api.callsOf('import:preview').length > 0);
+    expect(api.callsOf('import:preview')).toEqual([{ format: 'voc', path: '.' }]);
+  });
+
   it('goes away when dismissed, and the import dialog opened by hand starts without a preview', async () => {
     const { api } = await mountApp();
     await banner().getByRole('button', { name: 'Dismiss the labels found in this folder' }).click();
