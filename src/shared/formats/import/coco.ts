@@ -3,17 +3,15 @@ import type { ImageSize } from '../../geometry';
 import { relPathProblem } from '../prepare';
 import type { ExportBox } from '../types';
 import {
-  assemble,
   checkNames,
+  finishWithSizes,
   fitBox,
-  measured,
   nothingImported,
   quote,
   ReportBuilder,
   sizeText,
   stripBom,
   usableImages,
-  type ImageLabels,
 } from './common';
 import type { ImportResult, SizeLookup, SourceFile, StagedImport } from './types';
 
@@ -278,44 +276,33 @@ export function stageCoco(file: SourceFile, imageListing: readonly string[]): St
     );
 
   const accepted = entries.filter((e) => !rejected.has(e.relPath));
-  return {
-    needs: accepted.map((e) => e.relPath),
-    finish(sizes: SizeLookup): ImportResult {
-      const report = staged.clone();
-      const labelled = new Map<string, ImageLabels>();
-      const left = new Set(rejected);
-      for (const e of accepted) {
-        const real = measured(sizes(e.relPath));
-        const base = `images[${e.index}]`;
-        if (real !== undefined && 'error' in real) {
-          report.error(base, `${e.relPath}: ${real.error}; the image is left out of the import`);
-          left.add(e.relPath);
-          continue;
-        }
-        const size = real ?? e.size;
-        if (size.width !== e.size.width || size.height !== e.size.height)
-          report.warn(
-            base,
-            `says ${sizeText(e.size)} but ${e.relPath} is ${sizeText(size)} (EXIF-oriented); its boxes are clipped to ${sizeText(size)}`,
-            ' ',
-          );
-        const boxes: ExportBox[] = [];
-        for (const b of e.boxes) {
-          const [x, y, w, h] = b.bbox;
-          const box = fitBox(
-            { x1: x, y1: y, x2: x + w, y2: y + h },
-            size,
-            report,
-            `annotations[${b.index}].bbox`,
-            ' ',
-          );
-          if (box !== undefined) boxes.push({ classId: b.classId, ...box });
-        }
-        labelled.set(e.relPath, { boxes, size });
-      }
-      return assemble(images, categories.names, labelled, left, report, sizes);
-    },
-  };
+  return finishWithSizes(images, categories.names, staged, rejected, accepted, (e, real, report) => {
+    const base = `images[${e.index}]`;
+    if (real !== undefined && 'error' in real) {
+      report.error(base, `${e.relPath}: ${real.error}; the image is left out of the import`);
+      return undefined;
+    }
+    const size = real ?? e.size;
+    if (size.width !== e.size.width || size.height !== e.size.height)
+      report.warn(
+        base,
+        `says ${sizeText(e.size)} but ${e.relPath} is ${sizeText(size)} (EXIF-oriented); its boxes are clipped to ${sizeText(size)}`,
+        ' ',
+      );
+    const boxes: ExportBox[] = [];
+    for (const b of e.boxes) {
+      const [x, y, w, h] = b.bbox;
+      const box = fitBox(
+        { x1: x, y1: y, x2: x + w, y2: y + h },
+        size,
+        report,
+        `annotations[${b.index}].bbox`,
+        ' ',
+      );
+      if (box !== undefined) boxes.push({ classId: b.classId, ...box });
+    }
+    return { boxes, size };
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { clampBox, type Box, type ImageSize } from '../../geometry';
 import { byCodeUnits, hasUnsafeChars, relPathProblem } from '../prepare';
 import type { ExportBox, ExportImage } from '../types';
-import type { ImportIssue, ImportReport, ImportResult, SizeInfo } from './types';
+import type { ImportIssue, ImportReport, ImportResult, SizeInfo, SizeLookup, StagedImport } from './types';
 
 /** `where: text` for file locations; COCO's JSON paths read better as `where text` (pass ' '). */
 export const issueAt = (where: string, text: string, sep = ': '): ImportIssue => ({
@@ -136,6 +136,35 @@ export function assemble(
     input: { classes, images: out },
     report: report.build(),
     rejected: images.filter((p) => rejected.has(p)),
+  };
+}
+
+/**
+ * The size-dependent half of every importer: `needs` are the items' images, and `finish` turns each
+ * item into its image's labels with the measured size (`labels` returns undefined to leave the
+ * image out, having reported why). `staged` is copied, so `finish` can run more than once.
+ */
+export function finishWithSizes<T extends { readonly relPath: string }>(
+  images: readonly string[],
+  classes: readonly string[],
+  staged: ReportBuilder,
+  rejected: ReadonlySet<string>,
+  items: readonly T[],
+  labels: (item: T, size: ReturnType<typeof measured>, report: ReportBuilder) => ImageLabels | undefined,
+): StagedImport {
+  return {
+    needs: items.map((item) => item.relPath),
+    finish(sizes: SizeLookup): ImportResult {
+      const report = staged.clone();
+      const labelled = new Map<string, ImageLabels>();
+      const left = new Set(rejected);
+      for (const item of items) {
+        const l = labels(item, measured(sizes(item.relPath)), report);
+        if (l === undefined) left.add(item.relPath);
+        else labelled.set(item.relPath, l);
+      }
+      return assemble(images, classes, labelled, left, report, sizes);
+    },
   };
 }
 

@@ -1,40 +1,14 @@
 import type { Box, ImageSize } from '../../geometry';
 import { splitExt } from '../names';
 import { byCodeUnits, hasUnsafeChars } from '../prepare';
-import type { ExportBox } from '../types';
-import {
-  assemble,
-  fitBox,
-  measured,
-  quote,
-  ReportBuilder,
-  sizeText,
-  stripBom,
-  usableImages,
-  type ImageLabels,
-} from './common';
+import { quote, ReportBuilder, stripBom, usableImages } from './common';
+import { finishPerImage, type NamedBox, type PerImageFile } from './per-image';
 import type { ImportResult, SizeLookup, SourceFile, StagedImport } from './types';
 
 /** LabelMe / X-AnyLabeling: one JSON file per image, usually beside it. */
 export interface LabelmeSource {
   /** The JSON files, paths relative to the folder they were read from (forward slashes), e.g. `sub/a.json`. */
   readonly files: readonly SourceFile[];
-}
-
-interface LabelmeShape {
-  readonly where: string;
-  readonly name: string;
-  readonly box: Box;
-  readonly difficult: boolean;
-}
-
-interface LabelmeFile {
-  readonly path: string;
-  readonly relPath: string;
-  readonly shapes: readonly LabelmeShape[];
-  /** The size written in the file, when it is a usable one. */
-  readonly size?: ImageSize;
-  readonly sizeProblem?: string;
 }
 
 type JsonObject = Record<string, unknown>;
@@ -118,7 +92,7 @@ function readBox(v: unknown, field: string, r: Reader): Box | undefined {
 }
 
 /** A rectangle, the type of a shape that is not one (`{ other }`), or undefined after an error. */
-function readShape(v: unknown, j: number, r: Reader): LabelmeShape | { other: string } | undefined {
+function readShape(v: unknown, j: number, r: Reader): NamedBox | { other: string } | undefined {
   const field = `shapes[${j}]`;
   if (!isObject(v)) return r.fail(field, 'must be an object');
   const type = v.shape_type ?? 'polygon'; // what LabelMe assumes when it is missing
@@ -166,7 +140,7 @@ export function stageLabelme(source: LabelmeSource, imageListing: readonly strin
   }
   const rejected = new Set<string>();
   const owner = new Map<string, string>();
-  const files: LabelmeFile[] = [];
+  const files: PerImageFile[] = [];
   const sorted = [...source.files].sort((a, b) => byCodeUnits(a.path, b.path));
   for (const file of sorted) {
     const key = file.path.replace(/\.json$/i, '');
@@ -205,7 +179,7 @@ export function stageLabelme(source: LabelmeSource, imageListing: readonly strin
         `imagePath ${quote(imagePath!)} names ${named}; paired with it, not with ${beside.join(' or ')} of the same name`,
       );
     const { size, sizeProblem } = readSize(root);
-    const shapes: LabelmeShape[] = [];
+    const shapes: NamedBox[] = [];
     const others: string[] = [];
     shapeList.forEach((v, j) => {
       const s = readShape(v, j, r);
@@ -267,57 +241,15 @@ export function stageLabelme(source: LabelmeSource, imageListing: readonly strin
     files.push({
       path: file.path,
       relPath,
-      shapes,
+      boxes: shapes,
       ...(size && { size }),
       ...(sizeProblem && { sizeProblem }),
     });
   }
-  // First appearance over the images in name order, whatever the JSON files are called.
-  const accepted = files
-    .filter((f) => !rejected.has(f.relPath))
-    .sort((a, b) => byCodeUnits(a.relPath, b.relPath));
-  const classes = [...new Set(accepted.flatMap((f) => f.shapes.map((s) => s.name)))];
-  const classOf = new Map(classes.map((c, i) => [c, i]));
-  return {
-    needs: accepted.map((f) => f.relPath),
-    finish(sizes: SizeLookup): ImportResult {
-      const report = staged.clone();
-      const labelled = new Map<string, ImageLabels>();
-      const left = new Set(rejected);
-      for (const f of accepted) {
-        const real = measured(sizes(f.relPath));
-        if (real !== undefined && 'error' in real) {
-          report.error(f.path, `${f.relPath}: ${real.error}; the image is left out of the import`);
-          left.add(f.relPath);
-          continue;
-        }
-        const size = real ?? f.size;
-        if (size === undefined) {
-          report.error(
-            f.path,
-            `${f.sizeProblem ?? 'imageWidth is missing'} and the image was not measured; the image is left out of the import`,
-          );
-          left.add(f.relPath);
-          continue;
-        }
-        if (f.sizeProblem !== undefined)
-          report.warn(f.path, `${f.sizeProblem}; the image's own ${sizeText(size)} is used`);
-        else if (f.size !== undefined && (f.size.width !== size.width || f.size.height !== size.height))
-          report.warn(
-            f.path,
-            `imageWidth×imageHeight say ${sizeText(f.size)} but ${f.relPath} is ${sizeText(size)} (EXIF-oriented); its boxes are clipped to ${sizeText(size)}`,
-          );
-        const boxes: ExportBox[] = [];
-        for (const s of f.shapes) {
-          const box = fitBox(s.box, size, report, s.where, ' ');
-          if (box !== undefined)
-            boxes.push({ classId: classOf.get(s.name)!, ...box, ...(s.difficult && { difficult: true }) });
-        }
-        labelled.set(f.relPath, { boxes, size });
-      }
-      return assemble(images, classes, labelled, left, report, sizes);
-    },
-  };
+  return finishPerImage(images, staged, files, rejected, undefined, {
+    missing: 'imageWidth is missing',
+    says: 'imageWidth×imageHeight say',
+  });
 }
 
 /** Imports LabelMe / X-AnyLabeling JSON files; `sizes` gives oriented sizes (undefined: trust imageWidth/imageHeight). */

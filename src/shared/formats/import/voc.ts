@@ -1,20 +1,8 @@
-import type { Box, ImageSize } from '../../geometry';
+import type { ImageSize } from '../../geometry';
 import { outputStems } from '../names';
 import { byCodeUnits, hasUnsafeChars } from '../prepare';
-import type { ExportBox } from '../types';
-import {
-  assemble,
-  decimal,
-  fitBox,
-  measured,
-  nothingImported,
-  parseClassesTxt,
-  quote,
-  ReportBuilder,
-  sizeText,
-  usableImages,
-  type ImageLabels,
-} from './common';
+import { decimal, nothingImported, parseClassesTxt, quote, ReportBuilder, usableImages } from './common';
+import { finishPerImage, type NamedBox, type PerImageFile } from './per-image';
 import type { ImportResult, SizeLookup, SourceFile, StagedImport } from './types';
 import { parseXml, type XmlElement } from './xml';
 
@@ -34,22 +22,6 @@ export interface VocOptions {
   readonly zeroBased?: boolean;
   /** A class list (one name per line, like classes.txt); by default the names in order of first appearance, images in name order. */
   readonly classes?: SourceFile;
-}
-
-interface VocObject {
-  readonly where: string;
-  readonly name: string;
-  readonly box: Box;
-  readonly difficult: boolean;
-}
-
-interface VocFile {
-  readonly path: string;
-  readonly relPath: string;
-  readonly objects: readonly VocObject[];
-  /** The size written in the file, when it is a usable one. */
-  readonly size?: ImageSize;
-  readonly sizeProblem?: string;
 }
 
 /** Reads a VOC file's fields, reporting each problem at `file: object[2].bndbox.xmin`. */
@@ -111,7 +83,7 @@ function readObject(
   opts: VocOptions,
   known: readonly string[] | undefined,
   r: Reader,
-): VocObject | undefined {
+): NamedBox | undefined {
   const field = `object[${j}]`;
   const bad = r.bad;
   const nameEl = r.required(el, 'name', `${field}.name`);
@@ -163,7 +135,7 @@ export function stageVoc(
   const dir = source.annotationsDir ? `${source.annotationsDir}/` : '';
   const rejected = new Set<string>();
   const owner = new Map<string, string>();
-  const files: VocFile[] = [];
+  const files: PerImageFile[] = [];
   const sorted = [...source.files].sort((a, b) => byCodeUnits(a.path, b.path));
   for (const file of sorted) {
     const key = stripXml(file.path.startsWith(dir) ? file.path.slice(dir.length) : file.path);
@@ -212,7 +184,7 @@ export function stageVoc(
     const objects = root.children
       .filter((c) => c.name === 'object')
       .map((o, j) => readObject(o, j, opts, known, r))
-      .filter((o): o is VocObject => o !== undefined);
+      .filter((o): o is NamedBox => o !== undefined);
     if (relPath === undefined) {
       staged.notFound(
         'error',
@@ -238,57 +210,15 @@ export function stageVoc(
     files.push({
       path: file.path,
       relPath,
-      objects,
+      boxes: objects,
       ...(size && { size }),
       ...(sizeProblem && { sizeProblem }),
     });
   }
-  // First appearance over the images in name order, whatever the XML files are called.
-  const accepted = files
-    .filter((f) => !rejected.has(f.relPath))
-    .sort((a, b) => byCodeUnits(a.relPath, b.relPath));
-  const classes = known ?? [...new Set(accepted.flatMap((f) => f.objects.map((o) => o.name)))];
-  const classOf = new Map(classes.map((c, i) => [c, i]));
-  return {
-    needs: accepted.map((f) => f.relPath),
-    finish(sizes: SizeLookup): ImportResult {
-      const report = staged.clone();
-      const labelled = new Map<string, ImageLabels>();
-      const left = new Set(rejected);
-      for (const f of accepted) {
-        const real = measured(sizes(f.relPath));
-        if (real !== undefined && 'error' in real) {
-          report.error(f.path, `${f.relPath}: ${real.error}; the image is left out of the import`);
-          left.add(f.relPath);
-          continue;
-        }
-        const size = real ?? f.size;
-        if (size === undefined) {
-          report.error(
-            f.path,
-            `${f.sizeProblem ?? 'size is missing'} and the image was not measured; the image is left out of the import`,
-          );
-          left.add(f.relPath);
-          continue;
-        }
-        if (f.sizeProblem !== undefined)
-          report.warn(f.path, `${f.sizeProblem}; the image's own ${sizeText(size)} is used`);
-        else if (f.size !== undefined && (f.size.width !== size.width || f.size.height !== size.height))
-          report.warn(
-            f.path,
-            `size says ${sizeText(f.size)} but ${f.relPath} is ${sizeText(size)} (EXIF-oriented); its boxes are clipped to ${sizeText(size)}`,
-          );
-        const boxes: ExportBox[] = [];
-        for (const o of f.objects) {
-          const box = fitBox(o.box, size, report, o.where, ' ');
-          if (box !== undefined)
-            boxes.push({ classId: classOf.get(o.name)!, ...box, ...(o.difficult && { difficult: true }) });
-        }
-        labelled.set(f.relPath, { boxes, size });
-      }
-      return assemble(images, classes, labelled, left, report, sizes);
-    },
-  };
+  return finishPerImage(images, staged, files, rejected, known, {
+    missing: 'size is missing',
+    says: 'size says',
+  });
 }
 
 /** Imports Pascal VOC XML files; `sizes` gives oriented sizes (undefined: trust `<size>`). */

@@ -4,11 +4,10 @@ import { relPathProblem } from '../prepare';
 import type { ExportBox } from '../types';
 import { yoloStems } from '../yolo';
 import {
-  assemble,
   checkNames,
   decimal,
+  finishWithSizes,
   fitBox,
-  measured,
   nothingImported,
   parseClassesTxt,
   quote,
@@ -17,7 +16,6 @@ import {
   textLines,
   usableImages,
   wholeNumber,
-  type ImageLabels,
 } from './common';
 import type { ImportResult, SizeLookup, SourceFile, StagedImport } from './types';
 
@@ -437,40 +435,28 @@ export function stageYolo(source: YoloSource, imageListing: readonly string[]): 
     if (rows === undefined) rejected.add(p.relPath);
     else parsed.push({ relPath: p.relPath, path: file.path, rows, ...(p.split && { split: p.split }) });
   }
-  return {
-    needs: parsed.map((p) => p.relPath),
-    finish(sizes: SizeLookup): ImportResult {
-      const report = staged.clone();
-      const labelled = new Map<string, ImageLabels>();
-      const left = new Set(rejected);
-      for (const p of parsed) {
-        const size = measured(sizes(p.relPath));
-        if (size === undefined || 'error' in size) {
-          const why =
-            size === undefined ? `the size of ${p.relPath} is unknown` : `${p.relPath}: ${size.error}`;
-          report.error(
-            p.path,
-            `${why}; YOLO boxes cannot be put in pixels without it, so the image is left out of the import`,
-          );
-          left.add(p.relPath);
-          continue;
-        }
-        const boxes: ExportBox[] = [];
-        for (const r of p.rows) {
-          const raw = {
-            x1: (r.cx - r.w / 2) * size.width,
-            y1: (r.cy - r.h / 2) * size.height,
-            x2: (r.cx + r.w / 2) * size.width,
-            y2: (r.cy + r.h / 2) * size.height,
-          };
-          const box = fitBox(raw, size, report, r.where);
-          if (box !== undefined) boxes.push({ classId: r.classId, ...box });
-        }
-        labelled.set(p.relPath, { boxes, size, ...(p.split && { split: p.split }) });
-      }
-      return assemble(images, layout.classes.names, labelled, left, report, sizes);
-    },
-  };
+  return finishWithSizes(images, layout.classes.names, staged, rejected, parsed, (p, size, report) => {
+    if (size === undefined || 'error' in size) {
+      const why = size === undefined ? `the size of ${p.relPath} is unknown` : `${p.relPath}: ${size.error}`;
+      report.error(
+        p.path,
+        `${why}; YOLO boxes cannot be put in pixels without it, so the image is left out of the import`,
+      );
+      return undefined;
+    }
+    const boxes: ExportBox[] = [];
+    for (const r of p.rows) {
+      const raw = {
+        x1: (r.cx - r.w / 2) * size.width,
+        y1: (r.cy - r.h / 2) * size.height,
+        x2: (r.cx + r.w / 2) * size.width,
+        y2: (r.cy + r.h / 2) * size.height,
+      };
+      const box = fitBox(raw, size, report, r.where);
+      if (box !== undefined) boxes.push({ classId: r.classId, ...box });
+    }
+    return { boxes, size, ...(p.split && { split: p.split }) };
+  });
 }
 
 /** Imports a YOLO dataset; `sizes` gives the oriented size of each image with a label file. */
