@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSceneFolder } from '../test/fixtures/images';
+import { writeXAnyLabelingFolder } from '../test/fixtures/labelme';
 import { startApp, type AppUnderTest } from './fixtures/app-server';
 import { LabelPage, launchChromium } from './fixtures/label-page';
 
@@ -42,63 +43,10 @@ async function importOffered(folder: string, offered: string, boxes: number, ima
   return ui;
 }
 
-const shape = (label: string, points: number[][], shapeType = 'rectangle') => ({
-  label,
-  points,
-  group_id: null,
-  description: '',
-  difficult: false,
-  shape_type: shapeType,
-  flags: {},
-  attributes: {},
-});
-
 describe('labels from other tools', () => {
   it('imports an X-AnyLabeling folder (its JSON beside the images) and shows the boxes', async () => {
     const folder = path.join(app.dir, 'x-anylabeling');
-    await writeSceneFolder(folder, [
-      { relPath: 'street.png', spec: { width: 320, height: 240, rects: [] } },
-      { relPath: 'night/alley.png', spec: { width: 200, height: 100, rects: [] } },
-    ]);
-    const file = (imagePath: string, width: number, height: number, shapes: unknown[]) =>
-      JSON.stringify({
-        version: '2.4.4',
-        flags: {},
-        shapes,
-        imagePath,
-        imageData: null,
-        imageHeight: height,
-        imageWidth: width,
-      });
-    await writeFile(
-      path.join(folder, 'street.json'),
-      file('street.png', 320, 240, [
-        shape('car', [
-          [110, 70],
-          [10, 70],
-          [10, 20],
-          [110, 20],
-        ]),
-        shape(
-          'person',
-          [
-            [200, 50],
-            [240, 50],
-            [240, 200],
-          ],
-          'polygon',
-        ),
-      ]),
-    );
-    await writeFile(
-      path.join(folder, 'night', 'alley.json'),
-      file('alley.png', 200, 100, [
-        shape('person', [
-          [150, 90],
-          [120, 10],
-        ]),
-      ]),
-    );
+    await writeXAnyLabelingFolder(folder, 'png');
 
     const ui = await importOffered(folder, 'LabelMe / X-AnyLabeling (2 label files beside the images)', 2, 2);
     await ui.waitForOption('street.png', 'Reviewed, 1 box');

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSceneFolder } from '../fixtures/images';
+import { writeXAnyLabelingFolder } from '../fixtures/labelme';
 import { runCli } from './run-cli';
 
 let dir: string;
@@ -169,60 +170,7 @@ describe('npm run convert', () => {
 
   it('reads X-AnyLabeling JSON beside the images: rectangles kept, other shapes counted and left out', async () => {
     const folder = path.join(dir, 'xany');
-    await writeSceneFolder(folder, [
-      { relPath: 'street.jpg', spec: { width: 320, height: 240, format: 'jpeg', rects: [] } },
-      { relPath: 'night/alley.png', spec: { width: 200, height: 100, rects: [] } },
-    ]);
-    const shape = (label: string, points: number[][], shapeType = 'rectangle') => ({
-      label,
-      points,
-      group_id: null,
-      description: '',
-      difficult: false,
-      shape_type: shapeType,
-      flags: {},
-      attributes: {},
-    });
-    const file = (imagePath: string, width: number, height: number, shapes: unknown[]) =>
-      JSON.stringify({
-        version: '2.4.4',
-        flags: {},
-        shapes,
-        imagePath,
-        imageData: null,
-        imageHeight: height,
-        imageWidth: width,
-      });
-    await writeFile(
-      path.join(folder, 'street.json'),
-      file('street.jpg', 320, 240, [
-        // X-AnyLabeling writes all four corners, starting anywhere.
-        shape('car', [
-          [110, 70],
-          [10, 70],
-          [10, 20],
-          [110, 20],
-        ]),
-        shape(
-          'person',
-          [
-            [200, 50],
-            [240, 50],
-            [240, 200],
-          ],
-          'polygon',
-        ),
-      ]),
-    );
-    await writeFile(
-      path.join(folder, 'night', 'alley.json'),
-      file('alley.png', 200, 100, [
-        shape('person', [
-          [150, 90],
-          [120, 10],
-        ]),
-      ]),
-    );
+    await writeXAnyLabelingFolder(folder, 'jpeg');
     const run = await runCli('convert.ts', [
       '--images',
       folder,

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSceneFolder } from '../../../test/fixtures/images';
+import { labelmeFile, labelmeShape } from '../../../test/fixtures/labelme';
 import { GroundLabelError } from '../../shared/errors';
 import { exportLabels, type ExportInput } from '../../shared/formats';
 import { writeExport } from '../export/write-export';
@@ -134,15 +135,10 @@ describe('loadLabels', () => {
       { relPath: 'sub/b.png', spec: { width: 64, height: 48, rects: [] } },
     ]);
     // LabelMe embeds the image as base64 unless told not to.
-    const labelme = (image: string, points: number[][]) =>
-      JSON.stringify({
+    const labelme = (image: string, corners: readonly (readonly [number, number])[]) =>
+      labelmeFile(image, { width: 64, height: 48 }, [labelmeShape('cat', corners)], {
         version: '5.4.1',
-        flags: {},
-        shapes: [{ label: 'cat', points, group_id: null, shape_type: 'rectangle', flags: {} }],
-        imagePath: image,
         imageData: 'iVBORw0KGgo'.repeat(20_000),
-        imageHeight: 48,
-        imageWidth: 64,
       });
     await writeFile(
       path.join(folder, 'a.json'),
