@@ -99,9 +99,23 @@ const bytes = (n: number): string =>
 
 const bad = (message: string) => new GroundLabelError('bad-argument', message);
 
-async function kindOf(p: string): Promise<'file' | 'folder' | undefined> {
+type Kind = 'file' | 'folder';
+
+async function kindOf(p: string): Promise<Kind | undefined> {
   const s = await stat(p).catch(() => null);
   return s?.isDirectory() ? 'folder' : s?.isFile() ? 'file' : undefined;
+}
+
+/** The labels' path (`--from`), resolved, with what is there; stat once for every use. */
+interface LabelPath {
+  readonly from: string;
+  readonly kind: Kind | undefined;
+}
+
+/** What is at `--from`, for the formats that read a file or a folder. */
+function mustExist(o: LoadLabelsOptions, at: LabelPath): Kind {
+  if (at.kind === undefined) throw bad(`--from ${o.from} does not exist`);
+  return at.kind;
 }
 
 /**
@@ -185,12 +199,12 @@ async function darknetImageLists(root: string): Promise<Set<string>> {
 
 async function prepareYolo(
   o: LoadLabelsOptions,
+  at: LabelPath,
   listing: () => Promise<string[]>,
   limits: ImportLimits,
 ): Promise<StagedImport> {
-  const from = path.resolve(o.from);
-  const kind = await kindOf(from);
-  if (kind === undefined) throw bad(`--from ${o.from} does not exist`);
+  const { from } = at;
+  const kind = mustExist(o, at);
   const root = kind === 'folder' ? from : path.dirname(from);
   let yamlName: string | undefined;
   if (kind === 'file') yamlName = path.basename(from);
@@ -221,23 +235,24 @@ async function prepareYolo(
 
 async function prepareCoco(
   o: LoadLabelsOptions,
+  at: LabelPath,
   listing: () => Promise<string[]>,
   limits: ImportLimits,
 ): Promise<StagedImport> {
-  const from = path.resolve(o.from);
-  if ((await kindOf(from)) !== 'file') throw bad(`--from ${o.from} is not a COCO JSON file`);
+  const { from } = at;
+  if (at.kind !== 'file') throw bad(`--from ${o.from} is not a COCO JSON file`);
   const file = await readSource(from, path.basename(from), path.dirname(from), limits.cocoBytes);
   return stageCoco(file, await listing());
 }
 
 async function prepareVoc(
   o: LoadLabelsOptions,
+  at: LabelPath,
   listing: () => Promise<string[]>,
   limits: ImportLimits,
 ): Promise<StagedImport> {
-  const from = path.resolve(o.from);
-  const kind = await kindOf(from);
-  if (kind === undefined) throw bad(`--from ${o.from} does not exist`);
+  const { from } = at;
+  const kind = mustExist(o, at);
   let classes: SourceFile | undefined;
   if (o.vocClasses !== undefined) {
     const file = path.resolve(o.vocClasses);
@@ -268,12 +283,12 @@ const withoutImageData = (file: SourceFile): SourceFile =>
 
 async function prepareLabelme(
   o: LoadLabelsOptions,
+  at: LabelPath,
   listing: () => Promise<string[]>,
   limits: ImportLimits,
 ): Promise<StagedImport> {
-  const from = path.resolve(o.from);
-  const kind = await kindOf(from);
-  if (kind === undefined) throw bad(`--from ${o.from} does not exist`);
+  const { from } = at;
+  const kind = mustExist(o, at);
   // Paths from the image folder when the files lie in it, so `sub/a.json` pairs with `sub/a.jpg`.
   const images = path.resolve(o.images);
   const base = isInside(images, from) ? images : kind === 'folder' ? from : path.dirname(from);
@@ -317,7 +332,7 @@ export async function loadLabels(o: LoadLabelsOptions): Promise<ImportResult> {
     ...(labelDir !== undefined && isInside(images, labelDir, { allowSame: false }) ? [labelDir] : []),
   ];
   const listing = () => listImages(images, exclude);
-  const staged = await prepare(o, listing, limits);
+  const staged = await prepare(o, { from, kind: fromKind }, listing, limits);
   const sizes = o.sizes ?? new OrientedSizes(images);
   return staged.finish(await sizes.lookup(staged.needs, o.concurrency ?? 8));
 }
