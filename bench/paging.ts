@@ -145,31 +145,22 @@ try {
     const browserCdp = await browser.newBrowserCDPSession();
     await page.send('Performance.enable');
     await lp.imageList.getByRole('option').first().waitFor();
-    const order = (await lp.imageNames()).slice(0, 1);
-    await lp.selectImage(order[0]);
-    const shown = async (): Promise<string | null> => {
-      const h = await lp.page.evaluate(() => {
-        const g = window.__groundlabel;
-        return g && g.imageReady && g.doc ? g.doc.relPath : null;
-      });
-      return h;
-    };
+    let last = (await lp.imageNames())[0];
+    await lp.selectImage(last);
     const samples: Sample[] = [];
-    let last = order[0];
     const t0 = performance.now();
     let pagingMs = 0;
     for (let n = 1; n <= PAGES; n++) {
       const started = performance.now();
       await lp.page.keyboard.press('d');
-      for (;;) {
-        const now = await shown();
-        if (now && now !== last) {
-          last = now;
-          break;
-        }
-        if (performance.now() - started > 15_000) throw new Error(`page ${n}: no next image after ${last}`);
-        await new Promise((r) => setTimeout(r, 5));
-      }
+      // Polled often: the time per page is one of the figures.
+      const h = await lp.waitForHookState(
+        (view, previous) => view.imageReady && !!view.doc && view.doc.relPath !== previous,
+        last,
+        15_000,
+        5,
+      );
+      last = h.doc!.relPath;
       pagingMs += performance.now() - started;
       if (n === WARMUP || (n > WARMUP && (n - WARMUP) % CHECKPOINT === 0) || n === PAGES) {
         samples.push(await sample(n, page, browserCdp));

@@ -117,9 +117,7 @@ function wrap(session: ort.InferenceSession, device: DeviceReport): ModelSession
       throw new GroundLabelError(
         'inference-failed',
         `The model failed to run (${messageOf(e)}); inputs were ${given}`,
-        {
-          cause: e,
-        },
+        { cause: e },
       );
     }
     const out: Record<string, OutputTensor> = {};
