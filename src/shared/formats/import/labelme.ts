@@ -2,7 +2,7 @@ import type { Box, ImageSize } from '../../geometry';
 import { splitExt } from '../names';
 import { byCodeUnits, hasUnsafeChars } from '../prepare';
 import { quote, ReportBuilder, stripBom, usableImages } from './common';
-import { finishPerImage, type NamedBox, type PerImageFile } from './per-image';
+import { claimImage, finishPerImage, type NamedBox, type PerImageFile } from './per-image';
 import type { ImportResult, SizeLookup, SourceFile, StagedImport } from './types';
 
 /** LabelMe / X-AnyLabeling: one JSON file per image, usually beside it. */
@@ -206,16 +206,7 @@ export function stageLabelme(source: LabelmeSource, imageListing: readonly strin
       );
       continue;
     }
-    const first = owner.get(relPath);
-    if (first !== undefined) {
-      staged.error(
-        file.path,
-        `${relPath} is labelled by ${first} already; the image is left out of the import`,
-      );
-      rejected.add(relPath);
-      continue;
-    }
-    owner.set(relPath, file.path);
+    if (!claimImage(owner, relPath, file.path, staged, rejected)) continue;
     if (r.bad > 0) {
       staged.error(
         file.path,

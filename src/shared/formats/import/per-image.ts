@@ -22,6 +22,28 @@ export interface PerImageFile {
   readonly sizeProblem?: string;
 }
 
+/**
+ * Records that the label file `path` labels `relPath`. A second file for an image is an error and
+ * leaves the image out, since which one won would depend on how the files are named. Returns
+ * whether the file may be used.
+ */
+export function claimImage(
+  owners: Map<string, string>,
+  relPath: string,
+  path: string,
+  staged: ReportBuilder,
+  rejected: Set<string>,
+): boolean {
+  const first = owners.get(relPath);
+  if (first !== undefined) {
+    staged.error(path, `${relPath} is labelled by ${first} already; the image is left out of the import`);
+    rejected.add(relPath);
+    return false;
+  }
+  owners.set(relPath, path);
+  return true;
+}
+
 /** How a format's messages name its size fields (`size is missing`, `size says 640×480`). */
 export interface SizeWords {
   readonly missing: string;

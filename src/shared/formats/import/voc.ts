@@ -2,7 +2,7 @@ import type { ImageSize } from '../../geometry';
 import { outputStems } from '../names';
 import { byCodeUnits, hasUnsafeChars } from '../prepare';
 import { decimal, nothingImported, parseClassesTxt, quote, ReportBuilder, usableImages } from './common';
-import { finishPerImage, type NamedBox, type PerImageFile } from './per-image';
+import { claimImage, finishPerImage, type NamedBox, type PerImageFile } from './per-image';
 import type { ImportResult, SizeLookup, SourceFile, StagedImport } from './types';
 import { parseXml, type XmlElement } from './xml';
 
@@ -193,16 +193,7 @@ export function stageVoc(
       );
       continue;
     }
-    const first = owner.get(relPath);
-    if (first !== undefined) {
-      staged.error(
-        file.path,
-        `${relPath} is labelled by ${first} already; the image is left out of the import`,
-      );
-      rejected.add(relPath);
-      continue;
-    }
-    owner.set(relPath, file.path);
+    if (!claimImage(owner, relPath, file.path, staged, rejected)) continue;
     if (r.bad > 0) {
       leftOut(`${r.bad} error${r.bad === 1 ? '' : 's'}`);
       continue;
