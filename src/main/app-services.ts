@@ -5,7 +5,8 @@ import { GroundLabelError } from '../shared/errors';
 import type { AppInfo, EventName, Events, Handlers } from '../shared/ipc/contract';
 import { datasetStats } from '../shared/stats';
 import { fillDataset, type BackgroundFill } from './dataset/background-fill';
-import { DatasetService } from './dataset/dataset-service';
+import { DatasetService, EXPORTS_DIR } from './dataset/dataset-service';
+import { FolderAccess } from './fs/folder-access';
 import { SuggestionAcceptor } from './jobs/accept';
 import { BatchService } from './jobs/batch';
 import type { Device } from './inference/devices';
@@ -21,6 +22,8 @@ export interface AppServicesOptions {
   readonly emit: Emit;
   readonly root?: string;
   readonly device?: Device;
+  /** The folders datasets, imports and exports may use; none when not given. */
+  readonly access?: FolderAccess;
   /** Quiet time before label files are rewritten (the journal makes every edit durable at once). */
   readonly saveDebounceMs?: number;
 }
@@ -44,8 +47,10 @@ export class AppServices {
   /** Sizes and thumbnails of the open dataset, filled in behind the list. */
   private fill: BackgroundFill | null = null;
   readonly models: ModelService;
+  readonly access: FolderAccess;
 
   constructor(private readonly options: AppServicesOptions) {
+    this.access = options.access ?? new FolderAccess();
     const root = options.root ?? appRoot();
     this.models = new ModelService({
       bundledVocab: bundledVocabPath(root),
@@ -112,6 +117,11 @@ export class AppServices {
     return this.dataset;
   }
 
+  /** The request with its label path resolved against the dataset folder and through links, if allowed. */
+  private async importable<R extends { readonly path: string }>(d: DatasetService, request: R): Promise<R> {
+    return { ...request, path: await this.access.check(path.resolve(d.root, request.path), 'import') };
+  }
+
   readonly handlers: Handlers = {
     'app:info': async () => ({
       version: version(this.options.root ?? appRoot()),
@@ -129,13 +139,14 @@ export class AppServices {
       }
       return this.models.open(target);
     },
-    'dataset:open': async ({ path: folder }) => (await this.openDataset(folder)).snapshot(),
+    'dataset:open': async ({ path: folder }) =>
+      (await this.openDataset(await this.access.check(folder, 'dataset'))).snapshot(),
     'dataset:current': async () => {
       const snapshot = this.dataset?.snapshot() ?? null;
       return snapshot && this.fill ? { ...snapshot, images: this.fill.annotate(snapshot.images) } : snapshot;
     },
     'image:get': ({ id }) => this.requireDataset().image(id),
-    'image:save': async ({ id, doc }) => ({ status: await this.requireDataset().save(id, doc) }),
+    'image:save': (request) => this.requireDataset().save(request),
     'project:save': async (meta) => {
       await this.requireDataset().saveMeta(meta);
       return meta;
@@ -197,6 +208,7 @@ export class AppServices {
     },
     'export:run': async (request) => {
       const d = this.requireDataset();
+      await this.access.check(path.join(d.root, EXPORTS_DIR), 'export');
       await d.store.flush();
       const plan = planExport(d.relPaths, (r) => d.store.get(r), d.store.getMeta(), request);
       const { outDir, problems } = await runExport(d.root, request.format, plan, (done, total) =>
@@ -204,7 +216,10 @@ export class AppServices {
       );
       return { outDir, summary: { ...plan.summary, problems: [...plan.summary.problems, ...problems] } };
     },
-    'import:preview': async (request) => previewLabelImport(this.requireDataset(), request),
+    'import:preview': async (request) => {
+      const d = this.requireDataset();
+      return previewLabelImport(d, await this.importable(d, request));
+    },
     'import:apply': async (request) => {
       const d = this.requireDataset();
       // A running batch writes the same documents; an import between its reads and writes would be lost.
@@ -213,7 +228,7 @@ export class AppServices {
           'batch-running',
           'A batch is running on this dataset; cancel it or wait until it finishes, then import.',
         );
-      return applyLabelImport(d, request);
+      return applyLabelImport(d, await this.importable(d, request));
     },
   };
 

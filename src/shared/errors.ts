@@ -18,10 +18,16 @@ export const ERROR_CODES = [
   'inference-failed',
   'io-failed',
   'dataset-not-open',
+  /** Another process holds the dataset's lock. */
+  'dataset-locked',
   'label-file-invalid',
   'model-not-loaded',
   'export-refused',
   'forbidden',
+  /** A save made on an older revision of an image's document than the stored one. */
+  'edit-conflict',
+  /** A request naming a dataset, or an image file, other than the one open now. */
+  'dataset-mismatch',
   'batch-running',
   'batch-not-found',
 ] as const;

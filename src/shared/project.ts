@@ -25,10 +25,22 @@ export const imageDocSchema = z.object({
   relPath: z.string().min(1),
   /** Size and content fingerprint of the image file: how a label finds its image after a rename or move. */
   identity: z.object({ size: z.int().nonnegative(), hash: z.string().min(8) }).optional(),
+  /**
+   * Counts the stored versions of this document: each write makes it one higher. A save names the
+   * revision it was based on, so an edit made on an older version is refused instead of overwriting.
+   * Absent in files written before revisions existed, which reads as 0.
+   */
+  revision: z.int().nonnegative().optional(),
   width: z.int().positive(),
   height: z.int().positive(),
   reviewed: z.boolean(),
   boxes: z.array(boxRecordSchema),
+  /**
+   * The model's last run on this image: its prompt and when. Only a fact, never a decision: with no
+   * box and no review it makes the image "nothing found" instead of untouched; a person's edit marks
+   * the image reviewed, which wins over it. Absent when the model never ran on the image.
+   */
+  modelRun: z.object({ prompt: z.string().min(1), at: z.iso.datetime() }).optional(),
 });
 export type ImageDoc = z.infer<typeof imageDocSchema>;
 
@@ -47,15 +59,23 @@ export const projectMetaSchema = z.object({
 });
 export type ProjectMeta = z.infer<typeof projectMetaSchema>;
 
-export const IMAGE_STATUSES = ['unlabeled', 'suggested', 'reviewed', 'negative'] as const;
+export const IMAGE_STATUSES = ['unlabeled', 'nothing-found', 'suggested', 'reviewed', 'negative'] as const;
 export type ImageStatus = (typeof IMAGE_STATUSES)[number];
 
-/** The status shown in the image list, derived so it can never disagree with the boxes. */
-export function imageStatus(doc: Pick<ImageDoc, 'reviewed' | 'boxes'> | undefined): ImageStatus {
+export type ModelRun = NonNullable<ImageDoc['modelRun']>;
+
+/**
+ * The status shown in the image list, derived so it can never disagree with the boxes. "Nothing
+ * found": the model ran and left no suggestion, and no person has decided anything yet.
+ */
+export function imageStatus(
+  doc: (Pick<ImageDoc, 'reviewed' | 'boxes'> & Partial<Pick<ImageDoc, 'modelRun'>>) | undefined,
+): ImageStatus {
   if (!doc) return 'unlabeled';
   if (doc.boxes.some((b) => b.origin.kind === 'suggestion')) return 'suggested';
   if (doc.reviewed) return doc.boxes.length > 0 ? 'reviewed' : 'negative';
-  return doc.boxes.length > 0 ? 'reviewed' : 'unlabeled';
+  if (doc.boxes.length > 0) return 'reviewed';
+  return doc.modelRun ? 'nothing-found' : 'unlabeled';
 }
 
 export const emptyProjectMeta = (): ProjectMeta => ({ classes: [], phraseClasses: {}, promptHistory: [] });

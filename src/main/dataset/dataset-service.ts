@@ -8,28 +8,55 @@ import { isInside } from '../fs/paths';
 import { detectLabelSources } from '../import/detect-labels';
 import { readOrientedSize } from '../inference/image';
 import { ProjectStore, type StoreOptions } from './project-store';
-import { fingerprint } from './fingerprint';
+import { fingerprint, type FileIdentity } from './fingerprint';
 import { listImages } from './scan';
 
 /** Exports made from the app land here; the folder is never listed as part of the dataset. */
 export const EXPORTS_DIR = 'exports';
 
-/** Opaque, stable id for an image: renderers and URLs see ids, never paths. */
-const idOf = (relPath: string): string =>
-  createHash('sha256').update(relPath).digest('base64url').slice(0, 16);
+const shortHash = (...parts: string[]): string =>
+  createHash('sha256').update(parts.join('\0')).digest('base64url').slice(0, 16);
+
+/**
+ * Stable id of a dataset folder: the same folder keeps its id across opens and restarts, two folders
+ * never share one. Every save names it, so an edit made for one folder can never land in another.
+ */
+export const datasetIdOf = (root: string): string => shortHash('dataset', root);
+
+/**
+ * Opaque id for an image, unique across datasets: renderers and URLs see ids, never paths, and
+ * `frame_0001.png` of one folder never shares an id (or a cached response) with its namesake in another.
+ */
+const imageIdOf = (datasetId: string, relPath: string): string => shortHash(datasetId, relPath);
+
+/** What a person's save of one image names, besides the document: where it belongs and what it was made on. */
+export interface ImageSaveRequest {
+  readonly datasetId: string;
+  readonly id: string;
+  /** The revision of the stored document the edit was made on (0 for an image never saved). */
+  readonly baseRevision: number;
+  readonly doc: ImageDoc;
+}
 
 /** One opened dataset folder: its image list, annotations and where each image really is. */
 export class DatasetService {
   private readonly byId = new Map<string, string>();
   private readonly ids = new Map<string, string>();
+  /** Fingerprints by path, reused while the file's size and modification time stay the same. */
+  private readonly identities = new Map<
+    string,
+    { readonly stamp: string; readonly identity: FileIdentity }
+  >();
+  readonly id: string;
 
   private constructor(
     readonly root: string,
     readonly relPaths: readonly string[],
     readonly store: ProjectStore,
   ) {
+    this.id = datasetIdOf(root);
     for (const relPath of relPaths) {
-      const id = idOf(relPath);
+      const id = imageIdOf(this.id, relPath);
       this.byId.set(id, relPath);
       this.ids.set(relPath, id);
     }
@@ -99,6 +126,7 @@ export class DatasetService {
 
   snapshot(): DatasetSnapshot {
     return {
+      datasetId: this.id,
       root: this.root,
       images: this.relPaths.map((r) => this.entry(r)),
       meta: this.store.getMeta(),
@@ -108,27 +136,95 @@ export class DatasetService {
     };
   }
 
+  /**
+   * An image's stored document (or an empty one), stamped with the fingerprint of the file as it is
+   * now: a save must name it back, so labels drawn on a file that was replaced meanwhile are refused.
+   * Labels made on an image of another size are shown read-only, never rewritten.
+   */
   async image(id: string): Promise<ImageDetail> {
     const relPath = this.relPathOf(id);
+    const file = await this.fileOf(id);
     const stored = this.store.get(relPath);
-    const readOnlyReason = this.store.readOnlyReasons().get(relPath);
-    const doc: ImageDoc = stored ?? {
-      relPath,
-      ...(await readOrientedSize(await this.fileOf(id))),
-      reviewed: false,
-      boxes: [],
+    const [size, identity] = await Promise.all([readOrientedSize(file), this.identityOf(relPath, file)]);
+    const doc: ImageDoc = {
+      ...(stored ?? { relPath, ...size, reviewed: false, boxes: [] }),
+      identity,
+      revision: this.store.revisionOf(relPath),
     };
+    const readOnlyReason =
+      this.store.readOnlyReasons().get(relPath) ??
+      (stored && (stored.width !== size.width || stored.height !== size.height)
+        ? `its labels were made on a ${stored.width}×${stored.height} image, but the file is now ${size.width}×${size.height}; they are kept as they are`
+        : undefined);
     return readOnlyReason ? { id, doc, readOnlyReason } : { id, doc };
   }
 
-  async save(id: string, doc: ImageDoc): Promise<ImageStatus> {
-    const relPath = this.relPathOf(id);
+  /** The file's size and content fingerprint, read again only when its size or modification time changed. */
+  private async identityOf(relPath: string, file: string): Promise<FileIdentity> {
+    const info = await stat(file);
+    const stamp = `${info.size}:${info.mtimeMs}`;
+    const known = this.identities.get(relPath);
+    if (known?.stamp === stamp) return known.identity;
+    const identity = await fingerprint(file);
+    this.identities.set(relPath, { stamp, identity });
+    return identity;
+  }
+
+  /**
+   * A person's edit of one image. Refused, with the reason, when it was made for another dataset, on
+   * another file than the one now at that path, at another size, with a class the project lacks, or
+   * on an older revision than the stored one (someone else saved meanwhile).
+   */
+  async save(
+    request: ImageSaveRequest,
+  ): Promise<{ readonly status: ImageStatus; readonly revision: number }> {
+    const { doc } = request;
+    if (request.datasetId !== this.id) {
+      throw new GroundLabelError(
+        'dataset-mismatch',
+        `This edit of ${doc.relPath} was made in another folder than the one open now (${this.root}); it was not saved there.`,
+      );
+    }
+    const relPath = this.relPathOf(request.id);
     if (doc.relPath !== relPath)
-      throw new GroundLabelError('bad-argument', `Image ${id} is ${relPath}, not ${doc.relPath}`);
+      throw new GroundLabelError('bad-argument', `Image ${request.id} is ${relPath}, not ${doc.relPath}`);
+    const identity = await this.identityOf(relPath, await this.fileOf(request.id));
+    if (doc.identity?.hash !== identity.hash || doc.identity.size !== identity.size) {
+      throw new GroundLabelError(
+        'dataset-mismatch',
+        `${relPath} changed on disk since it was opened (it is now another file); the edit was not saved, and the image is read again.`,
+      );
+    }
+    const stored = this.store.get(relPath);
+    const expected = stored ?? (await readOrientedSize(await this.fileOf(request.id)));
+    if (doc.width !== expected.width || doc.height !== expected.height) {
+      throw new GroundLabelError(
+        'dataset-mismatch',
+        `The edit of ${relPath} is for a ${doc.width}×${doc.height} image, but ${relPath} is ${expected.width}×${expected.height}; it was not saved.`,
+      );
+    }
+    const saved = await this.put({ ...doc, identity }, request.baseRevision);
+    return { status: imageStatus(saved), revision: saved.revision ?? 0 };
+  }
+
+  /**
+   * Stores a document written by GroundLabel itself (an import) or by `save`: its classes must be the
+   * project's, so no label file ever names a class the project does not have.
+   */
+  async put(doc: ImageDoc, baseRevision?: number): Promise<ImageDoc> {
+    const classes = new Set(this.store.getMeta().classes.map((c) => c.id));
+    const stray = doc.boxes.find((b) => !classes.has(b.classId));
+    if (stray) {
+      throw new GroundLabelError(
+        'bad-argument',
+        `A box of ${doc.relPath} has class id ${stray.classId}, which this project does not have; the edit was not saved.`,
+      );
+    }
     const identity =
-      doc.identity ?? this.store.get(relPath)?.identity ?? (await fingerprint(await this.fileOf(id)));
-    await this.store.putImage({ ...doc, identity });
-    return imageStatus(doc);
+      doc.identity ??
+      this.store.get(doc.relPath)?.identity ??
+      (await fingerprint(await this.fileOf(this.idFor(doc.relPath))));
+    return this.store.putImage({ ...doc, identity }, baseRevision === undefined ? {} : { baseRevision });
   }
 
   saveMeta(meta: ProjectMeta): Promise<void> {

@@ -1,6 +1,6 @@
 import { describeIssues } from '../../shared/validation';
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, mkdir, open, readFile, readdir, rm, unlink, type FileHandle } from 'node:fs/promises';
+import { cp, mkdir, readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { GroundLabelError, messageOf } from '../../shared/errors';
 import {
@@ -12,11 +12,15 @@ import {
 } from '../../shared/project';
 import type { SaveState } from '../../shared/ipc/contract';
 import { sweepTempFiles, writeFileAtomic } from '../fs/atomic';
+import { nodeFileSystem, removeIfPresent, type SaveFileSystem, type WritableFile } from '../fs/file-system';
 import { isInside } from '../fs/paths';
+import { DatasetLock, type LockOptions } from './dataset-lock';
 import { migrateLabel, migrateProject, SCHEMA_VERSION } from './schema';
 
 /** Folder inside a dataset where GroundLabel keeps its files; nothing else in the dataset is written. */
 export const STORE_DIR = '.groundlabel';
+/** The lock file in STORE_DIR that makes one process at a time the writer of a dataset. */
+export const LOCK_FILE = 'lock';
 export { SCHEMA_VERSION } from './schema';
 
 type JournalEntry =
@@ -26,31 +30,48 @@ export interface StoreOptions {
   /** Quiet time after the last edit before label files are rewritten. */
   readonly debounceMs?: number;
   readonly onStatus?: (state: SaveState, message?: string) => void;
+  /** Who takes the dataset's lock (a label for people; tests stand in for other processes). */
+  readonly lock?: LockOptions;
+  /** The calls that make a save durable; node:fs unless a test records them. */
+  readonly fs?: SaveFileSystem;
 }
 
 /**
  * Annotations of one dataset: a project file, one label file per image, and an append-only journal.
  * An edit is acknowledged once it is in the journal (fsynced); label files are rewritten atomically
  * after a quiet moment, then the journal is emptied. At open, the journal is replayed, so a crash
- * between the two loses nothing that was acknowledged.
+ * between the two loses nothing that was acknowledged. One process at a time holds a dataset: the
+ * lock is taken before the journal is read and released by close().
  */
 export class ProjectStore {
   private readonly docs = new Map<string, ImageDoc>();
   private readonly readOnly = new Map<string, string>();
   private readonly dirty = new Set<string>();
+  /** Revisions handed to writes still on their way to the journal. */
+  private readonly claimed = new Map<string, number>();
   private readonly removed = new Set<string>();
   /** Label files read in an older format version, rewritten (after a backup) at open. */
   private readonly migrated = new Set<string>();
   private metaDirty = false;
   private timer: NodeJS.Timeout | null = null;
   private queue: Promise<unknown> = Promise.resolve();
-  private journal: FileHandle | null = null;
+  private journal: WritableFile | null = null;
+  private closed = false;
+  private readonly fs: SaveFileSystem;
 
   private constructor(
     readonly root: string,
     private meta: ProjectMeta,
+    private readonly lock: DatasetLock,
     private readonly options: StoreOptions,
-  ) {}
+  ) {
+    this.fs = options.fs ?? nodeFileSystem;
+  }
+
+  /** Set when this open took over a lock whose process was gone: what to tell the person. */
+  get lockNotice(): string | null {
+    return this.lock.notice;
+  }
 
   private get dir(): string {
     return path.join(this.root, STORE_DIR);
@@ -66,17 +87,29 @@ export class ProjectStore {
     return file;
   }
 
+  /** Opens the dataset's store, or throws `dataset-locked` when another process has it open. */
   static async open(root: string, options: StoreOptions = {}): Promise<ProjectStore> {
     const dir = path.join(root, STORE_DIR);
     await mkdir(path.join(dir, 'labels'), { recursive: true });
-    await sweepTempFiles(dir);
-    const meta = await readMeta(path.join(dir, 'project.json'));
-    const store = new ProjectStore(root, meta.value, options);
-    await store.loadLabels(path.join(dir, 'labels'));
-    if (store.migrated.size > 0 || meta.from !== null) await store.backUpBeforeMigrating(meta.from !== null);
-    await store.replayJournal();
-    await store.flush();
-    return store;
+    // Before anything is read: a second writer would replay and remove the journal of the first.
+    const lock = await DatasetLock.acquire(path.join(dir, LOCK_FILE), root, options.lock);
+    let store: ProjectStore | null = null;
+    try {
+      await sweepTempFiles(dir);
+      const meta = await readMeta(path.join(dir, 'project.json'));
+      store = new ProjectStore(root, meta.value, lock, options);
+      await store.loadLabels(path.join(dir, 'labels'));
+      if (store.migrated.size > 0 || meta.from !== null)
+        await store.backUpBeforeMigrating(meta.from !== null);
+      await store.replayJournal();
+      await store.flush();
+      return store;
+    } catch (e) {
+      if (store?.timer) clearTimeout(store.timer);
+      await store?.journal?.close().catch(() => undefined);
+      await lock.release().catch(() => undefined);
+      throw e;
+    }
   }
 
   getMeta(): ProjectMeta {
@@ -125,15 +158,43 @@ export class ProjectStore {
     this.schedule();
   }
 
-  /** Resolves once the edit is durable in the journal. */
-  async putImage(doc: ImageDoc): Promise<void> {
-    const reason = this.readOnly.get(doc.relPath);
-    if (reason) throw new GroundLabelError('label-file-invalid', `${doc.relPath} is read-only: ${reason}`);
-    this.labelFile(doc.relPath);
-    await this.append({ t: 'image', doc });
-    this.docs.set(doc.relPath, doc);
-    this.dirty.add(doc.relPath);
+  /** The revision the next write of an image is checked against: the newest one handed out, durable or on its way. */
+  revisionOf(relPath: string): number {
+    return this.claimed.get(relPath) ?? this.docs.get(relPath)?.revision ?? 0;
+  }
+
+  /**
+   * Stores an image's document as the next revision and resolves with it once it is durable in the
+   * journal. With `baseRevision`, the write is refused when the stored document has moved on since
+   * that revision (someone else wrote it), so an edit is never made on top of a version its author
+   * did not see. The check and the claim of the next number happen before the first await, so two
+   * writers racing on one image cannot both pass.
+   */
+  async putImage(doc: ImageDoc, options: { readonly baseRevision?: number } = {}): Promise<ImageDoc> {
+    const { relPath } = doc;
+    const reason = this.readOnly.get(relPath);
+    if (reason) throw new GroundLabelError('label-file-invalid', `${relPath} is read-only: ${reason}`);
+    this.labelFile(relPath);
+    const current = this.revisionOf(relPath);
+    if (options.baseRevision !== undefined && options.baseRevision !== current) {
+      throw new GroundLabelError(
+        'edit-conflict',
+        `${relPath} was changed elsewhere (now at revision ${current}, this edit was made on revision ${options.baseRevision}); it was not saved, and the image is read again.`,
+      );
+    }
+    const stored: ImageDoc = { ...doc, revision: current + 1 };
+    this.claimed.set(relPath, stored.revision!);
+    try {
+      await this.append({ t: 'image', doc: stored });
+    } catch (e) {
+      if (this.claimed.get(relPath) === stored.revision) this.claimed.delete(relPath);
+      throw e;
+    }
+    if (this.claimed.get(relPath) === stored.revision) this.claimed.delete(relPath);
+    this.docs.set(relPath, stored);
+    this.dirty.add(relPath);
     this.schedule();
+    return stored;
   }
 
   async putMeta(meta: ProjectMeta): Promise<void> {
@@ -151,7 +212,8 @@ export class ProjectStore {
       if (this.dirty.size === 0 && !this.metaDirty && this.removed.size === 0) return;
       try {
         for (const relPath of [...this.removed]) {
-          await unlink(this.labelFile(relPath)).catch(() => undefined);
+          await removeIfPresent(this.fs, this.labelFile(relPath));
+          await this.fs.fsyncDir(path.dirname(this.labelFile(relPath)));
           this.removed.delete(relPath);
         }
         for (const relPath of [...this.dirty]) {
@@ -160,6 +222,7 @@ export class ProjectStore {
             await writeFileAtomic(
               this.labelFile(relPath),
               `${JSON.stringify({ version: SCHEMA_VERSION, ...doc })}\n`,
+              { fs: this.fs },
             );
           this.dirty.delete(relPath);
         }
@@ -167,12 +230,14 @@ export class ProjectStore {
           await writeFileAtomic(
             path.join(this.dir, 'project.json'),
             `${JSON.stringify({ version: SCHEMA_VERSION, ...this.meta }, null, 2)}\n`,
+            { fs: this.fs },
           );
           this.metaDirty = false;
         }
+        // Only once every label file above is durable may the journal that backs them go.
         await this.journal?.close();
         this.journal = null;
-        await rm(this.journalFile, { force: true });
+        await this.removeJournal();
         this.options.onStatus?.('saved');
       } catch (e) {
         this.options.onStatus?.('failed', messageOf(e));
@@ -181,10 +246,22 @@ export class ProjectStore {
     });
   }
 
+  /** Writes everything out and releases the dataset; a failed write is still in the journal for the next open. */
   async close(): Promise<void> {
-    await this.flush();
-    await this.journal?.close();
-    this.journal = null;
+    if (this.closed) return;
+    try {
+      await this.flush();
+    } finally {
+      this.closed = true;
+      await this.journal?.close();
+      this.journal = null;
+      await this.lock.release();
+    }
+  }
+
+  private async removeJournal(): Promise<void> {
+    await removeIfPresent(this.fs, this.journalFile);
+    await this.fs.fsyncDir(this.dir);
   }
 
   private schedule(): void {
@@ -198,8 +275,15 @@ export class ProjectStore {
 
   private append(entry: JournalEntry): Promise<void> {
     return this.serial(async () => {
+      // After close the lock may be another process's: nothing more is written.
+      if (this.closed)
+        throw new GroundLabelError('dataset-not-open', `${this.root} was closed; the edit was not saved.`);
       try {
-        this.journal ??= await open(this.journalFile, 'a');
+        if (!this.journal) {
+          this.journal = await this.fs.open(this.journalFile, 'a');
+          // The new journal's entry in the folder must be durable before an edit in it is acknowledged.
+          await this.fs.fsyncDir(this.dir);
+        }
         await this.journal.write(`${JSON.stringify(entry)}\n`);
         await this.journal.datasync();
       } catch (e) {
@@ -290,8 +374,7 @@ export class ProjectStore {
       }
     }
     // Replayed edits are written out by the flush that follows, which also empties the journal.
-    if (this.dirty.size === 0 && !this.metaDirty && this.removed.size === 0)
-      await rm(this.journalFile, { force: true });
+    if (this.dirty.size === 0 && !this.metaDirty && this.removed.size === 0) await this.removeJournal();
   }
 }
 

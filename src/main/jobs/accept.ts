@@ -7,7 +7,11 @@ import { acceptSuggestions, type AcceptFilter } from '../../shared/suggestions';
 export interface AcceptDataset {
   readonly root: string;
   readonly relPaths: readonly string[];
-  readonly store: { get(relPath: string): ImageDoc | undefined; putImage(doc: ImageDoc): Promise<void> };
+  readonly store: {
+    get(relPath: string): ImageDoc | undefined;
+    revisionOf(relPath: string): number;
+    putImage(doc: ImageDoc, options?: { readonly baseRevision?: number }): Promise<ImageDoc>;
+  };
 }
 
 interface Change {
@@ -50,8 +54,8 @@ export class SuggestionAcceptor {
       if (!before) continue;
       const result = acceptSuggestions(before, filter);
       if (!result.accepted) continue;
-      await dataset.store.putImage(result.doc);
-      changes.push({ before, after: result.doc });
+      const after = await dataset.store.putImage(result.doc);
+      changes.push({ before, after });
       accepted += result.accepted;
     }
     const token = newId();
@@ -73,12 +77,13 @@ export class SuggestionAcceptor {
     const restored: string[] = [];
     const skipped: string[] = [];
     for (const { before, after } of step.changes) {
-      const now = dataset.store.get(before.relPath);
-      if (now !== after && JSON.stringify(now) !== JSON.stringify(after)) {
+      // Any write since the accept (a person's edit, a batch) moved the revision on: that work wins.
+      const baseRevision = after.revision ?? 0;
+      if (dataset.store.revisionOf(before.relPath) !== baseRevision) {
         skipped.push(before.relPath);
         continue;
       }
-      await dataset.store.putImage(before);
+      await dataset.store.putImage(before, { baseRevision });
       restored.push(before.relPath);
     }
     return { restored, skipped };

@@ -17,7 +17,7 @@ export interface BatchDataset {
   readonly relPaths: readonly string[];
   readonly store: {
     get(relPath: string): ImageDoc | undefined;
-    putImage(doc: ImageDoc): Promise<void>;
+    putImage(doc: ImageDoc, options?: { readonly baseRevision?: number }): Promise<unknown>;
     getMeta(): ProjectMeta;
     putMeta(meta: ProjectMeta): Promise<void>;
     readOnlyReasons(): ReadonlyMap<string, string>;
@@ -351,7 +351,9 @@ export class BatchService {
         new Set(outcome.detections.map((d) => d.phrase)),
       );
       if (changed) await store.putMeta(meta);
-      const base: ImageDoc = current ?? {
+      // Read again after the last await: the document is read and rewritten in one go, so an edit a
+      // person saved meanwhile is built on, never overwritten.
+      const base: ImageDoc = store.get(relPath) ?? {
         relPath,
         width: outcome.image.width,
         height: outcome.image.height,

@@ -87,7 +87,7 @@ export async function applyLabelImport(
       continue;
     }
     try {
-      await d.save(d.idFor(w.doc.relPath), w.doc);
+      await d.put(w.doc);
       done.push(w);
     } catch (e) {
       problems.unshift({

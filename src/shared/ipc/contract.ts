@@ -62,6 +62,8 @@ export type DatasetMetaEntry =
   | { readonly id: string; readonly error: string };
 
 export interface DatasetSnapshot {
+  /** Names the folder in every save, so an edit can never land in another dataset. */
+  readonly datasetId: string;
   readonly root: string;
   readonly images: readonly ImageEntry[];
   readonly meta: ProjectMeta;
@@ -88,6 +90,7 @@ export interface LabelSource {
 
 export interface ImageDetail {
   readonly id: string;
+  /** The stored document (or an empty one) with its revision and the fingerprint of the file as it is now. */
   readonly doc: ImageDoc;
   readonly readOnlyReason?: string;
 }
@@ -261,10 +264,19 @@ export const channels = {
   'dataset:open': { request: z.object({ path: z.string().min(1) }), reply: reply<DatasetSnapshot>() },
   'dataset:current': { request: z.object({}), reply: reply<DatasetSnapshot | null>() },
   'image:get': { request: z.object({ id: z.string().min(1) }), reply: reply<ImageDetail>() },
-  /** Stores one image's document; acknowledged once it is in the journal. */
+  /**
+   * Stores one image's document; acknowledged once it is in the journal. It names the dataset, the
+   * revision it was made on, and (in the document) the image's size and file fingerprint: a save for
+   * another folder, another file or an older revision is refused (dataset-mismatch, edit-conflict).
+   */
   'image:save': {
-    request: z.object({ id: z.string().min(1), doc: imageDocSchema }),
-    reply: reply<{ readonly status: ImageStatus }>(),
+    request: z.object({
+      datasetId: z.string().min(1),
+      id: z.string().min(1),
+      baseRevision: z.int().nonnegative(),
+      doc: imageDocSchema.required({ identity: true }),
+    }),
+    reply: reply<{ readonly status: ImageStatus; readonly revision: number }>(),
   },
   'project:save': { request: projectMetaSchema, reply: reply<ProjectMeta>() },
   'prompt:analyse': { request: z.object({ prompt: z.string() }), reply: reply<PromptAnalysis>() },

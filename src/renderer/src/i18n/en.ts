@@ -264,6 +264,8 @@ export default {
     saved: 'Saved',
     failed: 'Save failed: {message}',
     retry: 'Retry saving',
+    unsavedBeforeOpen:
+      '{count} edit of this folder could not be saved ({message}). Retry saving, or open the other folder again to leave it unsaved. | {count} edits of this folder could not be saved ({message}). Retry saving, or open the other folder again to leave them unsaved.',
   },
   stats: {
     open: 'Statistics',

@@ -9,6 +9,7 @@ import type {
 import { IMAGE_STATUSES, type ImageStatus } from '../../../shared/project';
 import { useApi } from './api';
 import { useProjectStore } from './project';
+import { useSaveStore } from './save';
 
 export type StatusFilter = ImageStatus | 'all';
 
@@ -16,6 +17,8 @@ export type StatusFilter = ImageStatus | 'all';
 export const useDatasetStore = defineStore('dataset', () => {
   const api = useApi();
   const root = ref<string | null>(null);
+  /** The open folder's id: every save names it, and everything cached for another folder is dropped when it changes. */
+  const datasetId = ref<string | null>(null);
   // shallowRef: 10,000 entries need no deep reactivity; an entry is replaced, never mutated.
   const images = shallowRef<readonly ImageEntry[]>([]);
   const readOnly = shallowRef<Readonly<Record<string, string>>>({});
@@ -24,6 +27,10 @@ export const useDatasetStore = defineStore('dataset', () => {
   const filter = ref<StatusFilter>('all');
   const currentId = ref<string | null>(null);
   const opening = ref(false);
+  /** The folder asked for while edits were unsaved: asking again opens it anyway. */
+  let unsavedLeft: string | null = null;
+  /** Edits of the open folder that failed to save, when opening another one was held back for them. */
+  const unsaved = shallowRef<{ readonly count: number; readonly message: string } | null>(null);
   const error = ref<string | null>(null);
   // Built once per folder: patching an entry's status keeps ids, paths and order.
   const indexById = shallowRef<ReadonlyMap<string, number>>(new Map());
@@ -42,6 +49,8 @@ export const useDatasetStore = defineStore('dataset', () => {
   });
 
   function load(snapshot: DatasetSnapshot): void {
+    if (datasetId.value !== snapshot.datasetId) useSaveStore().forgetFailures();
+    datasetId.value = snapshot.datasetId;
     root.value = snapshot.root;
     images.value = snapshot.images;
     indexById.value = new Map(snapshot.images.map((im, i) => [im.id, i]));
@@ -52,9 +61,23 @@ export const useDatasetStore = defineStore('dataset', () => {
     currentId.value = snapshot.images[0]?.id ?? null;
   }
 
+  /**
+   * Opens a folder once every edit of the open one has its reply. Edits that failed to save keep the
+   * folder open with the reason; asking for the same folder a second time leaves them behind.
+   */
   async function open(path: string): Promise<boolean> {
     opening.value = true;
     error.value = null;
+    const save = useSaveStore();
+    await save.settled();
+    if (save.failures.size > 0 && unsavedLeft !== path) {
+      opening.value = false;
+      unsavedLeft = path;
+      unsaved.value = { count: save.failures.size, message: save.failureMessage };
+      return false;
+    }
+    unsavedLeft = null;
+    unsaved.value = null;
     const reply = await api['dataset:open']({ path });
     opening.value = false;
     if (!reply.ok) error.value = reply.error.message;
@@ -135,6 +158,7 @@ export const useDatasetStore = defineStore('dataset', () => {
 
   return {
     root,
+    datasetId,
     images,
     readOnly,
     labelSources,
@@ -142,6 +166,7 @@ export const useDatasetStore = defineStore('dataset', () => {
     currentId,
     opening,
     error,
+    unsaved,
     indexById,
     idByRelPath,
     visible,

@@ -11,7 +11,7 @@ import { useApi } from './api';
 import { useClassesStore } from './classes';
 import { useDatasetStore } from './dataset';
 import { useProjectStore } from './project';
-import { useSaveStore } from './save';
+import { isRefusal, useSaveStore, type SaveTarget } from './save';
 
 export type Tool = 'select' | 'draw';
 
@@ -49,6 +49,12 @@ export const useEditorStore = defineStore('editor', () => {
   const loads = new Map<string, Promise<EditorSession | null>>();
   const readOnlyReasons = new Map<string, string>();
   const loadErrors = new Map<string, string>();
+  /** Where each loaded image saves to: its dataset, file fingerprint and stored revision. */
+  const targets = new Map<string, SaveTarget>();
+  /** Why the image was read again (another tab or process saved it first); shown until the next image. */
+  const notice = ref<string | null>(null);
+  /** Bumped when another folder opens, so loads still on their way for the last one are dropped. */
+  let epoch = 0;
 
   const session = computed(() => {
     void historyVersion.value;
@@ -74,15 +80,21 @@ export const useEditorStore = defineStore('editor', () => {
     if (cached) return Promise.resolve(cached);
     let pending = loads.get(id);
     if (!pending) {
+      const started = epoch;
+      const datasetId = dataset.datasetId;
       pending = api['image:get']({ id }).then((reply) => {
+        if (started !== epoch) return null;
         loads.delete(id);
         if (!reply.ok) {
           loadErrors.set(id, reply.error.message);
           return null;
         }
         loadErrors.delete(id);
-        const s = new EditorSession(fromImageDoc(reply.value.doc));
+        const { doc: stored } = reply.value;
+        const s = new EditorSession(fromImageDoc(stored));
         sessions.set(id, s);
+        if (datasetId && stored.identity)
+          targets.set(id, { datasetId, identity: stored.identity, revision: stored.revision ?? 0 });
         if (reply.value.readOnlyReason) readOnlyReasons.set(id, reply.value.readOnlyReason);
         forgetOldSessions();
         return s;
@@ -94,11 +106,28 @@ export const useEditorStore = defineStore('editor', () => {
   /** The current image and any whose save has not landed keep their session: it holds their newest state. */
   function forgetOldSessions(): void {
     const pinned = (id: string) => id === imageId.value || save.holdsImage(id);
-    for (const id of evictOldest(sessions, KEPT_SESSIONS, pinned)) readOnlyReasons.delete(id);
+    for (const id of evictOldest(sessions, KEPT_SESSIONS, pinned)) {
+      readOnlyReasons.delete(id);
+      targets.delete(id);
+    }
+  }
+
+  /** Another folder is open: nothing of the last one (sessions, history, pending loads) may show or save here. */
+  function forgetDataset(): void {
+    epoch++;
+    sessions.clear();
+    loads.clear();
+    readOnlyReasons.clear();
+    loadErrors.clear();
+    targets.clear();
+    notice.value = null;
+    activeClassId.value = null;
+    historyVersion.value++;
   }
   const reasonFor = (id: string) => readOnlyReasons.get(id) ?? dataset.readOnly[id] ?? null;
 
   async function open(id: string | null): Promise<void> {
+    if (id !== imageId.value) notice.value = null;
     imageId.value = id;
     selection.value = new Set();
     preview.value = null;
@@ -127,8 +156,22 @@ export const useEditorStore = defineStore('editor', () => {
       historyVersion.value++;
     }
     const saved = toImageDoc(s.doc);
+    const target = targets.get(id);
     dataset.patchEntry(id, { status: imageStatus(saved), boxes: saved.boxes.length });
-    void save.saveImage(id, saved);
+    if (!target) return;
+    void save.saveImage(id, saved, target).then((reply) => {
+      if (!reply.ok && isRefusal(reply)) readAgain(id, reply.error.message);
+    });
+  }
+
+  /**
+   * The backend refused an edit (someone saved this image first, or its file changed): the stored
+   * version is read again, and the person is told the last edit was not kept.
+   */
+  function readAgain(id: string, message: string): void {
+    if (!targets.has(id)) return;
+    reload([id]);
+    if (id === imageId.value) notice.value = message;
   }
 
   /** Runs a command on the current image as one undo step. */
@@ -162,7 +205,10 @@ export const useEditorStore = defineStore('editor', () => {
     if (!sessions.has(id) || reasonFor(id)) return;
     const reply = await api['image:get']({ id });
     const s = sessions.get(id);
-    if (!reply.ok || !s) return;
+    const target = targets.get(id);
+    if (!reply.ok || !s || !target) return;
+    // The batch's write is the stored version now; what this page does next builds on it.
+    target.revision = reply.value.doc.revision ?? target.revision;
     const incoming = reply.value.doc.boxes.filter((b) => b.origin.kind === 'suggestion');
     const here = [...s.doc.boxes.values()].filter((b) => b.origin.kind === 'suggestion');
     if (incoming.length === here.length && incoming.every((b, i) => b.id === here[i].id)) return;
@@ -176,6 +222,7 @@ export const useEditorStore = defineStore('editor', () => {
       sessions.delete(id);
       loads.delete(id);
       loadErrors.delete(id);
+      targets.delete(id);
     }
     historyVersion.value++;
     if (imageId.value !== null && stale.has(imageId.value)) void open(imageId.value);
@@ -251,8 +298,11 @@ export const useEditorStore = defineStore('editor', () => {
   }
 
   watch(
-    () => dataset.currentId,
-    (id) => void open(id),
+    () => [dataset.datasetId, dataset.currentId] as const,
+    ([datasetId, id], previous) => {
+      if (previous && previous[0] !== datasetId) forgetDataset();
+      void open(id);
+    },
     { immediate: true },
   );
 
@@ -262,6 +312,7 @@ export const useEditorStore = defineStore('editor', () => {
     readOnlyReason,
     loading,
     error,
+    notice,
     selection,
     tool,
     activeClassId,

@@ -1,10 +1,26 @@
 import { defineStore } from 'pinia';
 import { computed, reactive, ref } from 'vue';
+import type { ErrorCode } from '../../../shared/errors';
 import type { Result, SaveState } from '../../../shared/ipc/contract';
 import type { ImageDoc, ProjectMeta } from '../../../shared/project';
 import { useApi } from './api';
 
 type Send = () => Promise<Result<unknown>>;
+
+/**
+ * Where an image's edits are saved to and what they were made on: the dataset, the file's fingerprint
+ * and the stored revision. The revision moves on with each save that lands, so the next save in the
+ * lane names the version it builds on.
+ */
+export interface SaveTarget {
+  readonly datasetId: string;
+  readonly identity: NonNullable<ImageDoc['identity']>;
+  revision: number;
+}
+
+/** Refusals that no retry can mend: the image must be read again (or the folder changed). */
+const REFUSALS: readonly ErrorCode[] = ['edit-conflict', 'dataset-mismatch'];
+export const isRefusal = (r: Result<unknown>): boolean => !r.ok && REFUSALS.includes(r.error.code);
 
 interface Lane {
   next: Send | null;
@@ -24,6 +40,8 @@ export const useSaveStore = defineStore('save', () => {
   const backend = ref<{ state: SaveState; message?: string } | null>(null);
   const lanes = new Map<string, Lane>();
   const pumps = new Set<Promise<void>>();
+  /** The running pump of each lane, so image saves can wait for the class list's. */
+  const pumping = new Map<string, Promise<void>>();
 
   const state = computed<SaveState | 'idle'>(() => {
     if (failures.size || backend.value?.state === 'failed') return 'failed';
@@ -55,6 +73,13 @@ export const useSaveStore = defineStore('save', () => {
       if (result.ok) {
         failures.delete(key);
         saved.value++;
+      } else if (isRefusal(result)) {
+        // Not kept for retry, and a newer save queued behind it rests on the same refused version:
+        // both get the refusal, and the editor reads the image again and says why.
+        failures.delete(key);
+        waiters.push(...lane.waiters);
+        lane.waiters = [];
+        lane.next = null;
       } else failures.set(key, { send, message: result.error.message });
       waiters.forEach((w) => w(result));
     }
@@ -70,14 +95,33 @@ export const useSaveStore = defineStore('save', () => {
       lane.waiters.push(resolve as (r: Result<unknown>) => void);
       if (!running) {
         lanes.set(key, lane);
-        const pumping = pump(key, lane).finally(() => pumps.delete(pumping));
-        pumps.add(pumping);
+        const pumped = pump(key, lane).finally(() => {
+          pumps.delete(pumped);
+          if (pumping.get(key) === pumped) pumping.delete(key);
+        });
+        pumps.add(pumped);
+        pumping.set(key, pumped);
       }
     });
   }
 
-  function saveImage(id: string, doc: ImageDoc) {
-    return enqueue(`image:${id}`, () => api['image:save']({ id, doc }));
+  /**
+   * Saves an image's document after any class-list save in flight (a box never reaches the backend
+   * before its class), naming the target's revision as it stands when the request goes out.
+   */
+  function saveImage(id: string, doc: ImageDoc, target: SaveTarget) {
+    return enqueue(`image:${id}`, async () => {
+      await pumping.get('project');
+      const { datasetId, identity, revision } = target;
+      const reply = await api['image:save']({
+        datasetId,
+        id,
+        baseRevision: revision,
+        doc: { ...doc, identity },
+      });
+      if (reply.ok) target.revision = reply.value.revision;
+      return reply;
+    });
   }
 
   /** Whether a save of this image is still in flight or failed: its newest state is only here. */
@@ -100,6 +144,13 @@ export const useSaveStore = defineStore('save', () => {
     while (pumps.size) await Promise.all(pumps);
   }
 
+  /** Another folder was opened: failures of the last one can no longer be retried there. */
+  function forgetFailures(): void {
+    failures.clear();
+    backend.value = null;
+    saved.value = 0;
+  }
+
   function listen(): () => void {
     return api.on('save:status', (payload) => (backend.value = payload));
   }
@@ -115,6 +166,7 @@ export const useSaveStore = defineStore('save', () => {
     saveProject,
     retry,
     settled,
+    forgetFailures,
     listen,
   };
 });

@@ -110,7 +110,11 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     if (!d) throw new Fail({ code: 'image-not-found', message: `No image with id ${id}` });
     return d;
   };
+  const datasetId = `fake:${root}`;
+  // Every image's file has this fingerprint; a test changes it to stand for a file replaced on disk.
+  const identity = { size: 1, hash: 'fake-file-0' };
   const snapshot = (): DatasetSnapshot => ({
+    datasetId,
     root,
     images: ids.map((id) => {
       const d = docOf(id);
@@ -269,11 +273,25 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       return snapshot();
     },
     'dataset:current': () => (opened ? snapshot() : null),
-    'image:get': ({ id }) => ({ id, doc: structuredClone(docOf(id)) }),
-    'image:save': ({ id, doc }) => {
-      docOf(id);
-      docs.set(id, doc);
-      return { status: imageStatus(doc) };
+    'image:get': ({ id }) => ({
+      id,
+      doc: { ...structuredClone(docOf(id)), identity, revision: docOf(id).revision ?? 0 },
+    }),
+    'image:save': ({ datasetId: named, id, baseRevision, doc }) => {
+      const stored = docOf(id);
+      if (named !== datasetId)
+        throw new Fail({
+          code: 'dataset-mismatch',
+          message: `This edit belongs to another folder than ${root}`,
+        });
+      const revision = stored.revision ?? 0;
+      if (baseRevision !== revision)
+        throw new Fail({
+          code: 'edit-conflict',
+          message: `${doc.relPath} was changed elsewhere (revision ${revision}, edit made on ${baseRevision})`,
+        });
+      docs.set(id, { ...doc, revision: revision + 1 });
+      return { status: imageStatus(doc), revision: revision + 1 };
     },
     'project:save': (meta) => (fake.meta = meta),
     'prompt:analyse': ({ prompt }) => {
