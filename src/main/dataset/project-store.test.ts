@@ -9,7 +9,8 @@ import type { ImageDoc } from '../../shared/project';
 import { box, cls, doc, meta, suggestion } from '../__test__/docs';
 import { TEMP_MARKER } from '../fs/atomic';
 import { caught, tempDirs } from '../inference/__test__/helpers';
-import { ProjectStore, SCHEMA_VERSION, STORE_DIR } from './project-store';
+import { asCrashedProcess } from '../__test__/processes';
+import { LOCK_FILE, ProjectStore, SCHEMA_VERSION, STORE_DIR } from './project-store';
 
 const tempDir = tempDirs('store');
 /** Long enough that no test sees a flush it did not ask for. */
@@ -19,6 +20,7 @@ const storeDir = (root: string) => path.join(root, STORE_DIR);
 const labelPath = (root: string, relPath: string) =>
   path.join(storeDir(root), 'labels', ...relPath.split('/')) + '.json';
 const journalPath = (root: string) => path.join(storeDir(root), 'journal.ndjson');
+const lockPath = (root: string) => path.join(storeDir(root), LOCK_FILE);
 
 /** Every file under `dir`, relative, forward slashes, sorted. */
 async function filesUnder(dir: string): Promise<string[]> {
@@ -49,7 +51,7 @@ function statusLog() {
 describe('ProjectStore durability', () => {
   it('keeps an acknowledged edit when the app dies before the label files are written', async () => {
     const root = await tempDir();
-    const first = await ProjectStore.open(root, { debounceMs: NEVER });
+    const first = await ProjectStore.open(root, { debounceMs: NEVER, lock: asCrashedProcess() });
     const a = doc('a.png', { reviewed: true, boxes: [box('c1')] });
     const b = doc('sub/b.jpg', { boxes: [box('c2', suggestion)] });
     const m = meta([cls('c1', 'cat'), cls('c2', 'dog', '#00ff00')], { promptHistory: ['cat . dog'] });
@@ -61,8 +63,9 @@ describe('ProjectStore durability', () => {
     expect(existsSync(labelPath(root, 'a.png'))).toBe(false);
     expect((await readFile(journalPath(root), 'utf8')).trim().split('\n')).toHaveLength(3);
 
-    // A second store on the same folder is what the next start of the app sees.
+    // The next start of the app finds the journal, and the lock of the process that died.
     const second = await ProjectStore.open(root, { debounceMs: NEVER });
+    expect(second.lockNotice).toMatch(/^Took over a lock left by pid \d+/);
     expect(second.get('a.png')).toEqual(a);
     expect(second.get('sub/b.jpg')).toEqual(b);
     expect(second.getMeta()).toEqual(m);
@@ -79,7 +82,7 @@ describe('ProjectStore durability', () => {
 
   it('lets the journal win over an older label file', async () => {
     const root = await tempDir();
-    const first = await ProjectStore.open(root, { debounceMs: NEVER });
+    const first = await ProjectStore.open(root, { debounceMs: NEVER, lock: asCrashedProcess() });
     await first.putImage(doc('a.png', { boxes: [box('c1')] }));
     await first.flush();
     const newer = doc('a.png', { reviewed: true, boxes: [box('c1'), box('c1')] });
@@ -178,7 +181,11 @@ describe('ProjectStore flush', () => {
     expect(existsSync(journalPath(root))).toBe(true);
     await store.flush();
 
-    expect(await filesUnder(storeDir(root))).toEqual(['labels/a.png.json', 'labels/x/y/deep.jpeg.json']);
+    expect(await filesUnder(storeDir(root))).toEqual([
+      'labels/a.png.json',
+      'labels/x/y/deep.jpeg.json',
+      LOCK_FILE,
+    ]);
     expect(JSON.parse(await readFile(labelPath(root, 'a.png'), 'utf8'))).toEqual({
       version: SCHEMA_VERSION,
       ...a,
@@ -239,7 +246,11 @@ describe('ProjectStore flush', () => {
   it('reports a failed write with its reason, keeps the edit in the journal and saves it at the next open', async () => {
     const root = await tempDir();
     const log = statusLog();
-    const store = await ProjectStore.open(root, { debounceMs: NEVER, onStatus: log.onStatus });
+    const store = await ProjectStore.open(root, {
+      debounceMs: NEVER,
+      onStatus: log.onStatus,
+      lock: asCrashedProcess(),
+    });
     // A folder where the label file should go makes the rename fail.
     const blocker = labelPath(root, 'a.png');
     await mkdir(path.join(blocker, 'in-the-way'), { recursive: true });
@@ -331,6 +342,10 @@ describe('ProjectStore with a damaged label file', () => {
     const error = await caught(() => ProjectStore.open(root), 'label-file-invalid');
     expect(error.message).toContain('project.json');
     expect(await readFile(project, 'utf8')).toBe('{"classes": [');
+    // The failed open let go of the folder: once the file is mended it opens, in this process too.
+    expect(existsSync(lockPath(root))).toBe(false);
+    await writeFile(project, JSON.stringify(meta([])));
+    await (await ProjectStore.open(root)).close();
   });
 });
 
@@ -346,7 +361,7 @@ describe('ProjectStore journal replay', () => {
     expect(store.get('a.png')).toEqual(a);
     expect(store.get('b.png')).toBeUndefined();
     expect(existsSync(journalPath(root))).toBe(false);
-    expect(await filesUnder(storeDir(root))).toEqual(['labels/a.png.json']);
+    expect(await filesUnder(storeDir(root))).toEqual(['labels/a.png.json', LOCK_FILE]);
     await store.close();
   });
 
@@ -364,7 +379,7 @@ describe('ProjectStore journal replay', () => {
     const root = await tempDir();
     await mkdir(storeDir(root), { recursive: true });
     await writeFile(journalPath(root), `${line(doc('a.png'))}{"t":"ima`);
-    const first = await ProjectStore.open(root, { debounceMs: NEVER });
+    const first = await ProjectStore.open(root, { debounceMs: NEVER, lock: asCrashedProcess() });
     const b = doc('b.png', { reviewed: true });
     await first.putImage(b);
     const second = await ProjectStore.open(root, { debounceMs: NEVER });
@@ -425,5 +440,47 @@ describe('ProjectStore temp files', () => {
     const reopened = await ProjectStore.open(root, { debounceMs: NEVER });
     await reopened.close();
     expect(await filesUnder(storeDir(root))).toEqual(['project.json']);
+  });
+});
+
+describe('ProjectStore lock', () => {
+  it('refuses a second store on a folder that is open, and opens it again once the first is closed', async () => {
+    const root = await tempDir();
+    const first = await ProjectStore.open(root, { debounceMs: NEVER });
+    expect(JSON.parse(await readFile(lockPath(root), 'utf8'))).toMatchObject({ pid: process.pid });
+    await first.putImage(doc('a.png', { reviewed: true }));
+    const refusal = await caught(() => ProjectStore.open(root, { debounceMs: NEVER }), 'dataset-locked');
+    expect(refusal.message).toContain(root);
+    // The refused open touched nothing: the edit is still in the journal of the first.
+    expect(existsSync(journalPath(root))).toBe(true);
+    await first.close();
+    expect(existsSync(lockPath(root))).toBe(false);
+
+    const second = await ProjectStore.open(root, { debounceMs: NEVER });
+    expect(second.lockNotice).toBeNull();
+    expect(second.get('a.png')?.reviewed).toBe(true);
+    await second.close();
+  });
+
+  it('writes nothing once closed, since the folder may belong to another process by then', async () => {
+    const root = await tempDir();
+    const store = await ProjectStore.open(root, { debounceMs: NEVER });
+    await store.close();
+    await caught(() => store.putImage(doc('a.png')), 'dataset-not-open');
+    expect(existsSync(journalPath(root))).toBe(false);
+  });
+
+  it('lets go of the folder at close even when the last write fails, keeping the edit in the journal', async () => {
+    const root = await tempDir();
+    const store = await ProjectStore.open(root, { debounceMs: NEVER });
+    const blocker = labelPath(root, 'a.png');
+    await mkdir(path.join(blocker, 'in-the-way'), { recursive: true });
+    await store.putImage(doc('a.png', { reviewed: true }));
+    await caught(() => store.close(), 'io-failed');
+    expect(existsSync(lockPath(root))).toBe(false);
+    await rm(blocker, { recursive: true });
+    const reopened = await ProjectStore.open(root, { debounceMs: NEVER });
+    expect(reopened.get('a.png')?.reviewed).toBe(true);
+    await reopened.close();
   });
 });
