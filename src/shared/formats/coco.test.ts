@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { goldenFiles, textFiles } from './__golden__/goldens';
-import { PROJECT } from './__golden__/project';
+import { PROJECT, UNSPLIT_PROJECT } from './__golden__/project';
 import { buildCoco, cocoAnnotationJson, cocoImageJson, round6, toCoco } from './coco';
 import { nestedJson } from './json-chunks';
 import { textOf } from './content';
@@ -14,8 +14,25 @@ const cocoText = (result: ExportResult): string => {
 const OPTS = { description: 'GroundLabel test project', dateCreated: '2025-01-02T03:04:05.000Z' };
 
 describe('toCoco', () => {
-  it('writes the golden annotations.json byte for byte', () => {
+  it('writes the golden annotations.json byte for byte without a split', () => {
+    expect(textFiles(toCoco(UNSPLIT_PROJECT, OPTS))).toEqual(goldenFiles('coco-unsplit'));
+  });
+
+  it('writes the golden annotations/instances_train.json and instances_val.json byte for byte with a split', () => {
     expect(textFiles(toCoco(PROJECT, OPTS))).toEqual(goldenFiles('coco'));
+  });
+
+  it('puts each exported image and its boxes in exactly one split file, every category in both', () => {
+    const whole = buildCoco(PROJECT, OPTS).dataset;
+    const parts = (['train', 'val'] as const).map((split) => buildCoco(PROJECT, OPTS, split).dataset);
+    expect(parts.flatMap((p) => p.images.map((im) => im.file_name)).sort()).toEqual(
+      whole.images.map((im) => im.file_name).sort(),
+    );
+    expect(parts.reduce((n, p) => n + p.annotations.length, 0)).toBe(whole.annotations.length);
+    for (const p of parts) {
+      expect(p.categories).toEqual(whole.categories);
+      expect(p.images.map((im) => im.id)).toEqual(p.images.map((_, i) => i + 1));
+    }
   });
 
   it('is deterministic: the same project gives the same bytes', () => {
@@ -29,9 +46,9 @@ describe('toCoco', () => {
   });
 
   it('streams the JSON in chunks that join to JSON.stringify of the dataset, every time it is read', () => {
-    const [file] = toCoco(PROJECT, OPTS).files;
+    const [file] = toCoco(UNSPLIT_PROJECT, OPTS).files;
     if (file.kind !== 'text' || typeof file.content === 'string') throw new Error('expected chunks');
-    const expected = `${JSON.stringify(buildCoco(PROJECT, OPTS).dataset, null, 2)}\n`;
+    const expected = `${JSON.stringify(buildCoco(UNSPLIT_PROJECT, OPTS).dataset, null, 2)}\n`;
     expect([...file.content].join('')).toBe(expected);
     expect([...file.content].join('')).toBe(expected);
   });
@@ -149,7 +166,11 @@ describe('toCoco', () => {
     });
   });
 
-  it('writes a single annotations.json file', () => {
-    expect(toCoco(PROJECT, OPTS).files.map((f) => f.path)).toEqual(['annotations.json']);
+  it('writes a single annotations.json file without a split, one file per split with one', () => {
+    expect(toCoco(UNSPLIT_PROJECT, OPTS).files.map((f) => f.path)).toEqual(['annotations.json']);
+    expect(toCoco(PROJECT, OPTS).files.map((f) => f.path)).toEqual([
+      'annotations/instances_train.json',
+      'annotations/instances_val.json',
+    ]);
   });
 });

@@ -1,7 +1,8 @@
 import { chunked } from './content';
 import { jsonObjectChunks, StreamedArray } from './json-chunks';
 import { prepareExport, type PreparedExport, type PreparedImage } from './prepare';
-import type { ExportInput, ExportResult } from './types';
+import { SPLITS, type Split } from './split';
+import type { ExportInput, ExportResult, OutputFile } from './types';
 
 export interface CocoOptions {
   readonly description?: string;
@@ -41,6 +42,10 @@ export interface CocoDataset {
 }
 
 export const COCO_FILE = 'annotations.json';
+export const COCO_SPLIT_FILES: Readonly<Record<Split, string>> = {
+  train: 'annotations/instances_train.json',
+  val: 'annotations/instances_val.json',
+};
 
 /** Rounds to 6 decimals to drop float noise (0.1 + 0.2) and normalises -0 to 0. */
 export const round6 = (v: number): number => Number(v.toFixed(6)) + 0;
@@ -116,48 +121,76 @@ const cocoInfo = (opts: CocoOptions): CocoDataset['info'] => ({
 const cocoCategories = (prep: PreparedExport): CocoCategory[] =>
   prep.classes.map((name, i) => ({ id: i + 1, name, supercategory: '' }));
 
-/** The dataset as an object (for tests and for callers that want to post-process it). */
+/**
+ * The files of a COCO export and the images each holds. Unsplit, one `annotations.json`. When any
+ * image is in the validation split, one file per split named as COCO's own release and the tools
+ * reading it (mmdetection, detectron2, YOLOX) expect: `annotations/instances_train.json` and
+ * `annotations/instances_val.json`, each a whole dataset (ids from 1, every category).
+ */
+export function cocoFiles(images: readonly PreparedImage[]): { path: string; images: PreparedImage[] }[] {
+  if (!images.some((im) => im.split === 'val')) return [{ path: COCO_FILE, images: [...images] }];
+  return SPLITS.map((split) => ({
+    path: COCO_SPLIT_FILES[split],
+    images: images.filter((im) => im.split === split),
+  }));
+}
+
+/**
+ * The dataset as an object (for tests and for callers that want to post-process it): of one split's
+ * file when `split` is given, of every exported image otherwise.
+ */
 export function buildCoco(
   input: ExportInput,
   opts: CocoOptions = {},
+  split?: Split,
 ): { dataset: CocoDataset; problems: ExportResult['problems'] } {
   const prep = prepareExport(input);
+  const images = split ? prep.images.filter((im) => im.split === split) : prep.images;
   const dataset: CocoDataset = {
     info: cocoInfo(opts),
     licenses: [],
-    images: [...cocoImages(prep.images)],
-    annotations: [...cocoAnnotations(prep.images)],
+    images: [...cocoImages(images)],
+    annotations: [...cocoAnnotations(images)],
     categories: cocoCategories(prep),
   };
   return { dataset, problems: prep.problems };
 }
 
-/**
- * COCO detection ground truth: reviewed images (negatives with no annotations), unlabeled ones left
- * out, category_id = class id + 1. The JSON is the pretty-printed `buildCoco` dataset, produced in
- * chunks as it is written: 100,000 annotations never exist as objects or as one string at once.
- */
-export function toCoco(input: ExportInput, opts: CocoOptions = {}): ExportResult {
-  const prep = prepareExport(input);
+/** One file's JSON: the pretty-printed `buildCoco` dataset, produced in chunks as it is written. */
+function cocoJson(images: readonly PreparedImage[], prep: PreparedExport, opts: CocoOptions) {
   const fields: ReadonlyArray<readonly [keyof CocoDataset, unknown]> = [
     ['info', cocoInfo(opts)],
     ['licenses', []],
     [
       'images',
       new StreamedArray(
-        chunked(() => cocoImages(prep.images)),
+        chunked(() => cocoImages(images)),
         cocoImageJson,
       ),
     ],
     [
       'annotations',
       new StreamedArray(
-        chunked(() => cocoAnnotations(prep.images)),
+        chunked(() => cocoAnnotations(images)),
         cocoAnnotationJson,
       ),
     ],
     ['categories', cocoCategories(prep)],
   ];
-  const content = chunked(() => jsonObjectChunks(fields));
-  return { files: [{ kind: 'text', path: COCO_FILE, content }], problems: prep.problems };
+  return chunked(() => jsonObjectChunks(fields));
+}
+
+/**
+ * COCO detection ground truth: reviewed images (negatives with no annotations), unlabeled ones left
+ * out, category_id = class id + 1, in the files `cocoFiles` names. The JSON is made in chunks as it
+ * is written: 100,000 annotations never exist as objects or as one string at once.
+ */
+export function toCoco(input: ExportInput, opts: CocoOptions = {}): ExportResult {
+  const prep = prepareExport(input);
+  const files = cocoFiles(prep.images).map((f): OutputFile => ({
+    kind: 'text',
+    path: f.path,
+    content: cocoJson(f.images, prep, opts),
+  }));
+  return { files, problems: prep.problems };
 }

@@ -12,7 +12,9 @@ export type ExportErrorCode =
   /** An image has an unusable size or is listed twice. */
   | 'bad-image'
   /** `exportLabels` was asked for a format it does not know (e.g. a string from IPC). */
-  | 'bad-format';
+  | 'bad-format'
+  /** No image is reviewed: an export would be an empty folder, or a data.yaml naming missing ones. */
+  | 'nothing-to-export';
 
 export class ExportError extends Error {
   override readonly name = 'ExportError';

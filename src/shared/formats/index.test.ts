@@ -23,6 +23,19 @@ describe('exportLabels', () => {
     expect(call).toThrow(/Unknown export format "csv"/);
   });
 
+  it('refuses, in every format, an export where no image is reviewed', () => {
+    const unreviewed = {
+      ...PROJECT,
+      images: PROJECT.images.map((im) => ({ ...im, state: 'unlabeled' as const })),
+    };
+    for (const format of EXPORT_FORMATS) {
+      const call = () => exportLabels(format, unreviewed);
+      expect(call).toThrow(ExportError);
+      expect(call).toThrow(/Nothing to export: none of the 7 image\(s\) is reviewed/);
+    }
+    expect(() => exportLabels('yolo', { classes: ['a'], images: [] })).toThrow(/Nothing to export/);
+  });
+
   it('reports the same refused boxes whatever the format', () => {
     const problems = EXPORT_FORMATS.map((f) => exportLabels(f, PROJECT).problems);
     expect(problems[1]).toEqual(problems[0]);

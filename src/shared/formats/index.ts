@@ -36,7 +36,10 @@ export const EXPORT_FORMATS: readonly ExportFormat[] = Object.keys(WRITERS) as E
 export const isExportFormat = (value: unknown): value is ExportFormat =>
   typeof value === 'string' && Object.hasOwn(WRITERS, value);
 
-/** Writes `input` in `format`. Throws `ExportError` (code `bad-format`) for a format from outside TS. */
+/**
+ * Writes `input` in `format`. Throws `ExportError`: `bad-format` for a format from outside TS,
+ * `nothing-to-export` when no image is reviewed (callers say why in their own words first).
+ */
 export function exportLabels<F extends ExportFormat>(
   format: F,
   input: ExportInput,
@@ -44,6 +47,11 @@ export function exportLabels<F extends ExportFormat>(
 ): ExportResult {
   if (!isExportFormat(format))
     throw new ExportError('bad-format', `Unknown export format ${JSON.stringify(format)}`);
+  if (!input.images.some((im) => im.state === 'reviewed'))
+    throw new ExportError(
+      'nothing-to-export',
+      `Nothing to export: none of the ${input.images.length} image(s) is reviewed or marked negative.`,
+    );
   const writer: Writer<F> = WRITERS[format];
   return writer(input, opts);
 }

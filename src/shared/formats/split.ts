@@ -1,4 +1,5 @@
-export type Split = 'train' | 'val';
+export const SPLITS = ['train', 'val'] as const;
+export type Split = (typeof SPLITS)[number];
 
 export interface SplitOptions {
   /** Share of images that go to `val`, 0…1. */

@@ -1,17 +1,25 @@
+import { COCO_FILE, COCO_SPLIT_FILES } from './coco';
+import { VOC_IMAGE_SETS } from './voc';
 import { isYoloStaleFile } from './yolo';
 import type { ExportFormat, ExportResult } from './types';
 
-/** The folders each format owns inside an export folder; anything else there is the user's. */
+/**
+ * What each format owns inside an export folder: whole folders (a trailing slash) and single files.
+ * Anything else there is the user's.
+ */
 const OWNED: Record<ExportFormat, readonly string[]> = {
-  coco: [],
+  coco: [COCO_FILE, ...Object.values(COCO_SPLIT_FILES)],
   yolo: ['images/train/', 'images/val/', 'labels/train/', 'labels/val/'],
-  voc: ['Annotations/'],
+  voc: ['Annotations/', ...['train', 'val', 'trainval'].map((set) => `${VOC_IMAGE_SETS}/${set}.txt`)],
 };
+
+const isOwned = (format: ExportFormat, p: string): boolean =>
+  OWNED[format].some((owned) => (owned.endsWith('/') ? p.startsWith(owned) : p === owned));
 
 /**
  * Files of an earlier export that the new one does not rewrite and that must go: a leftover
  * `labels/train/x.txt` or `images/train/x.jpg` of an image that is now unlabeled would be trained on
- * (as labeled or as a negative). `existing` are paths relative to the export folder, forward slashes.
+ * (as labeled or as a negative), and an `instances_val.json` of an earlier split would be evaluated on. `existing` are paths relative to the export folder, forward slashes.
  * Delete them before writing the new files: on a case-insensitive file system `A.txt` and `a.txt`
  * are one file, and deleting after writing would remove the new one. The caller must refuse an
  * export folder that is, or lies inside, the image root: these folders would hold the originals.
@@ -22,11 +30,8 @@ export function staleFiles(
   result: ExportResult,
 ): string[] {
   const written = new Set(result.files.map((f) => f.path));
-  const owned = OWNED[format];
   return existing.filter(
-    (p) =>
-      (format === 'yolo' && isYoloStaleFile(p)) ||
-      (!written.has(p) && owned.some((dir) => p.startsWith(dir))),
+    (p) => (format === 'yolo' && isYoloStaleFile(p)) || (!written.has(p) && isOwned(format, p)),
   );
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { goldenFiles, textFiles } from './__golden__/goldens';
-import { PROJECT } from './__golden__/project';
+import { PROJECT, UNSPLIT_PROJECT } from './__golden__/project';
 import type { ExportInput } from './types';
 import { escapeXml, toVoc, vocBndbox } from './voc';
 
@@ -14,7 +14,7 @@ const box = (x1: number, y1: number, x2: number, y2: number) => ({
 });
 
 describe('toVoc', () => {
-  it('writes the golden Annotations/*.xml byte for byte', () => {
+  it('writes the golden Annotations/*.xml and ImageSets/Main/*.txt byte for byte', () => {
     expect(textFiles(toVoc(PROJECT))).toEqual(goldenFiles('voc'));
   });
 
@@ -81,6 +81,30 @@ describe('toVoc', () => {
 
   it('uses the folder option for every file when given', () => {
     const files = textFiles(toVoc(PROJECT, { folder: 'JPEGImages' }));
-    for (const xml of Object.values(files)) expect(xml).toContain('  <folder>JPEGImages</folder>\n');
+    const xmls = Object.entries(files).filter(([p]) => p.endsWith('.xml'));
+    expect(xmls).toHaveLength(6);
+    for (const [, xml] of xmls) expect(xml).toContain('  <folder>JPEGImages</folder>\n');
+  });
+
+  it('lists every image in train.txt and trainval.txt, and writes no val.txt, without a split', () => {
+    const files = textFiles(toVoc(UNSPLIT_PROJECT));
+    const sets = Object.keys(files).filter((p) => p.startsWith('ImageSets/'));
+    expect(sets).toEqual(['ImageSets/Main/train.txt', 'ImageSets/Main/trainval.txt']);
+    expect(files['ImageSets/Main/train.txt']).toBe(goldenFiles('voc')['ImageSets/Main/trainval.txt']);
+    expect(files['ImageSets/Main/trainval.txt']).toBe(files['ImageSets/Main/train.txt']);
+  });
+
+  it('names in each image set exactly the annotation files of that split', () => {
+    const files = textFiles(toVoc(PROJECT));
+    const ids = (set: string) => files[`ImageSets/Main/${set}.txt`].split('\n').filter(Boolean);
+    const annotated = Object.keys(files)
+      .filter((p) => p.startsWith('Annotations/'))
+      .map((p) => p.slice('Annotations/'.length, -'.xml'.length));
+    expect([...ids('train'), ...ids('val')].sort()).toEqual([...annotated].sort());
+    expect(ids('trainval')).toEqual([...annotated].sort());
+    const valNames = ids('val').map(
+      (id) => /<filename>(.*)<\/filename>/.exec(files[`Annotations/${id}.xml`])?.[1],
+    );
+    expect(valNames).toEqual(['a.png', 'B.png']);
   });
 });

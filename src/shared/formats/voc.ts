@@ -1,5 +1,6 @@
 import { outputStems } from './names';
 import { prepareExport, type PreparedBox, type PreparedImage } from './prepare';
+import type { Split } from './split';
 import type { ExportInput, ExportResult, OutputFile } from './types';
 
 export interface VocOptions {
@@ -74,7 +75,31 @@ export function vocXml(im: PreparedImage, classes: readonly string[], folder?: s
   return `<?xml version="1.0" encoding="utf-8"?>\n${render(annotation, 0)}`;
 }
 
-/** Pascal VOC: `Annotations/<stem>.xml` for every reviewed image (no `object` for a negative). */
+/** VOC's image set lists, read by VOC tools as `Annotations/<id>.xml` for each line `<id>`. */
+export const VOC_IMAGE_SETS = 'ImageSets/Main';
+
+/**
+ * The image sets of an export, as VOC's own release has them: `train.txt`, and `trainval.txt` with
+ * every image; with a validation split also `val.txt`. Without one, train and trainval list the same.
+ */
+function imageSetFiles(images: readonly PreparedImage[], stems: ReadonlyMap<string, string>): OutputFile[] {
+  const list = (subset: readonly PreparedImage[]): string =>
+    subset.map((im) => `${stems.get(im.relPath)!}\n`).join('');
+  const inSplit = (split: Split) => images.filter((im) => im.split === split);
+  const sets: Record<string, readonly PreparedImage[]> = images.some((im) => im.split === 'val')
+    ? { train: inSplit('train'), val: inSplit('val'), trainval: images }
+    : { train: images, trainval: images };
+  return Object.entries(sets).map(([name, subset]) => ({
+    kind: 'text',
+    path: `${VOC_IMAGE_SETS}/${name}.txt`,
+    content: list(subset),
+  }));
+}
+
+/**
+ * Pascal VOC: `Annotations/<stem>.xml` for every reviewed image (no `object` for a negative), and
+ * the image sets naming them by stem, split as asked.
+ */
 export function toVoc(input: ExportInput, opts: VocOptions = {}): ExportResult {
   const prep = prepareExport(input);
   const stems = outputStems(prep.allRelPaths);
@@ -83,5 +108,5 @@ export function toVoc(input: ExportInput, opts: VocOptions = {}): ExportResult {
     path: `Annotations/${stems.get(im.relPath)!}.xml`,
     content: vocXml(im, prep.classes, opts.folder),
   }));
-  return { files, problems: prep.problems };
+  return { files: [...files, ...imageSetFiles(prep.images, stems)], problems: prep.problems };
 }

@@ -6,9 +6,12 @@ import type { ExportFormat, ExportResult } from '../types';
 // Prettier (and editors' format-on-save) away from files that must stay byte for byte.
 const RAW = import.meta.glob<string>('./*/**/*.golden', { query: '?raw', import: 'default', eager: true });
 
-/** The golden files of one format, keyed by their path in the export folder. */
-export function goldenFiles(format: ExportFormat): Record<string, string> {
-  const prefix = `./${format}/`;
+/** A folder of golden files: a format's export of PROJECT, or of UNSPLIT_PROJECT where it differs. */
+export type GoldenSet = ExportFormat | 'coco-unsplit';
+
+/** The golden files of one set, keyed by their path in the export folder. */
+export function goldenFiles(set: GoldenSet): Record<string, string> {
+  const prefix = `./${set}/`;
   const entries = Object.entries(RAW)
     .filter(([path]) => path.startsWith(prefix))
     .map(([path, content]) => [path.slice(prefix.length, -'.golden'.length), content] as const);

@@ -8,6 +8,10 @@ import type { ExportInput } from '../types';
  * images/c.jpg → images/c (YOLO: images_/c), nested/deep/B.png → nested/deep/B,
  * nested/deep/b.jpg → nested/deep/b_jpg (collides with B.png on Windows/macOS),
  * nested/neg.jpg → nested/neg, nested/todo.jpg (unlabeled, never written).
+ *
+ * a.png and nested/deep/B.png are in the validation split: COCO writes one file per split, with ids
+ * from 1 in each (`coco/annotations/`), VOC lists the stems in `ImageSets/Main/{train,val,trainval}.txt`.
+ * UNSPLIT_PROJECT, everything in train, gives COCO's single file (`coco-unsplit/annotations.json`).
  */
 export const PROJECT: ExportInput = {
   // Trimmed on export; the second name needs escaping in XML, YAML and JSON.
@@ -79,4 +83,10 @@ export const PROJECT: ExportInput = {
       boxes: [{ classId: 2, x1: 10, y1: 20, x2: 30, y2: 60 }],
     },
   ],
+};
+
+/** PROJECT with no validation split. */
+export const UNSPLIT_PROJECT: ExportInput = {
+  ...PROJECT,
+  images: PROJECT.images.map(({ split: _split, ...im }) => im),
 };

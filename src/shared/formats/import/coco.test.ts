@@ -38,7 +38,7 @@ function run(data: unknown, sizes: SizeLookup = unknownSizes, listing = LISTING)
 
 describe('importCoco: the golden export', () => {
   it('reads the golden annotations.json back into the golden project', () => {
-    const text = goldenFiles('coco')['annotations.json'];
+    const text = goldenFiles('coco-unsplit')['annotations.json'];
     const result = importCoco({ path: 'annotations.json', text }, listingOf(PROJECT), sizesOf(PROJECT));
     expectSameProject(result, PROJECT, { tolerance: () => 1e-6 });
     expect(result.report).toEqual({ errors: [], clipped: 0, warnings: [] });

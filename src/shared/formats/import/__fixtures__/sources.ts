@@ -19,8 +19,9 @@ export function yoloSourceOf(r: ExportResult): YoloSource {
   };
 }
 
+/** The XML files of a VOC export, as the importer finds them (image set lists are not annotations). */
 export const vocSourceOf = (r: ExportResult): VocSource => ({
-  files: textsOf(r),
+  files: textsOf(r).filter((f) => f.path.endsWith('.xml')),
   annotationsDir: 'Annotations',
 });
 
