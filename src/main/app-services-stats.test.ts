@@ -1,10 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { saveEdit, viaCalls } from '../../test/fixtures/edits';
 import { drawScene } from '../../test/fixtures/images';
 import type { Channel, Reply, Request } from '../shared/ipc/contract';
 import { SIZE_BINS } from '../shared/stats';
 import { accepted, box, cls, manual, meta, suggestion } from './__test__/docs';
+import { tempFolderAccess } from './__test__/access';
 import { eventRecorder } from './__test__/events';
 import { AppServices } from './app-services';
 import { dispatch } from './dispatch';
@@ -23,6 +25,7 @@ function services() {
     device: 'cpu',
     saveDebounceMs: 600_000,
     emit: eventRecorder().emit,
+    access: tempFolderAccess(),
   });
   open.push(s);
   const run = <C extends Channel>(channel: C, request: Request<C>) => dispatch(s.handlers, channel, request);
@@ -54,20 +57,16 @@ describe('dataset:stats', () => {
     const snapshot = await call('dataset:open', { path: await folder(['a.png', 'b.png', 'c.png']) });
     const [a, b] = snapshot.images.map((i) => i.id);
     await call('project:save', meta([cls('c1', 'cat'), cls('c2', 'dog', '#00ff00')]));
-    const docA = (await call('image:get', { id: a })).doc;
+    const images = viaCalls(call, snapshot.datasetId);
     // 80 × 60 image: a 40 × 30 box covers a quarter of it (side ratio 0.5), an 8 × 6 one 1 % (0.1).
-    await call('image:save', {
-      id: a,
-      doc: {
-        ...docA,
-        boxes: [
-          box('c1', manual, { x1: 0, y1: 0, x2: 40, y2: 30 }),
-          box('c1', accepted, { x1: 0, y1: 0, x2: 8, y2: 6 }),
-          box('c2', suggestion, { x1: 0, y1: 0, x2: 8, y2: 6 }),
-        ],
-      },
+    await saveEdit(images, a, {
+      boxes: [
+        box('c1', manual, { x1: 0, y1: 0, x2: 40, y2: 30 }),
+        box('c1', accepted, { x1: 0, y1: 0, x2: 8, y2: 6 }),
+        box('c2', suggestion, { x1: 0, y1: 0, x2: 8, y2: 6 }),
+      ],
     });
-    await call('image:save', { id: b, doc: { ...(await call('image:get', { id: b })).doc, reviewed: true } });
+    await saveEdit(images, b, { reviewed: true });
 
     const stats = await call('dataset:stats', {});
     expect(stats.images).toEqual({ unlabeled: 1, suggested: 1, reviewed: 0, negative: 1 });

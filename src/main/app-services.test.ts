@@ -5,7 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { drawScene } from '../../test/fixtures/images';
 import type { ErrorCode } from '../shared/errors';
 import { CHANNELS, type Channel, type Reply, type Request } from '../shared/ipc/contract';
+import { viaCalls, editOf, saveEdit } from '../../test/fixtures/edits';
 import { box, cls, meta } from './__test__/docs';
+import { tempFolderAccess } from './__test__/access';
 import { eventRecorder } from './__test__/events';
 import { AppServices } from './app-services';
 import { STORE_DIR } from './dataset/project-store';
@@ -24,7 +26,13 @@ afterEach(async () => {
 
 function services(saveDebounceMs = NEVER) {
   const { events, emit, next } = eventRecorder();
-  const s = new AppServices({ mode: 'electron', device: 'cpu', saveDebounceMs, emit });
+  const s = new AppServices({
+    mode: 'electron',
+    device: 'cpu',
+    saveDebounceMs,
+    emit,
+    access: tempFolderAccess(),
+  });
   open.push(s);
   const call = async <C extends Channel>(channel: C, request: Request<C>): Promise<Reply<C>> => {
     const result = await dispatch(s.handlers, channel, request);
@@ -72,9 +80,18 @@ describe('AppServices', () => {
   it('answers dataset channels with dataset-not-open until a folder is opened', async () => {
     const { call, fails } = services();
     expect(await call('dataset:current', {})).toBeNull();
-    const doc = { relPath: 'a.png', width: 1, height: 1, reviewed: true, boxes: [] };
+    const doc = {
+      relPath: 'a.png',
+      identity: { size: 1, hash: '0123456789abcdef' },
+      width: 1,
+      height: 1,
+      reviewed: true,
+      boxes: [],
+    };
     expect((await fails('image:get', { id: 'x' })).code).toBe('dataset-not-open');
-    expect((await fails('image:save', { id: 'x', doc })).code).toBe('dataset-not-open');
+    expect((await fails('image:save', { datasetId: 'x', id: 'x', baseRevision: 0, doc })).code).toBe(
+      'dataset-not-open',
+    );
     expect((await fails('project:save', meta([]))).code).toBe('dataset-not-open');
     expect(
       (
@@ -98,19 +115,27 @@ describe('AppServices', () => {
       ['b/c.png', 'unlabeled'],
     ]);
     expect(snapshot.readOnly).toEqual({});
+    await call('project:save', meta([cls('c1', 'cat')]));
     const id = snapshot.images[1].id;
+    const identity = { size: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{32}$/) };
     const { doc } = await call('image:get', { id });
-    expect(doc).toEqual({ relPath: 'b/c.png', width: 80, height: 60, reviewed: false, boxes: [] });
+    expect(doc).toEqual({
+      relPath: 'b/c.png',
+      width: 80,
+      height: 60,
+      reviewed: false,
+      boxes: [],
+      identity,
+      revision: 0,
+    });
 
     const edited = { ...doc, reviewed: true, boxes: [box('c1')] };
-    expect(await call('image:save', { id, doc: edited })).toEqual({ status: 'reviewed' });
+    const images = viaCalls(call, snapshot.datasetId);
+    expect(await saveEdit(images, id, edited)).toEqual({ status: 'reviewed', revision: 1 });
     expect(events.filter((e) => e.event !== 'dataset:meta')).toEqual([
       { event: 'save:status', payload: { state: 'saving' } },
     ]);
-    expect((await call('image:get', { id })).doc).toEqual({
-      ...edited,
-      identity: { size: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{32}$/) },
-    });
+    expect((await call('image:get', { id })).doc).toEqual({ ...edited, identity, revision: 1 });
     const current = await call('dataset:current', {});
     expect(current?.images[1]).toEqual({
       id,
@@ -142,23 +167,19 @@ describe('AppServices', () => {
   it('refuses to save a document under the id of another image', async () => {
     const root = await folder(['a.png', 'b.png']);
     const { call, fails } = services();
-    const [a] = (await call('dataset:open', { path: root })).images;
-    const error = await fails('image:save', {
-      id: a.id,
-      doc: { relPath: 'b.png', width: 80, height: 60, reviewed: true, boxes: [] },
-    });
+    const { datasetId, images } = await call('dataset:open', { path: root });
+    const [a, b] = images;
+    const edit = await editOf(viaCalls(call, datasetId), b.id, { reviewed: true });
+    const error = await fails('image:save', { ...edit, id: a.id });
     expect(error.code).toBe('bad-argument');
   });
 
   it('reports the label files written after the quiet time as saved', async () => {
     const root = await folder(['a.png']);
     const { call, events, next } = services(5);
-    const [a] = (await call('dataset:open', { path: root })).images;
+    const { datasetId, images } = await call('dataset:open', { path: root });
     const saved = next((e) => e.event === 'save:status' && e.payload.state === 'saved');
-    await call('image:save', {
-      id: a.id,
-      doc: { relPath: 'a.png', width: 80, height: 60, reviewed: true, boxes: [] },
-    });
+    await saveEdit(viaCalls(call, datasetId), images[0].id, { reviewed: true });
     await saved;
     expect(events.map((e) => e.event === 'save:status' && e.payload.state)).toEqual(['saving', 'saved']);
     expect(existsSync(path.join(root, STORE_DIR, 'labels', 'a.png.json'))).toBe(true);
@@ -177,11 +198,8 @@ describe('AppServices', () => {
     const first = await folder(['a.png']);
     const second = await folder(['z.png']);
     const { call } = services();
-    const [a] = (await call('dataset:open', { path: first })).images;
-    await call('image:save', {
-      id: a.id,
-      doc: { relPath: 'a.png', width: 80, height: 60, reviewed: true, boxes: [] },
-    });
+    const { datasetId, images } = await call('dataset:open', { path: first });
+    await saveEdit(viaCalls(call, datasetId), images[0].id, { reviewed: true });
     await call('dataset:open', { path: second });
     expect(existsSync(path.join(first, STORE_DIR, 'labels', 'a.png.json'))).toBe(true);
     expect((await call('dataset:current', {}))?.images.map((i) => i.relPath)).toEqual(['z.png']);
@@ -236,14 +254,9 @@ describe('AppServices', () => {
     const snapshot = await call('dataset:open', { path: root });
     await call('project:save', meta([cls('c1', 'cat'), cls('c2', 'dog', '#00ff00')]));
     const [a, b] = snapshot.images;
-    await call('image:save', {
-      id: a.id,
-      doc: { relPath: 'a.png', width: 80, height: 60, reviewed: true, boxes: [box('c1'), box('c2')] },
-    });
-    await call('image:save', {
-      id: b.id,
-      doc: { relPath: 'b.png', width: 80, height: 60, reviewed: true, boxes: [] },
-    });
+    const images = viaCalls(call, snapshot.datasetId);
+    await saveEdit(images, a.id, { reviewed: true, boxes: [box('c1'), box('c2')] });
+    await saveEdit(images, b.id, { reviewed: true });
 
     const preview = await call('export:preview', { format: 'coco', classIds: ['c2'] });
     expect(preview).toEqual({

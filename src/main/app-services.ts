@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_THRESHOLDS } from '../shared/detection';
 import { GroundLabelError } from '../shared/errors';
@@ -95,11 +96,18 @@ export class AppServices {
   }
 
   async openDataset(folder: string): Promise<DatasetService> {
+    // The open folder holds this process's lock on it: opening it again closes it, then reads it afresh.
+    if (this.dataset && (await realpath(folder).catch(() => null)) === this.dataset.root)
+      await this.closeDataset();
     const next = await DatasetService.open(folder, {
       debounceMs: this.options.saveDebounceMs ?? 1000,
       onStatus: (state, message) =>
         this.options.emit('save:status', message ? { state, message } : { state }),
+      lock: {
+        label: this.options.mode === 'electron' ? 'GroundLabel desktop' : 'GroundLabel (npm run serve)',
+      },
     });
+    if (next.store.lockNotice) console.warn(`${next.root}: ${next.store.lockNotice}`);
     const previous = this.dataset;
     await this.stopBatch();
     this.dataset = next;
@@ -111,6 +119,15 @@ export class AppServices {
     });
     await previous?.close();
     return next;
+  }
+
+  private async closeDataset(): Promise<void> {
+    await this.stopBatch();
+    await this.fill?.close();
+    this.fill = null;
+    const dataset = this.dataset;
+    this.dataset = null;
+    await dataset?.close();
   }
 
   currentDataset(): DatasetService | null {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROMPT, writeDataset } from '../../../test/cli/scenes';
 import { writeFixtureModels, type FixtureModelPaths } from '../../../test/fixtures/model-folders';
 import type { Channel, Reply, Request } from '../../shared/ipc/contract';
+import { tempFolderAccess } from '../__test__/access';
 import { eventRecorder } from '../__test__/events';
 import { AppServices } from '../app-services';
 import { dispatch } from '../dispatch';
@@ -22,7 +23,13 @@ afterAll(async () => {
 
 async function app(root?: string) {
   const recorder = eventRecorder();
-  const s = new AppServices({ mode: 'browser', device: 'cpu', saveDebounceMs: 600_000, emit: recorder.emit });
+  const s = new AppServices({
+    mode: 'browser',
+    device: 'cpu',
+    saveDebounceMs: 600_000,
+    emit: recorder.emit,
+    access: tempFolderAccess(),
+  });
   opened.push(s);
   const call = async <C extends Channel>(channel: C, request: Request<C>): Promise<Reply<C>> => {
     const result = await dispatch(s.handlers, channel, request);
@@ -128,7 +135,12 @@ describe('batch and accept channels', () => {
 
   it('needs a model and an open dataset', async () => {
     const recorder = eventRecorder();
-    const s = new AppServices({ mode: 'browser', device: 'cpu', emit: recorder.emit });
+    const s = new AppServices({
+      mode: 'browser',
+      device: 'cpu',
+      emit: recorder.emit,
+      access: tempFolderAccess(),
+    });
     opened.push(s);
     const start = await dispatch(s.handlers, 'batch:start', { prompt: 'red', thresholds });
     expect(!start.ok && start.error.code).toBe('dataset-not-open');

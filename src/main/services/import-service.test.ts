@@ -1,10 +1,12 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { saveEdit, viaService } from '../../../test/fixtures/edits';
 import { drawScene } from '../../../test/fixtures/images';
 import type { ImportMode } from '../../shared/ipc/contract';
 import type { ImageDoc } from '../../shared/project';
 import { box, cls, meta } from '../__test__/docs';
+import { tempFolderAccess } from '../__test__/access';
 import { eventRecorder } from '../__test__/events';
 import { AppServices } from '../app-services';
 import { DatasetService } from '../dataset/dataset-service';
@@ -47,21 +49,10 @@ async function dataset(): Promise<{ root: string; d: DatasetService }> {
   for (const name of ['a.png', 'b.png', 'c.png', 'd.png']) await put(root, name, image);
   const d = await open(root);
   await d.saveMeta(meta([cls('c-cat', 'cat')]));
-  await d.save(d.idFor('a.png'), {
-    relPath: 'a.png',
-    width: 100,
-    height: 80,
-    reviewed: true,
-    boxes: [EXISTING],
-  });
+  const images = viaService(d);
+  await saveEdit(images, d.idFor('a.png'), { reviewed: true, boxes: [EXISTING] });
   const pending = box('c-cat', { kind: 'suggestion', score: 0.5, phrase: 'cat', rawText: 'cat' });
-  await d.save(d.idFor('d.png'), {
-    relPath: 'd.png',
-    width: 100,
-    height: 80,
-    reviewed: false,
-    boxes: [pending],
-  });
+  await saveEdit(images, d.idFor('d.png'), { reviewed: false, boxes: [pending] });
   return { root, d };
 }
 
@@ -292,6 +283,7 @@ describe('import channels', () => {
       device: 'cpu',
       saveDebounceMs: NEVER,
       emit: eventRecorder().emit,
+      access: tempFolderAccess(),
     });
     opened.push(s);
     const none = await dispatch(s.handlers, 'import:preview', { format: 'coco', path: 'x.json' });
