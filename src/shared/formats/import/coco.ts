@@ -6,6 +6,7 @@ import {
   checkNames,
   finishWithSizes,
   fitBox,
+  jsonSyntaxError,
   nothingImported,
   quote,
   ReportBuilder,
@@ -155,10 +156,12 @@ export function stageCoco(file: SourceFile, imageListing: readonly string[]): St
     return fail();
   }
   let root: unknown;
+  const body = stripBom(file.text);
   try {
-    root = JSON.parse(stripBom(file.text));
+    root = JSON.parse(body);
   } catch (e) {
-    staged.error(file.path, `not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+    const { line, why } = jsonSyntaxError(body, e);
+    staged.error(line === undefined ? file.path : `${file.path}:${line}`, why);
     return fail();
   }
   if (Array.isArray(root)) {

@@ -1,7 +1,7 @@
 import type { Box, ImageSize } from '../../geometry';
 import { splitExt } from '../names';
 import { byCodeUnits, hasUnsafeChars } from '../prepare';
-import { quote, ReportBuilder, stripBom, usableImages } from './common';
+import { jsonSyntaxError, quote, ReportBuilder, stripBom, usableImages } from './common';
 import { claimImage, finishPerImage, type NamedBox, type PerImageFile } from './per-image';
 import type { ImportResult, SizeLookup, SourceFile, StagedImport } from './types';
 
@@ -42,13 +42,8 @@ function parseLabelme(path: string, text: string): { root: JsonObject } | { wher
   try {
     root = JSON.parse(body);
   } catch (e) {
-    // Newer V8 appends "(line 3 column 1)"; drop it so the message reads the same everywhere.
-    const message = (e instanceof Error ? e.message : String(e)).replace(/ \(line \d+ column \d+\)$/, '');
-    const at = /at position (\d+)$/.exec(message);
-    const end = at === null ? -1 : Math.min(Number(at[1]), body.length);
-    let line = 1;
-    for (let i = body.indexOf('\n'); i !== -1 && i < end; i = body.indexOf('\n', i + 1)) line += 1;
-    return { where: at === null ? path : `${path}:${line}`, why: `not valid JSON: ${message}` };
+    const { line, why } = jsonSyntaxError(body, e);
+    return { where: line === undefined ? path : `${path}:${line}`, why };
   }
   if (!isObject(root)) return { where: path, why: 'not a LabelMe file (the top level is not an object)' };
   if (!Array.isArray(root.shapes))

@@ -7,6 +7,8 @@ function root(text: string): XmlElement {
   return r.root;
 }
 
+const UNKNOWN_ENTITY = 'an unknown entity (only &amp; &lt; &gt; &quot; &apos; and character references)';
+
 const failure = (text: string) => {
   const r = parseXml(text);
   return r.ok ? 'parsed' : `${r.line}: ${r.message}`;
@@ -27,19 +29,19 @@ describe('parseXml', () => {
   });
 
   it.each([
-    ['<a><b></a>', '1: closing tag </a> does not match <b> of line 1'],
-    ['<a>\n<b>\n', '3: <b> of line 2 is not closed'],
+    ['<a><b></a>', '1: a closing tag does not match the element opened on line 1'],
+    ['<a>\n<b>\n', '3: the element opened on line 2 is not closed'],
     ['<a>x & y</a>', '1: "&" must start an entity such as &amp;'],
-    ['<a>&nbsp;</a>', '1: unknown entity "&nbsp;"'],
-    ['<a>&#xD800;</a>', '1: unknown entity "&#xD800;"'],
+    ['<a>&nbsp;</a>', `1: ${UNKNOWN_ENTITY}`],
+    ['<a>&#xD800;</a>', `1: ${UNKNOWN_ENTITY}`],
     ['<a></a><b></b>', '1: a second root element'],
     ['<a></a>text', '1: text outside the root element'],
     ['', '1: no root element'],
     ['<a>\n<!-- open', '2: a comment is not closed'],
     ['<a>1 < 2</a>', '1: "<" must start a tag (write &lt; in text)'],
-    ['<a b="1" b="2"/>', '1: attribute b appears twice'],
-    ['<a b=1/>', '1: a malformed start tag <a>'],
-    ['</a>', '1: closing tag </a> without a start tag'],
+    ['<a b="1" b="2"/>', '1: an attribute appears twice in one tag'],
+    ['<a b=1/>', '1: a malformed start tag'],
+    ['</a>', '1: a closing tag without a start tag'],
     [
       '<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>',
       '1: a DOCTYPE or other declaration is not supported in a label file',

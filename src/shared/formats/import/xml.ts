@@ -42,7 +42,10 @@ function decode(raw: string, at: number): string {
     const m = /^#(?:x([0-9A-Fa-f]{1,6})|([0-9]{1,7}))$/.exec(body);
     const code = m ? parseInt(m[1] ?? m[2], m[1] ? 16 : 10) : NaN;
     if (!(code > 0 && code <= 0x10ffff) || (code >= 0xd800 && code <= 0xdfff))
-      throw new XmlSyntaxError(at + offset, `unknown entity ${JSON.stringify(match.slice(0, 20))}`);
+      throw new XmlSyntaxError(
+        at + offset,
+        'an unknown entity (only &amp; &lt; &gt; &quot; &apos; and character references)',
+      );
     return String.fromCodePoint(code);
   });
 }
@@ -99,12 +102,9 @@ function parse(text: string): XmlElement {
       if (!m || close < 0 || text.slice(i + 2 + m[0].length, close).trim() !== '')
         throw new XmlSyntaxError(i, 'a malformed closing tag');
       const top = stack.pop();
-      if (top === undefined) throw new XmlSyntaxError(i, `closing tag </${m[0]}> without a start tag`);
+      if (top === undefined) throw new XmlSyntaxError(i, 'a closing tag without a start tag');
       if (top.name !== m[0])
-        throw new XmlSyntaxError(
-          i,
-          `closing tag </${m[0]}> does not match <${top.name}> of line ${top.line}`,
-        );
+        throw new XmlSyntaxError(i, `a closing tag does not match the element opened on line ${top.line}`);
       advance(close + 1);
     } else {
       const m = NAME.exec(text.slice(i + 1, i + 1 + 256));
@@ -117,12 +117,13 @@ function parse(text: string): XmlElement {
       for (;;) {
         const a = ATTRIBUTE.exec(text.slice(k, k + 4096));
         if (!a) break;
-        if (Object.hasOwn(attributes, a[1])) throw new XmlSyntaxError(k, `attribute ${a[1]} appears twice`);
+        if (Object.hasOwn(attributes, a[1]))
+          throw new XmlSyntaxError(k, 'an attribute appears twice in one tag');
         attributes[a[1]] = decode(a[2] ?? a[3], k);
         k += a[0].length;
       }
       const rest = /^\s*(\/?)>/.exec(text.slice(k, k + 256));
-      if (!rest) throw new XmlSyntaxError(k, `a malformed start tag <${m[0]}>`);
+      if (!rest) throw new XmlSyntaxError(k, 'a malformed start tag');
       const el: XmlElement = { name: m[0], attributes, children: [], text: '', line: startLine };
       const parent = stack.at(-1);
       if (parent !== undefined) parent.children.push(el);
@@ -133,7 +134,7 @@ function parse(text: string): XmlElement {
   }
   const open = stack.at(-1);
   if (open !== undefined)
-    throw new XmlSyntaxError(text.length, `<${open.name}> of line ${open.line} is not closed`);
+    throw new XmlSyntaxError(text.length, `the element opened on line ${open.line} is not closed`);
   if (root === undefined) throw new XmlSyntaxError(0, 'no root element');
   return root;
 }

@@ -301,11 +301,11 @@ describe('importYolo: label rows', () => {
       '0 0.1 0.1 0.2 0.1 0.2 0.2',
       'labels/a.txt:1: 7 columns: a segmentation polygon; only boxes (class cx cy w h) are imported',
     ],
-    ['car 0.5 0.5 0.1 0.1', 'labels/a.txt:1: class "car" is not a whole number'],
-    ['1.0 0.5 0.5 0.1 0.1', 'labels/a.txt:1: class "1.0" is not a whole number'],
+    ['car 0.5 0.5 0.1 0.1', 'labels/a.txt:1: the class (column 1) is not a whole number'],
+    ['1.0 0.5 0.5 0.1 0.1', 'labels/a.txt:1: the class (column 1) is not a whole number'],
     ['-1 0.5 0.5 0.1 0.1', 'labels/a.txt:1: class -1 is not in classes.txt'],
-    ['0 0.5 nan 0.1 0.1', 'labels/a.txt:1: cy "nan" is not a number'],
-    ['0 0.5 0.5 1e999 0.1', 'labels/a.txt:1: w "1e999" is not a number'],
+    ['0 0.5 nan 0.1 0.1', 'labels/a.txt:1: cy (column 3) is not a number'],
+    ['0 0.5 0.5 1e999 0.1', 'labels/a.txt:1: w (column 4) is not a number'],
     ['0 0.5 0.5 0.1 -0.1', 'labels/a.txt:1: h -0.1 is negative'],
   ])('refuses the line %j', (line, message) => {
     const r = run(`${line}\n`);

@@ -1,4 +1,4 @@
-import { parseDocument } from 'yaml';
+import { parseDocument, YAMLError, type ErrorCode as YamlErrorCode } from 'yaml';
 import { outputStems, splitExt } from '../names';
 import { relPathProblem } from '../prepare';
 import type { ExportBox } from '../types';
@@ -176,6 +176,27 @@ function yamlNames(value: unknown, file: string, report: ReportBuilder): ClassSp
   return { names, idOf: new Map(ids.map((id, i) => [id, i])), label: `${file} names` };
 }
 
+/** YAML messages that name a piece of the file, in words that do not. */
+const YAML_WORDS: Partial<Record<YamlErrorCode, string>> = {
+  BAD_DQ_ESCAPE: 'an invalid escape sequence in a double-quoted string',
+  BAD_SCALAR_START: 'a plain value starts with a reserved character',
+  BAD_COLLECTION_TYPE: 'a tag does not fit its collection',
+  TAG_RESOLVE_FAILED: 'an unknown tag',
+  BAD_PROP_ORDER: 'an anchor or tag in the wrong place',
+};
+
+/**
+ * Why the YAML parser refused the file, without the piece of it that the parser's message may
+ * quote (`Unresolved tag: !x`, `... in YAML stream: "]"`): fixed words only, the line apart.
+ */
+function yamlWhy(error: unknown): string {
+  const code = error instanceof YAMLError ? error.code : undefined;
+  const words = code === undefined ? undefined : YAML_WORDS[code];
+  if (words !== undefined) return words;
+  const first = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+  return first.replace(/ at line \d+, column \d+:?$/, '').replace(/:\s.*$/, '');
+}
+
 function yamlValue(
   file: { path: string; text: string },
   report: ReportBuilder,
@@ -187,13 +208,15 @@ function yamlValue(
     const first = doc.errors[0];
     if (first !== undefined) {
       const line = first.linePos?.[0]?.line;
-      const text = first.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-      report.error(line === undefined ? file.path : `${file.path}:${line}`, `not valid YAML: ${text}`);
+      report.error(
+        line === undefined ? file.path : `${file.path}:${line}`,
+        `not valid YAML: ${yamlWhy(first)}`,
+      );
       return undefined;
     }
     value = doc.toJS({ maxAliasCount: 100 });
   } catch (e) {
-    report.error(file.path, `not valid YAML: ${e instanceof Error ? e.message : String(e)}`);
+    report.error(file.path, `not valid YAML: ${yamlWhy(e)}`);
     return undefined;
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -310,14 +333,14 @@ function parseRows(
       );
     }
     const id = wholeNumber(cols[0]);
-    if (id === undefined) return fail(`class ${quote(cols[0])} is not a whole number`);
+    if (id === undefined) return fail('the class (column 1) is not a whole number');
     const classId = classes.idOf.get(id);
     if (classId === undefined)
       return fail(`class ${cols[0].length > 24 ? quote(cols[0], 24) : cols[0]} is not in ${classes.label}`);
     const values: number[] = [];
     for (const [j, name] of ['cx', 'cy', 'w', 'h'].entries()) {
       const v = decimal(cols[j + 1]);
-      if (v === undefined) return fail(`${name} ${quote(cols[j + 1])} is not a number`);
+      if (v === undefined) return fail(`${name} (column ${j + 2}) is not a number`);
       if (j >= 2 && v < 0) return fail(`${name} ${cols[j + 1]} is negative`);
       values.push(v);
     }
