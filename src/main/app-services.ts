@@ -164,10 +164,8 @@ export class AppServices {
     },
     'image:get': ({ id }) => this.requireDataset().image(id),
     'image:save': (request) => this.requireDataset().save(request),
-    'project:save': async (meta) => {
-      await this.requireDataset().saveMeta(meta);
-      return meta;
-    },
+    // The meta names the revision it was read at; a save on an older one is refused.
+    'project:save': (meta) => this.requireDataset().saveMeta(meta, meta.revision ?? 0),
     'prompt:analyse': ({ prompt }) => this.models.analyse(prompt),
     'infer:run': async ({ ids, prompt, thresholds, perPhrase }) => {
       const dataset = this.requireDataset();

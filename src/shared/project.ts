@@ -53,6 +53,8 @@ export type ClassDef = z.infer<typeof classDefSchema>;
 
 /** Project-wide settings: the class list (its order is the export order), phrase → class map, prompts used. */
 export const projectMetaSchema = z.object({
+  /** Counts the stored versions of the project file, as ImageDoc.revision does for a label file. */
+  revision: z.int().nonnegative().optional(),
   classes: z.array(classDefSchema),
   phraseClasses: z.record(z.string(), z.string()),
   promptHistory: z.array(z.string()).max(50),

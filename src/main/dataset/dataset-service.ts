@@ -9,10 +9,10 @@ import { detectLabelSources } from '../import/detect-labels';
 import { readOrientedSize } from '../inference/image';
 import { ProjectStore, type StoreOptions } from './project-store';
 import { fingerprint, type FileIdentity } from './fingerprint';
-import { listImages } from './scan';
+import { EXPORTS_DIR, listImages } from './scan';
 
 /** Exports made from the app land here; the folder is never listed as part of the dataset. */
-export const EXPORTS_DIR = 'exports';
+export { EXPORTS_DIR };
 
 const shortHash = (...parts: string[]): string =>
   createHash('sha256').update(parts.join('\0')).digest('base64url').slice(0, 16);
@@ -227,8 +227,9 @@ export class DatasetService {
     return this.store.putImage({ ...doc, identity }, baseRevision === undefined ? {} : { baseRevision });
   }
 
-  saveMeta(meta: ProjectMeta): Promise<void> {
-    return this.store.putMeta(meta);
+  /** Stores the project file; with `baseRevision`, refused when someone else wrote it since. */
+  saveMeta(meta: ProjectMeta, baseRevision?: number): Promise<ProjectMeta> {
+    return this.store.putMeta(meta, baseRevision === undefined ? {} : { baseRevision });
   }
 
   close(): Promise<void> {

@@ -49,6 +49,7 @@ export class ProjectStore {
   private readonly dirty = new Set<string>();
   /** Revisions handed to writes still on their way to the journal. */
   private readonly claimed = new Map<string, number>();
+  private claimedMeta: number | null = null;
   private readonly removed = new Set<string>();
   /** Label files read in an older format version, rewritten (after a backup) at open. */
   private readonly migrated = new Set<string>();
@@ -197,11 +198,34 @@ export class ProjectStore {
     return stored;
   }
 
-  async putMeta(meta: ProjectMeta): Promise<void> {
-    await this.append({ t: 'meta', meta });
-    this.meta = meta;
+  /** The revision the next write of the project file is checked against (see putImage). */
+  metaRevision(): number {
+    return this.claimedMeta ?? this.meta.revision ?? 0;
+  }
+
+  /**
+   * Stores the project file as its next revision, refused like putImage when `baseRevision` is given
+   * and someone else wrote it since: a class list edited in two windows never loses one's classes.
+   */
+  async putMeta(meta: ProjectMeta, options: { readonly baseRevision?: number } = {}): Promise<ProjectMeta> {
+    const current = this.metaRevision();
+    if (options.baseRevision !== undefined && options.baseRevision !== current) {
+      throw new GroundLabelError(
+        'edit-conflict',
+        `The class list was changed elsewhere (now at revision ${current}, this change was made on revision ${options.baseRevision}); it was not saved, and the class list is read again.`,
+      );
+    }
+    const stored: ProjectMeta = { ...meta, revision: current + 1 };
+    this.claimedMeta = stored.revision!;
+    try {
+      await this.append({ t: 'meta', meta: stored });
+    } finally {
+      if (this.claimedMeta === stored.revision) this.claimedMeta = null;
+    }
+    this.meta = stored;
     this.metaDirty = true;
     this.schedule();
+    return stored;
   }
 
   /** Writes every changed label file now, then empties the journal. */

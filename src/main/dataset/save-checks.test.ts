@@ -126,4 +126,17 @@ describe('saving an image names its dataset, file, size and revision', () => {
     expect(detail.readOnlyReason).toContain('80×60');
     await again.close();
   });
+
+  it('counts revisions of the class list and refuses a change made on an older one', async () => {
+    const d = await folder();
+    const read = d.store.getMeta();
+    expect(read.revision).toBe(1);
+    const saved = await d.saveMeta(meta([cls('c1', 'thing'), cls('c2', 'other')]), read.revision);
+    expect(saved.revision).toBe(2);
+    // A window that read revision 1 and drops c2 by saving its older list is refused.
+    const error = await caught(() => d.saveMeta(meta([cls('c1', 'thing')]), read.revision), 'edit-conflict');
+    expect(error.message).toMatch(/class list was changed elsewhere/);
+    expect(d.store.getMeta().classes.map((c) => c.id)).toEqual(['c1', 'c2']);
+    await d.close();
+  });
 });

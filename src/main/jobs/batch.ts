@@ -19,7 +19,7 @@ export interface BatchDataset {
     get(relPath: string): ImageDoc | undefined;
     putImage(doc: ImageDoc, options?: { readonly baseRevision?: number }): Promise<unknown>;
     getMeta(): ProjectMeta;
-    putMeta(meta: ProjectMeta): Promise<void>;
+    putMeta(meta: ProjectMeta): Promise<unknown>;
     readOnlyReasons(): ReadonlyMap<string, string>;
   };
   idFor(relPath: string): string;
@@ -361,10 +361,9 @@ export class BatchService {
         boxes: [],
       };
       const records = suggestionRecords(outcome.detections, (phrase) => classOf.get(phrase) ?? '');
-      const next = withSuggestions(base, records);
-      const unchanged =
-        next.boxes.length === base.boxes.length && next.boxes.every((b, i) => b === base.boxes[i]);
-      if (!unchanged) await store.putImage(next);
+      // The run is recorded even when it found nothing: that image is then told apart from an untouched one.
+      const modelRun = { prompt: job.prompt, at: new Date().toISOString() };
+      await store.putImage({ ...withSuggestions(base, records), modelRun });
       job.done.push(relPath);
       return 'labeled';
     } catch (e) {

@@ -236,6 +236,8 @@ export interface BatchStatus {
   readonly done: number;
   readonly labeled: number;
   readonly withSuggestions: number;
+  /** Images of the job where the model found nothing and no one has decided anything since. */
+  readonly nothingFound: number;
   readonly skipped: number;
   readonly failed: number;
   /** Whether batch:resume has images left to run. */
@@ -278,6 +280,7 @@ export const channels = {
     }),
     reply: reply<{ readonly status: ImageStatus; readonly revision: number }>(),
   },
+  /** Stores the project file; `revision` is the one it was read at, and a save on an older one is refused (edit-conflict). */
   'project:save': { request: projectMetaSchema, reply: reply<ProjectMeta>() },
   'prompt:analyse': { request: z.object({ prompt: z.string() }), reply: reply<PromptAnalysis>() },
   'infer:run': {

@@ -80,4 +80,26 @@ describe('edits the backend refuses', () => {
     expect(await dataset.open('/data/set')).toBe(true);
     expect(dataset.unsaved).toBeNull();
   });
+
+  it('reads the class list again when another window changed it first, keeping that window’s classes', async () => {
+    const { api } = await openEditor();
+    const project = useProjectStore();
+    await project.update({ classes: [{ id: 'mine', name: 'cat', color: '#ff0000' }] });
+    // Another window adds a class meanwhile.
+    api.meta = {
+      ...api.meta,
+      classes: [...api.meta.classes, { id: 'theirs', name: 'dog', color: '#00ff00' }],
+      revision: (api.meta.revision ?? 0) + 1,
+    };
+    expect(await project.update({ classes: [{ id: 'mine', name: 'kitten', color: '#ff0000' }] })).toBe(false);
+    expect(project.notice).toMatch(/class list was changed elsewhere/);
+    expect(project.classes.map((c) => c.id)).toEqual(['mine', 'theirs']);
+    // The next change builds on what was read again.
+    expect(
+      await project.update({
+        classes: project.classes.map((c) => (c.id === 'mine' ? { ...c, name: 'kitten' } : c)),
+      }),
+    ).toBe(true);
+    expect(api.meta.classes.map((c) => c.name)).toEqual(['kitten', 'dog']);
+  });
 });

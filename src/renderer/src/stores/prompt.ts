@@ -182,7 +182,7 @@ export const usePromptStore = defineStore('prompt', () => {
     // Every phrase has its class before the backend starts, in prompt order, saved so both agree.
     const history = [prompt, ...project.meta.promptHistory.filter((p) => p !== prompt)].slice(0, 50);
     ensureClasses(phrases.value, { promptHistory: history });
-    await useSaveStore().saveProject(project.meta);
+    await useSaveStore().settled();
     return batch.start({
       ids: [...ids],
       prompt,

@@ -130,8 +130,9 @@ export const useSaveStore = defineStore('save', () => {
     return lanes.has(key) || failures.has(key);
   }
 
-  function saveProject(meta: ProjectMeta) {
-    return enqueue('project', () => api['project:save'](meta));
+  /** Queues the project file's save; `send` builds the request when it goes out, with the newest meta. */
+  function saveProject(send: () => Promise<Result<ProjectMeta>>) {
+    return enqueue('project', send);
   }
 
   function retry(): void {

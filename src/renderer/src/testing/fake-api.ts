@@ -293,7 +293,15 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       docs.set(id, { ...doc, revision: revision + 1 });
       return { status: imageStatus(doc), revision: revision + 1 };
     },
-    'project:save': (meta) => (fake.meta = meta),
+    'project:save': (meta) => {
+      const revision = fake.meta.revision ?? 0;
+      if ((meta.revision ?? 0) !== revision)
+        throw new Fail({
+          code: 'edit-conflict',
+          message: `The class list was changed elsewhere (revision ${revision}, change made on ${meta.revision ?? 0})`,
+        });
+      return (fake.meta = { ...meta, revision: revision + 1 });
+    },
     'prompt:analyse': ({ prompt }) => {
       const phrases = prompt
         .split('.')
