@@ -36,6 +36,13 @@ export interface StoreOptions {
   readonly fs?: SaveFileSystem;
 }
 
+/** An edit made on an older revision than the stored one: refused, and read again by its author. */
+export const editConflict = (subject: string, current: number, base: number, remedy: string) =>
+  new GroundLabelError(
+    'edit-conflict',
+    `${subject} was changed elsewhere (now at revision ${current}, this edit was made on revision ${base}); it was not saved, and ${remedy} is read again.`,
+  );
+
 /**
  * Annotations of one dataset: a project file, one label file per image, and an append-only journal.
  * An edit is acknowledged once it is in the journal (fsynced); label files are rewritten atomically
@@ -178,10 +185,7 @@ export class ProjectStore {
     this.labelFile(relPath);
     const current = this.revisionOf(relPath);
     if (options.baseRevision !== undefined && options.baseRevision !== current) {
-      throw new GroundLabelError(
-        'edit-conflict',
-        `${relPath} was changed elsewhere (now at revision ${current}, this edit was made on revision ${options.baseRevision}); it was not saved, and the image is read again.`,
-      );
+      throw editConflict(relPath, current, options.baseRevision, 'the image');
     }
     const stored: ImageDoc = { ...doc, revision: current + 1 };
     this.claimed.set(relPath, stored.revision!);
@@ -210,10 +214,7 @@ export class ProjectStore {
   async putMeta(meta: ProjectMeta, options: { readonly baseRevision?: number } = {}): Promise<ProjectMeta> {
     const current = this.metaRevision();
     if (options.baseRevision !== undefined && options.baseRevision !== current) {
-      throw new GroundLabelError(
-        'edit-conflict',
-        `The class list was changed elsewhere (now at revision ${current}, this change was made on revision ${options.baseRevision}); it was not saved, and the class list is read again.`,
-      );
+      throw editConflict('The class list', current, options.baseRevision, 'the class list');
     }
     const stored: ProjectMeta = { ...meta, revision: current + 1 };
     this.claimedMeta = stored.revision!;
