@@ -7,7 +7,7 @@ import { imageStatus, type ImageDoc, type ImageStatus, type ProjectMeta } from '
 import { isInside } from '../fs/paths';
 import { detectLabelSources } from '../import/detect-labels';
 import { readOrientedSize } from '../inference/image';
-import { ProjectStore, type StoreOptions } from './project-store';
+import { editConflict, ProjectStore, type StoreOptions } from './project-store';
 import { fingerprint, type FileIdentity } from './fingerprint';
 import { EXPORTS_DIR, listImages } from './scan';
 
@@ -212,6 +212,12 @@ export class DatasetService {
    * project's, so no label file ever names a class the project does not have.
    */
   async put(doc: ImageDoc, baseRevision?: number): Promise<ImageDoc> {
+    // An edit made on an older version is refused as such first: reading again is its remedy, even
+    // when it also names a class that a newer class list no longer has.
+    const current = this.store.revisionOf(doc.relPath);
+    if (baseRevision !== undefined && baseRevision !== current) {
+      throw editConflict(doc.relPath, current, baseRevision, 'the image');
+    }
     const classes = new Set(this.store.getMeta().classes.map((c) => c.id));
     const stray = doc.boxes.find((b) => !classes.has(b.classId));
     if (stray) {

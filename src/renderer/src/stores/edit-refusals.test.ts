@@ -103,3 +103,44 @@ describe('edits the backend refuses', () => {
     expect(api.meta.classes.map((c) => c.name)).toEqual(['kitten', 'dog']);
   });
 });
+
+describe('opening another folder', () => {
+  it('drops every session, history and pending load of the last folder, even for an image id it had too', async () => {
+    const { api, dataset, editor } = await openEditor();
+    editor.drawBox({ x1: 1, y1: 2, x2: 30, y2: 40 });
+    await useSaveStore().settled();
+    expect(editor.canUndo).toBe(true);
+    // Another folder whose first image happens to carry the same id (as image ids once did).
+    const other = {
+      datasetId: 'fake:/data/other',
+      root: '/data/other',
+      images: [{ id: dataset.currentId!, relPath: 'a.jpg', status: 'unlabeled' as const, boxes: 0 }],
+      meta: { classes: [], phraseClasses: {}, promptHistory: [] },
+      readOnly: {},
+    };
+    const stub = api as unknown as Record<string, unknown>;
+    stub['dataset:current'] = async () => ({ ok: true, value: other });
+    stub['image:get'] = async ({ id }: { id: string }) => ({
+      ok: true,
+      value: {
+        id,
+        doc: {
+          relPath: 'a.jpg',
+          width: 451,
+          height: 300,
+          reviewed: false,
+          boxes: [],
+          identity: { size: 2, hash: 'other-file' },
+          revision: 0,
+        },
+      },
+    });
+    await dataset.restore();
+    await settle();
+    await settle();
+    expect(editor.doc?.width).toBe(451);
+    expect(editor.boxes).toEqual([]);
+    expect(editor.canUndo).toBe(false);
+    expect(useProjectStore().classes).toEqual([]);
+  });
+});
