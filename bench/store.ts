@@ -1,6 +1,7 @@
 /**
  * npm run bench:store — the store's crash and save figures:
- *  - the kill test (KILLS, default 500): SIGKILL at random moments while editing;
+ *  - the kill test (KILLS, default 500): SIGKILL at random moments while editing; the delays come
+ *    from a seed printed first, and KILL_SEED=<seed> replays a run exactly;
  *  - the time to acknowledge one edit and to write it out, on a project of 10,000 images and
  *    100,000 boxes.
  */
@@ -9,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { BoxRecord, ImageDoc } from '../src/shared/project';
-import { runKillTest } from '../src/main/dataset/kill-test';
+import { killSeed, runKillTest } from '../src/main/dataset/kill-test';
 import { ProjectStore } from '../src/main/dataset/project-store';
 
 const kills = Number(process.env.KILLS ?? 500);
@@ -62,6 +63,8 @@ console.log(`kill test: ${kills} kills (set KILLS to change)…`);
 const started = performance.now();
 const result = await runKillTest({
   kills,
+  seed: killSeed(),
+  log: (line) => console.log(`  ${line}`),
   onRound: (n, r) => {
     if (n % 50 === 0)
       console.log(
@@ -85,10 +88,12 @@ console.log(
   `goal: save < 50 ms: ${saveMs < 50 ? 'met' : 'NOT met'}; kill test: ${result.lostAcknowledgedEdits === 0 && result.unparseableFiles === 0 ? 'met' : 'NOT met'}`,
 );
 console.log('');
+console.log(`kill_seed: ${result.seed}`);
 console.log(`kills: ${result.kills}`);
 console.log(`acknowledged_edits: ${result.acknowledged}`);
 console.log(`lost_acknowledged_edits: ${result.lostAcknowledgedEdits}`);
 console.log(`unparseable_files: ${result.unparseableFiles}`);
+console.log(`stale_locks_taken_over: ${result.staleLocksTakenOver}`);
 console.log(`save_ack_ms_p95: ${p95(ack).toFixed(2)}`);
 console.log(`save_write_ms_p95: ${p95(flush).toFixed(2)}`);
 console.log(`save_ms_10k_images_100k_boxes: ${saveMs.toFixed(2)}`);

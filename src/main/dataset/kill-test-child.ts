@@ -7,7 +7,7 @@ import { ProjectStore } from './project-store';
 const [root, imagesArg, startArg] = process.argv.slice(2);
 const images = Array.from({ length: Number(imagesArg) }, (_, i) => `img-${i}.jpg`);
 // A short debounce so kills land in every phase: journal append, label-file writes, journal removal.
-const store = await ProjectStore.open(root, { debounceMs: 5 });
+const store = await ProjectStore.open(root, { debounceMs: 5, lock: { label: 'kill test editor' } });
 process.stdout.write('ready\n');
 for (let seq = Number(startArg); ; seq++) {
   const relPath = images[seq % images.length];

@@ -3,19 +3,42 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import fc from 'fast-check';
+import { GroundLabelError } from '../../shared/errors';
 import { appRoot } from '../paths';
 import { ProjectStore, STORE_DIR } from './project-store';
 
 /**
  * The crash test of the project store: a child process edits continuously and prints each edit
  * once the store acknowledged it; it is killed with SIGKILL at a random moment; the store must then
- * reopen with every acknowledged edit and no file that fails to parse.
+ * reopen with every acknowledged edit and no file that fails to parse. The kill delays come from a
+ * seed that is printed first, so a failing run can be replayed exactly (KILL_SEED).
  */
 export interface KillTestResult {
+  readonly seed: number;
+  /** Milliseconds between the child's first acknowledged readiness and its kill, one per round. */
+  readonly delays: readonly number[];
   readonly kills: number;
   readonly acknowledged: number;
   readonly lostAcknowledgedEdits: number;
   readonly unparseableFiles: number;
+  /** Reopens that found the lock the killed process left and took it over (all of them, normally). */
+  readonly staleLocksTakenOver: number;
+}
+
+/** The kill delays of a run: the same seed gives the same delays. */
+export function killDelays(seed: number, kills: number, maxDelayMs: number): number[] {
+  return fc.sample(fc.integer({ min: 0, max: maxDelayMs }), { seed, numRuns: kills });
+}
+
+/** The seed in KILL_SEED, to replay a run; otherwise a fresh one. */
+export function killSeed(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env['KILL_SEED']?.trim();
+  if (!raw) return Math.floor(Math.random() * 2 ** 31);
+  const seed = Number(raw);
+  if (!Number.isSafeInteger(seed))
+    throw new GroundLabelError('bad-argument', `KILL_SEED must be an integer, got "${raw}"`);
+  return seed;
 }
 
 const IMAGES = 8;
@@ -83,19 +106,38 @@ function runChild(root: string, killAfterMs: number, start: number): Promise<Map
 export async function runKillTest(options: {
   kills: number;
   maxKillDelayMs?: number;
+  /** Replays a run: its delays come from this seed (a fresh one when not given). */
+  seed?: number;
+  /** Where the seed and delays are printed before the first kill; stderr unless told. */
+  log?: (line: string) => void;
   onRound?: (round: number, r: KillTestResult) => void;
 }): Promise<KillTestResult> {
+  const seed = options.seed ?? killSeed({});
+  const delays = killDelays(seed, options.kills, options.maxKillDelayMs ?? 250);
+  (options.log ?? ((line) => process.stderr.write(`${line}\n`)))(
+    `kill test: seed ${seed} (replay with KILL_SEED=${seed}); kill delays (ms): ${delays.join(' ')}`,
+  );
   const root = await mkdtemp(path.join(os.tmpdir(), 'gl-kill-'));
-  const maxDelay = options.maxKillDelayMs ?? 250;
   let lost = 0;
   let acknowledged = 0;
   let badFiles = 0;
+  let takenOver = 0;
   let sequence = 1;
+  const result = (kills: number): KillTestResult => ({
+    seed,
+    delays,
+    kills,
+    acknowledged,
+    lostAcknowledgedEdits: lost,
+    unparseableFiles: badFiles,
+    staleLocksTakenOver: takenOver,
+  });
   try {
     for (let round = 0; round < options.kills; round++) {
-      const acked = await runChild(root, Math.random() * maxDelay, sequence);
+      const acked = await runChild(root, delays[round], sequence);
       badFiles += await unparseable(root);
-      const store = await ProjectStore.open(root, { debounceMs: 10 });
+      const store = await ProjectStore.open(root, { debounceMs: 10, lock: { label: 'kill test' } });
+      if (store.lockNotice) takenOver++;
       for (const [relPath, seq] of acked) {
         acknowledged++;
         const box = store.get(relPath)?.boxes[0];
@@ -103,15 +145,10 @@ export async function runKillTest(options: {
         sequence = Math.max(sequence, seq + 1);
       }
       await store.close();
-      options.onRound?.(round + 1, {
-        kills: round + 1,
-        acknowledged,
-        lostAcknowledgedEdits: lost,
-        unparseableFiles: badFiles,
-      });
+      options.onRound?.(round + 1, result(round + 1));
     }
   } finally {
     await rm(root, { recursive: true, force: true });
   }
-  return { kills: options.kills, acknowledged, lostAcknowledgedEdits: lost, unparseableFiles: badFiles };
+  return result(options.kills);
 }
