@@ -12,7 +12,8 @@ import { startProgress, type Progress } from './progress';
 export const EXIT_CANCELLED = 130;
 
 export async function runBatch(args: BatchArgs): Promise<number> {
-  const dataset = await DatasetService.open(args.dataset);
+  const dataset = await DatasetService.open(args.dataset, { lock: { label: 'npm run batch' } });
+  if (dataset.store.lockNotice) log(`warning: ${dataset.store.lockNotice}`);
   let detector: Detector | null = null;
   let batch: BatchService | null = null;
   let interrupted = false;

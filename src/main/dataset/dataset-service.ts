@@ -69,7 +69,11 @@ export class DatasetService {
     const relPaths = await listImages(root, [path.join(root, EXPORTS_DIR)]);
     const store = await ProjectStore.open(root, options);
     const service = new DatasetService(root, relPaths, store);
-    service.relinked = await relinkMoved(root, relPaths, store);
+    // A failed open must not leave the folder locked.
+    service.relinked = await relinkMoved(root, relPaths, store).catch(async (e: unknown) => {
+      await store.close().catch(() => undefined);
+      throw e;
+    });
     // Looked for only in a fresh project: a folder labelled here already is not offered its old labels.
     if (!service.annotated())
       service.labelSources = await detectLabelSources(root, relPaths, { skipAtRoot: [EXPORTS_DIR] }).catch(
