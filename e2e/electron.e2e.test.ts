@@ -87,9 +87,16 @@ describe.skipIf(!binary)('the Electron app', () => {
       const api = window.api!;
       const opened = await api['dataset:open']({ path: folder });
       if (!opened.ok) throw new Error(opened.error.message);
+      // A box names a class the project has: the backend refuses any other.
+      const classes = [{ id: 'c1', name: 'cat', color: '#ff0000' }];
+      const meta = await api['project:save']({ classes, phraseClasses: {}, promptHistory: [] });
+      if (!meta.ok) throw new Error(meta.error.message);
       const id = opened.value.images[0].id;
       const image = await api['image:get']({ id });
       if (!image.ok) throw new Error(image.error.message);
+      const { doc } = image.value;
+      if (!doc.identity) throw new Error(`image:get gave ${doc.relPath} without its file's fingerprint`);
+      const { identity } = doc;
       const box = {
         id: 'b1',
         classId: 'c1',
@@ -99,9 +106,12 @@ describe.skipIf(!binary)('the Electron app', () => {
         y2: 90,
         origin: { kind: 'manual' as const },
       };
+      // Saved as the editor does: naming the folder, the revision it read and the file's fingerprint.
       const saved = await api['image:save']({
+        datasetId: opened.value.datasetId,
         id,
-        doc: { ...image.value.doc, reviewed: true, boxes: [box] },
+        baseRevision: doc.revision ?? 0,
+        doc: { ...doc, identity, reviewed: true, boxes: [box] },
       });
       if (!saved.ok) throw new Error(saved.error.message);
       const current = await api['dataset:current']({});

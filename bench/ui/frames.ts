@@ -32,7 +32,8 @@ import { startApp, type AppUnderTest } from '../../e2e/fixtures/app-server';
 import { LabelPage, launchChromium } from '../../e2e/fixtures/label-page';
 import { appRoot } from '../../src/main/paths';
 import { hitTest } from '../../src/renderer/src/editor/geometry';
-import type { BoxRecord, ClassDef, ImageDoc, ProjectMeta } from '../../src/shared/project';
+import type { BoxRecord, ClassDef, ProjectMeta } from '../../src/shared/project';
+import { saveEdit, viaHandlers } from '../../test/fixtures/edits';
 import { drawScene } from '../../test/fixtures/images';
 import {
   armDragTimer,
@@ -134,10 +135,9 @@ async function seed(app: AppUnderTest): Promise<void> {
   const meta: ProjectMeta = { classes, phraseClasses: {}, promptHistory: [] };
   await app.services.handlers['project:save'](meta);
   const dataset = app.services.currentDataset()!;
+  const images = viaHandlers(app.services.handlers, dataset.id);
   for (const n of SIZES) {
-    const relPath = relPathFor(n);
-    const doc: ImageDoc = { relPath, ...IMAGE, reviewed: true, boxes: makeBoxes(n, classes) };
-    await app.services.handlers['image:save']({ id: dataset.idFor(relPath), doc });
+    await saveEdit(images, dataset.idFor(relPathFor(n)), { reviewed: true, boxes: makeBoxes(n, classes) });
   }
   await dataset.store.flush();
 }

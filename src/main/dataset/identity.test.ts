@@ -2,7 +2,9 @@ import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { saveEdit, viaService } from '../../../test/fixtures/edits';
 import { drawScene } from '../../../test/fixtures/images';
+import { cls, meta } from '../__test__/docs';
 import { DatasetService } from './dataset-service';
 import { ProjectStore, SCHEMA_VERSION, STORE_DIR } from './project-store';
 
@@ -17,11 +19,11 @@ afterEach(async () => {
 const scene = (colour: 'red' | 'blue', x: number) =>
   drawScene({ width: 120, height: 90, rects: [{ colour, x1: x, y1: 10, x2: x + 30, y2: 50 }] });
 
+/** Gives the image one reviewed box of the class "cat", which the project is told of first. */
 async function labelled(d: DatasetService, relPath: string) {
-  const id = d.idFor(relPath);
-  const { doc } = await d.image(id);
+  await d.saveMeta(meta([cls('c1', 'cat')]));
   const box = { id: 'b1', classId: 'c1', x1: 1, y1: 2, x2: 30, y2: 40, origin: { kind: 'manual' as const } };
-  await d.save(id, { ...doc, reviewed: true, boxes: [box] });
+  await saveEdit(viaService(d), d.idFor(relPath), { reviewed: true, boxes: [box] });
 }
 
 describe('image identity', () => {

@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { saveEdit, viaService } from '../../../test/fixtures/edits';
 import { drawScene } from '../../../test/fixtures/images';
-import { doc } from '../__test__/docs';
 import { tempDirs } from '../inference/__test__/helpers';
 import { previewLabelImport } from '../services/import-service';
 import { DatasetService } from './dataset-service';
@@ -43,7 +43,7 @@ describe('label sources at open', () => {
     const root = await yoloFolder();
     const d = await DatasetService.open(root, { debounceMs: NEVER });
     expect(d.snapshot().labelSources).toHaveLength(1);
-    await d.save(d.idFor('b.png'), doc('b.png', { width: 40, height: 30, reviewed: true }));
+    await saveEdit(viaService(d), d.idFor('b.png'), { reviewed: true });
     expect(d.snapshot()).not.toHaveProperty('labelSources');
     await d.close();
     const again = await DatasetService.open(root, { debounceMs: NEVER });

@@ -66,13 +66,14 @@ describe('ProjectStore durability', () => {
     // The next start of the app finds the journal, and the lock of the process that died.
     const second = await ProjectStore.open(root, { debounceMs: NEVER });
     expect(second.lockNotice).toMatch(/^Took over a lock left by pid \d+/);
-    expect(second.get('a.png')).toEqual(a);
-    expect(second.get('sub/b.jpg')).toEqual(b);
+    expect(second.get('a.png')).toEqual({ ...a, revision: 1 });
+    expect(second.get('sub/b.jpg')).toEqual({ ...b, revision: 1 });
     expect(second.getMeta()).toEqual(m);
     // Replayed edits are written out at open and the journal emptied.
     expect(JSON.parse(await readFile(labelPath(root, 'sub/b.jpg'), 'utf8'))).toEqual({
       version: SCHEMA_VERSION,
       ...b,
+      revision: 1,
     });
     expect(existsSync(journalPath(root))).toBe(false);
 
@@ -89,7 +90,7 @@ describe('ProjectStore durability', () => {
     await first.putImage(newer);
 
     const second = await ProjectStore.open(root, { debounceMs: NEVER });
-    expect(second.get('a.png')).toEqual(newer);
+    expect(second.get('a.png')).toEqual({ ...newer, revision: 2 });
     await second.close();
     await first.close();
   });
@@ -189,15 +190,17 @@ describe('ProjectStore flush', () => {
     expect(JSON.parse(await readFile(labelPath(root, 'a.png'), 'utf8'))).toEqual({
       version: SCHEMA_VERSION,
       ...a,
+      revision: 1,
     });
     expect(JSON.parse(await readFile(labelPath(root, 'x/y/deep.jpeg'), 'utf8'))).toEqual({
       version: SCHEMA_VERSION,
       ...deep,
+      revision: 1,
     });
     await store.close();
 
     const reopened = await ProjectStore.open(root, { debounceMs: NEVER });
-    expect(reopened.get('x/y/deep.jpeg')).toEqual(deep);
+    expect(reopened.get('x/y/deep.jpeg')).toEqual({ ...deep, revision: 1 });
     await reopened.close();
   });
 
@@ -263,10 +266,11 @@ describe('ProjectStore flush', () => {
 
     await rm(blocker, { recursive: true });
     const reopened = await ProjectStore.open(root, { debounceMs: NEVER });
-    expect(reopened.get('a.png')).toEqual(a);
+    expect(reopened.get('a.png')).toEqual({ ...a, revision: 1 });
     expect(JSON.parse(await readFile(labelPath(root, 'a.png'), 'utf8'))).toEqual({
       version: SCHEMA_VERSION,
       ...a,
+      revision: 1,
     });
     await reopened.close();
     await store.close();
@@ -383,7 +387,7 @@ describe('ProjectStore journal replay', () => {
     const b = doc('b.png', { reviewed: true });
     await first.putImage(b);
     const second = await ProjectStore.open(root, { debounceMs: NEVER });
-    expect(second.get('b.png')).toEqual(b);
+    expect(second.get('b.png')).toEqual({ ...b, revision: 1 });
     await second.close();
     await first.close();
   });

@@ -7,18 +7,32 @@ import { SuggestionAcceptor, type AcceptDataset } from './accept';
 const pending = (classId: string, score: number) =>
   box(classId, { kind: 'suggestion', score, phrase: classId, rawText: classId });
 
+/** A store in memory that counts revisions and refuses a write on an old one, as the project store does. */
 function memory(docs: ImageDoc[]): AcceptDataset & { docs: Map<string, ImageDoc> } {
   const map = new Map(docs.map((d) => [d.relPath, d]));
+  const revisionOf = (relPath: string) => map.get(relPath)?.revision ?? 0;
   return {
     root: '/data',
     relPaths: [...map.keys(), 'no-doc.png'],
     docs: map,
     store: {
       get: (r) => map.get(r),
-      putImage: async (d) => void map.set(d.relPath, d),
+      revisionOf,
+      putImage: async (d, { baseRevision } = {}) => {
+        const current = revisionOf(d.relPath);
+        if (baseRevision !== undefined && baseRevision !== current)
+          throw new Error(`${d.relPath} is at revision ${current}, not ${baseRevision}`);
+        const stored = { ...d, revision: current + 1 };
+        map.set(d.relPath, stored);
+        return stored;
+      },
     },
   };
 }
+
+/** The documents without their revision numbers: what a person sees of them. */
+const contents = (docs: ReadonlyMap<string, ImageDoc>) =>
+  new Map([...docs].map(([relPath, { revision: _revision, ...doc }]) => [relPath, doc]));
 
 describe('SuggestionAcceptor', () => {
   const sample = () =>
@@ -61,8 +75,10 @@ describe('SuggestionAcceptor', () => {
     const acceptor = new SuggestionAcceptor();
     const { token } = await acceptor.accept(d, { minScore: 0.35 });
     expect(await acceptor.undo(d, token)).toEqual({ restored: ['a.png', 'b.png'], skipped: [] });
-    expect(d.docs).toEqual(original);
-    expect(d.docs.get('a.png')).toBe(original.get('a.png'));
+    expect(contents(d.docs)).toEqual(contents(original));
+    // The restore is a write of its own: a save made on the accepted version is refused afterwards.
+    expect(d.docs.get('a.png')?.revision).toBe(2);
+    expect(d.docs.get('c.png')).toBe(original.get('c.png'));
     await caught(() => acceptor.undo(d, token), 'bad-argument');
   });
 
@@ -70,8 +86,7 @@ describe('SuggestionAcceptor', () => {
     const d = sample();
     const acceptor = new SuggestionAcceptor();
     const { token } = await acceptor.accept(d, { minScore: 0.35 });
-    const edited = { ...d.docs.get('b.png')!, boxes: [] };
-    d.docs.set('b.png', edited);
+    const edited = await d.store.putImage({ ...d.docs.get('b.png')!, boxes: [] });
     expect(await acceptor.undo(d, token)).toEqual({ restored: ['a.png'], skipped: ['b.png'] });
     expect(d.docs.get('b.png')).toBe(edited);
   });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { editOf, editorTarget, viaApi } from '../../../../test/fixtures/edits';
+import type { Api } from '../../../shared/ipc/contract';
 import { emptyProjectMeta, type ImageDoc } from '../../../shared/project';
 import { settle, setupStores, threeImages } from '../testing/stores';
-import { useSaveStore } from './save';
+import { useSaveStore, type SaveTarget } from './save';
 
 const doc = (n: number): ImageDoc => ({
   relPath: 'a.jpg',
@@ -11,13 +13,20 @@ const doc = (n: number): ImageDoc => ({
   boxes: [],
 });
 
+/** What the editor holds for an image it has read: the dataset, the file and the revision saves build on. */
+const targetOf = async (api: Api, id: string): Promise<SaveTarget> =>
+  editorTarget(await editOf(await viaApi(api), id));
+
+const opened = { images: threeImages, opened: true };
+
 describe('save store', () => {
   it('says Saving while a save is in flight and Saved once it is acknowledged', async () => {
-    const api = setupStores({ images: threeImages });
+    const api = setupStores(opened);
     const save = useSaveStore();
+    const target = await targetOf(api, 'img-0');
     expect(save.state).toBe('idle');
     const release = api.hold('image:save');
-    const done = save.saveImage('img-0', doc(1));
+    const done = save.saveImage('img-0', doc(1), target);
     expect(save.state).toBe('saving');
     release();
     await done;
@@ -25,12 +34,17 @@ describe('save store', () => {
   });
 
   it('sends saves of one image in order and coalesces the ones queued behind', async () => {
-    const api = setupStores({ images: threeImages });
+    const api = setupStores(opened);
     const save = useSaveStore();
+    const target = await targetOf(api, 'img-0');
     const release = api.hold('image:save');
-    const first = save.saveImage('img-0', doc(0));
-    const second = save.saveImage('img-0', { ...doc(1), relPath: 'a.jpg', reviewed: false, boxes: [] });
-    const third = save.saveImage('img-0', doc(3));
+    const first = save.saveImage('img-0', doc(0), target);
+    const second = save.saveImage(
+      'img-0',
+      { ...doc(1), relPath: 'a.jpg', reviewed: false, boxes: [] },
+      target,
+    );
+    const third = save.saveImage('img-0', doc(3), target);
     await settle();
     release();
     const results = await Promise.all([first, second, third]);
@@ -40,12 +54,13 @@ describe('save store', () => {
   });
 
   it('settles once every save sent so far has its reply, queued ones included', async () => {
-    const api = setupStores({ images: threeImages });
+    const api = setupStores(opened);
     const save = useSaveStore();
+    const [target0, target1] = [await targetOf(api, 'img-0'), await targetOf(api, 'img-1')];
     const release = api.hold('image:save');
-    void save.saveImage('img-0', doc(0));
-    void save.saveImage('img-0', doc(2));
-    void save.saveImage('img-1', doc(1));
+    void save.saveImage('img-0', doc(0), target0);
+    void save.saveImage('img-0', doc(2), target0);
+    void save.saveImage('img-1', doc(1), target1);
     let settled = false;
     const waiting = save.settled().then(() => (settled = true));
     await settle();
@@ -58,10 +73,11 @@ describe('save store', () => {
   });
 
   it('shows a failed save until a retry succeeds', async () => {
-    const api = setupStores({ images: threeImages });
+    const api = setupStores(opened);
     const save = useSaveStore();
+    const target = await targetOf(api, 'img-0');
     api.failNext('image:save', { code: 'io-failed', message: 'disk full writing a.json' });
-    await save.saveImage('img-0', doc(1));
+    await save.saveImage('img-0', doc(1), target);
     expect(save.state).toBe('failed');
     expect(save.failureMessage).toBe('disk full writing a.json');
     save.retry();
@@ -83,7 +99,7 @@ describe('save store', () => {
   it('saves project meta through the same indicator', async () => {
     const api = setupStores();
     const save = useSaveStore();
-    await save.saveProject({ ...emptyProjectMeta(), promptHistory: ['cat'] });
+    await save.saveProject(() => api['project:save']({ ...emptyProjectMeta(), promptHistory: ['cat'] }));
     expect(api.meta.promptHistory).toEqual(['cat']);
     expect(save.state).toBe('saved');
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { editOf, editorTarget, viaApi } from '../../../../test/fixtures/edits';
 import { detection, manual, suggestion } from '../testing/boxes';
 import { catAndDogMeta as meta } from '../testing/datasets';
 import { settle, setupStores } from '../testing/stores';
@@ -27,7 +28,13 @@ describe('stats store', () => {
     const { api, stats } = await ready();
     await stats.show();
     expect(api.callsOf('dataset:stats')).toHaveLength(1);
-    expect(stats.stats?.images).toEqual({ unlabeled: 1, suggested: 1, reviewed: 1, negative: 1 });
+    expect(stats.stats?.images).toEqual({
+      unlabeled: 1,
+      'nothing-found': 0,
+      suggested: 1,
+      reviewed: 1,
+      negative: 1,
+    });
     expect(stats.stats?.boxesPerClass.map((c) => [c.name, c.boxes, c.pending])).toEqual([
       ['cat', 1, 0],
       ['dog', 0, 1],
@@ -100,8 +107,8 @@ describe('stats store', () => {
   it('refreshes shortly after a save while shown', async () => {
     const { api, stats } = await ready();
     await stats.show();
-    const doc = { ...api.docs.get('img-3')!, reviewed: true };
-    expect((await useSaveStore().saveImage('img-3', doc)).ok).toBe(true);
+    const edit = await editOf(await viaApi(api), 'img-3', { reviewed: true });
+    expect((await useSaveStore().saveImage('img-3', edit.doc, editorTarget(edit))).ok).toBe(true);
     for (let i = 0; i < 50 && stats.stats?.images.negative !== 2; i++)
       await new Promise((r) => setTimeout(r, 20));
     expect(stats.stats?.images).toMatchObject({ unlabeled: 0, negative: 2 });
