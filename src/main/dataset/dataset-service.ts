@@ -6,6 +6,7 @@ import type { DatasetSnapshot, ImageDetail, ImageEntry, LabelSource } from '../.
 import { imageStatus, type ImageDoc, type ImageStatus, type ProjectMeta } from '../../shared/project';
 import { isInside } from '../fs/paths';
 import { detectLabelSources } from '../import/detect-labels';
+import type { ImageSize } from '../../shared/geometry';
 import { readOrientedSize } from '../inference/image';
 import { editConflict, ProjectStore, type StoreOptions } from './project-store';
 import { fingerprint, type FileIdentity } from './fingerprint';
@@ -155,18 +156,15 @@ export class DatasetService {
       identity,
       revision: this.store.revisionOf(relPath),
     };
-    const readOnlyReason =
-      this.store.readOnlyReasons().get(relPath) ??
-      (stored && (stored.width !== size.width || stored.height !== size.height)
-        ? `its labels were made on a ${stored.width}×${stored.height} image, but the file is now ${size.width}×${size.height}; they are kept as they are`
-        : undefined);
+    const readOnlyReason = this.store.readOnlyReasons().get(relPath) ?? resized(stored, size);
     return readOnlyReason ? { id, doc, readOnlyReason } : { id, doc };
   }
 
   /** The file's size and content fingerprint, read again only when its size or modification time changed. */
   private async identityOf(relPath: string, file: string): Promise<FileIdentity> {
     const info = await stat(file);
-    const stamp = `${info.size}:${info.mtimeMs}`;
+    // ctime and inode change when a file is replaced, even by a copy that keeps size and mtime.
+    const stamp = `${info.size}:${info.mtimeMs}:${info.ctimeMs}:${info.ino}`;
     const known = this.identities.get(relPath);
     if (known?.stamp === stamp) return known.identity;
     const identity = await fingerprint(file);
@@ -200,7 +198,9 @@ export class DatasetService {
       );
     }
     const stored = this.store.get(relPath);
-    const expected = stored ?? (await readOrientedSize(await this.fileOf(request.id)));
+    const expected = await readOrientedSize(await this.fileOf(request.id));
+    const readOnly = resized(stored, expected);
+    if (readOnly) throw new GroundLabelError('label-file-invalid', `${relPath} is read-only: ${readOnly}`);
     if (doc.width !== expected.width || doc.height !== expected.height) {
       throw new GroundLabelError(
         'dataset-mismatch',
@@ -245,6 +245,12 @@ export class DatasetService {
   close(): Promise<void> {
     return this.store.close();
   }
+}
+
+/** Why stored labels no longer fit their image: it was replaced by one of another size. */
+function resized(stored: ImageDoc | undefined, file: ImageSize): string | undefined {
+  if (!stored || (stored.width === file.width && stored.height === file.height)) return undefined;
+  return `its labels were made on a ${stored.width}×${stored.height} image, but the file is now ${file.width}×${file.height}; they are kept as they are`;
 }
 
 /**

@@ -124,6 +124,12 @@ describe('saving an image names its dataset, file, size and revision', () => {
     const detail = await again.image(again.idFor('frame_0001.png'));
     expect(detail.readOnlyReason).toContain('64×48');
     expect(detail.readOnlyReason).toContain('80×60');
+    // Nor saved over, even by a save that names everything right.
+    await caught(
+      () => saveEdit(viaService(again), again.idFor('frame_0001.png'), { boxes: [] }),
+      'label-file-invalid',
+    );
+    expect(again.store.get('frame_0001.png')?.boxes).toHaveLength(1);
     await again.close();
   });
 
