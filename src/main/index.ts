@@ -1,10 +1,13 @@
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, net, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, net, protocol, session, shell } from 'electron';
+import { messageOf } from '../shared/errors';
 import { AppServices } from './app-services';
 import { answerImageRequest, imageRouteOf } from './dataset/image-requests';
 import { isInside } from './fs/paths';
 import { APP_SCHEME, bindIpc, eventSender } from './ipc/bind';
+import { folderArgument, folderOfSecondLaunch, type LaunchData } from './launch-folder';
 import { SECURE_WEB_PREFERENCES } from './window-options';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -17,10 +20,9 @@ protocol.registerSchemesAsPrivileged([
   { scheme: IMAGE_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
 ]);
 
-const services = new AppServices({
-  mode: 'electron',
-  emit: eventSender(() => BrowserWindow.getAllWindows().map((w) => w.webContents)),
-});
+const emit = eventSender(() => BrowserWindow.getAllWindows().map((w) => w.webContents));
+const services = new AppServices({ mode: 'electron', emit });
+const launch = { cwd: process.cwd(), defaultApp: process.defaultApp === true };
 
 function registerProtocols(): void {
   // The app is served from app://, never file://, so its pages have an origin of their own.
@@ -62,20 +64,64 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
-void app.whenReady().then(() => {
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  registerProtocols();
-  bindIpc(services);
-  createWindow();
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+/** A folder named on the command line opens before the window, which then finds it open. */
+async function openAtLaunch(folder: string): Promise<void> {
+  services.access.allow(folder);
+  try {
+    await services.openDataset(folder);
+  } catch (e) {
+    dialog.showErrorBox('GroundLabel could not open the folder', messageOf(e));
+  }
+}
+
+function start(folder: string | null): void {
+  void app.whenReady().then(async () => {
+    session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+    registerProtocols();
+    bindIpc(services);
+    if (folder) await openAtLaunch(folder);
+    createWindow();
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) createWindow();
+    });
   });
-});
 
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
-});
+  // Emitted only after ready. The page opens the folder itself, as if picked, so that its edits on
+  // their way are saved first.
+  app.on('second-instance', (_event, argv, workingDirectory, additionalData) => {
+    const win = BrowserWindow.getAllWindows()[0] ?? createWindow();
+    if (win.isMinimized()) win.restore();
+    win.focus();
+    const next = folderOfSecondLaunch(additionalData, argv, { ...launch, cwd: workingDirectory });
+    if (!next) return;
+    services.access.allow(next);
+    // A window made just now has no page to listen yet.
+    if (win.webContents.isLoading())
+      win.webContents.once('did-finish-load', () => emit('dataset:open-requested', { path: next }));
+    else emit('dataset:open-requested', { path: next });
+  });
 
-app.on('before-quit', () => {
-  void services.close();
-});
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  // Quitting waits for the last label files and the release of the dataset lock (for a while only:
+  // whatever is not written yet is in the journal, and a lock left behind is taken over next time).
+  let closed = false;
+  app.on('before-quit', (event) => {
+    if (closed) return;
+    event.preventDefault();
+    void Promise.race([services.close(), sleep(5000)])
+      .catch(() => undefined)
+      .finally(() => {
+        closed = true;
+        app.quit();
+      });
+  });
+}
+
+// One app at a time: a second launch hands its folder to the first and quits, so two windows never
+// write one dataset (the dataset lock would refuse the second one, less helpfully).
+const launchFolder = folderArgument(process.argv, launch);
+if (app.requestSingleInstanceLock({ folder: launchFolder } satisfies LaunchData)) start(launchFolder);
+else app.quit();

@@ -4,10 +4,12 @@ import type { ErrorInfo } from '../errors';
 import {
   imageDocSchema,
   projectMetaSchema,
+  promptSchema,
   type ImageDoc,
   type ImageStatus,
   type ProjectMeta,
 } from '../project';
+import type { ExportSummary } from '../export-plan';
 import { IMPORT_FORMATS, type ImportFormat } from '../formats/import/types';
 import type { DatasetStats } from '../stats';
 
@@ -128,14 +130,7 @@ const exportRequestSchema = z.object({
   seed: z.string().default('groundlabel'),
 });
 
-export interface ExportSummary {
-  readonly reviewed: number;
-  readonly negatives: number;
-  readonly unlabeledLeftOut: number;
-  readonly boxesPerClass: readonly { readonly name: string; readonly boxes: number }[];
-  readonly problems: readonly string[];
-  readonly val: number;
-}
+export type { ExportSummary };
 
 const importRequestSchema = z.object({
   format: z.enum(IMPORT_FORMATS),
@@ -252,7 +247,7 @@ export interface BatchStatus {
 const batchStartSchema = z.object({
   /** Image ids to run on, in order; the whole dataset when absent. */
   ids: z.array(z.string().min(1)).min(1).optional(),
-  prompt: z.string().min(1),
+  prompt: promptSchema.min(1),
   thresholds: thresholdsSchema,
   perPhrase: z.boolean().default(false),
   /** Leave out images a person has already reviewed. */
@@ -282,11 +277,11 @@ export const channels = {
   },
   /** Stores the project file; `revision` is the one it was read at, and a save on an older one is refused (edit-conflict). */
   'project:save': { request: projectMetaSchema, reply: reply<ProjectMeta>() },
-  'prompt:analyse': { request: z.object({ prompt: z.string() }), reply: reply<PromptAnalysis>() },
+  'prompt:analyse': { request: z.object({ prompt: promptSchema }), reply: reply<PromptAnalysis>() },
   'infer:run': {
     request: z.object({
       ids: z.array(z.string().min(1)).min(1),
-      prompt: z.string().min(1),
+      prompt: promptSchema.min(1),
       thresholds: thresholdsSchema,
       perPhrase: z.boolean().default(false),
     }),
@@ -314,6 +309,24 @@ export const channels = {
   },
   /** Puts back the documents a suggestions:accept changed, unless an image was edited since. */
   'suggestions:accept-undo': {
+    request: z.object({ token: z.string().min(1) }),
+    reply: reply<{
+      readonly restored: number;
+      readonly skipped: readonly string[];
+      readonly entries: readonly ImageEntry[];
+    }>(),
+  },
+  /** Marks every image where the model found nothing (and no one decided since) as a reviewed negative. */
+  'nothing-found:mark-negative': {
+    request: z.object({}),
+    reply: reply<{
+      readonly token: string;
+      readonly images: number;
+      readonly entries: readonly ImageEntry[];
+    }>(),
+  },
+  /** Puts back the images a nothing-found:mark-negative changed, unless one was edited since. */
+  'nothing-found:mark-negative-undo': {
     request: z.object({ token: z.string().min(1) }),
     reply: reply<{
       readonly restored: number;
@@ -352,6 +365,11 @@ export interface Events {
   'export:progress': { readonly done: number; readonly total: number };
   /** Sizes and failures of the open dataset's images, found in the background, in batches. */
   'dataset:meta': { readonly root: string; readonly entries: readonly DatasetMetaEntry[] };
+  /**
+   * Desktop app: a second launch handed this one a folder. The page opens it as if picked, so edits
+   * on their way are saved (or their failure shown) before the folder changes.
+   */
+  'dataset:open-requested': { readonly path: string };
   'batch:progress': {
     readonly jobId: string;
     readonly done: number;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { suggestion } from '../testing/boxes';
 import { setupStores } from '../testing/stores';
 import { useDatasetStore } from './dataset';
@@ -16,7 +16,13 @@ describe('dataset store', () => {
     const dataset = useDatasetStore();
     expect(await dataset.open('/data/set')).toBe(true);
     expect(dataset.currentId).toBe('img-0');
-    expect(dataset.counts).toEqual({ unlabeled: 1, suggested: 2, reviewed: 0, negative: 1 });
+    expect(dataset.counts).toEqual({
+      unlabeled: 1,
+      'nothing-found': 0,
+      suggested: 2,
+      reviewed: 0,
+      negative: 1,
+    });
   });
 
   it('says why a folder could not be opened', async () => {
@@ -91,5 +97,13 @@ describe('dataset store', () => {
     const now = dataset.images;
     api.emit('dataset:meta', { root: '/other', entries: [{ id: 'img-1', width: 5, height: 5 }] });
     expect(dataset.images).toBe(now);
+  });
+
+  it('opens the folder a second launch of the desktop app handed over, as if it was picked', async () => {
+    const api = setupStores({ images });
+    const dataset = useDatasetStore();
+    api.emit('dataset:open-requested', { path: '/data/set' });
+    await vi.waitFor(() => expect(dataset.images).toHaveLength(4));
+    expect(api.callsOf('dataset:open')).toEqual([{ path: '/data/set' }]);
   });
 });

@@ -155,6 +155,8 @@ export const useDatasetStore = defineStore('dataset', () => {
   api.on('dataset:meta', (p) => {
     if (p.root === root.value) mergeMeta(p.entries);
   });
+  // A second launch of the desktop app handed it a folder.
+  api.on('dataset:open-requested', (p) => void open(p.path));
 
   return {
     root,
