@@ -188,11 +188,15 @@ describe('AppServices', () => {
 
   it('saves the project settings', async () => {
     const root = await folder(['a.png']);
-    const { call } = services();
+    const { call, fails } = services();
     await call('dataset:open', { path: root });
     const m = meta([cls('c1', 'cat')], { promptHistory: ['cat .'] });
-    expect(await call('project:save', m)).toEqual(m);
-    expect((await call('dataset:current', {}))?.meta).toEqual(m);
+    expect(await call('project:save', m)).toEqual({ ...m, revision: 1 });
+    expect((await call('dataset:current', {}))?.meta).toEqual({ ...m, revision: 1 });
+    // Saved again on the revision it was read at: refused, and the stored settings stay.
+    const stale = { ...m, classes: [] };
+    expect((await fails('project:save', stale)).code).toBe('edit-conflict');
+    expect((await call('dataset:current', {}))?.meta.classes).toEqual(m.classes);
   });
 
   it('writes the edits of the previous dataset when another is opened', async () => {

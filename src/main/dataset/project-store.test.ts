@@ -68,7 +68,7 @@ describe('ProjectStore durability', () => {
     expect(second.lockNotice).toMatch(/^Took over a lock left by pid \d+/);
     expect(second.get('a.png')).toEqual({ ...a, revision: 1 });
     expect(second.get('sub/b.jpg')).toEqual({ ...b, revision: 1 });
-    expect(second.getMeta()).toEqual(m);
+    expect(second.getMeta()).toEqual({ ...m, revision: 1 });
     // Replayed edits are written out at open and the journal emptied.
     expect(JSON.parse(await readFile(labelPath(root, 'sub/b.jpg'), 'utf8'))).toEqual({
       version: SCHEMA_VERSION,
@@ -407,15 +407,16 @@ describe('ProjectStore project settings', () => {
       promptHistory: ['dog . cat', 'puppy'],
     });
     const store = await ProjectStore.open(root, { debounceMs: NEVER });
-    await store.putMeta(m);
-    expect(store.getMeta()).toEqual(m);
+    expect(await store.putMeta(m)).toEqual({ ...m, revision: 1 });
+    expect(store.getMeta()).toEqual({ ...m, revision: 1 });
     await store.close();
     expect(JSON.parse(await readFile(path.join(storeDir(root), 'project.json'), 'utf8'))).toEqual({
       version: SCHEMA_VERSION,
       ...m,
+      revision: 1,
     });
     const reopened = await ProjectStore.open(root, { debounceMs: NEVER });
-    expect(reopened.getMeta()).toEqual(m);
+    expect(reopened.getMeta()).toEqual({ ...m, revision: 1 });
     await reopened.close();
   });
 });
