@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { isGroundLabelError, messageOf, type ErrorCode } from '../../shared/errors';
 import type { DatasetService } from './dataset-service';
+import { fileVersion } from './file-version';
 import { orientedImageBytes } from './image-source';
 import { STORE_DIR } from './project-store';
 import { ThumbnailService } from './thumbnails';
@@ -40,34 +41,57 @@ export function thumbnailsOf(dataset: DatasetService): ThumbnailService {
 }
 
 /**
+ * The browser may keep an image but must ask again before each use (`no-cache`), and the ETag,
+ * made from the file's size, mtime and inode, lets the answer be a 304 without reading the image.
+ * An id can name another file after a folder change or a replacement; a stale picture is never shown.
+ */
+const validated = (etag: string) => ({ etag, 'cache-control': 'private, no-cache' });
+
+/** Whether an `If-None-Match` header lists `etag` (weak or strong, or `*`). */
+export function matchesEtag(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch
+    .split(',')
+    .map((t) => t.trim().replace(/^W\//, ''))
+    .some((t) => t === '*' || t === etag);
+}
+
+/**
  * Answers an image or thumbnail request by opaque id (still URL-encoded, as it came in the path),
- * resolved inside the opened dataset. Errors become a status and a message, never a throw.
+ * resolved inside the opened dataset. Errors become a status and a message, never a throw. An
+ * `ifNoneMatch` naming the file as it is now gets a 304 without the image being read.
  */
 export async function answerImageRequest(
   dataset: DatasetService | null,
   route: ImageRoute,
   encodedId: string,
   signal?: AbortSignal,
+  ifNoneMatch?: string,
 ): Promise<ImageReply> {
   const text = { 'content-type': 'text/plain; charset=utf-8' };
   if (!dataset) return { status: 404, body: 'no dataset open', headers: text };
   try {
     const id = decodeURIComponent(encodedId);
-    if (route === 'image') {
-      const image = await orientedImageBytes(await dataset.fileOf(id));
+    const file = await dataset.fileOf(id);
+    const thumbnails = route === 'thumb' ? thumbnailsOf(dataset) : null;
+    const version = thumbnails ? await thumbnails.stampOf(file) : await fileVersion(file);
+    const etag = `"${route}-${version}"`;
+    if (matchesEtag(ifNoneMatch, etag)) return { status: 304, body: '', headers: validated(etag) };
+    if (!thumbnails) {
+      const image = await orientedImageBytes(file);
       return {
         status: 200,
         body: image.data,
-        headers: { 'content-type': image.contentType, 'cache-control': 'private, max-age=300' },
+        headers: { 'content-type': image.contentType, ...validated(etag) },
       };
     }
-    const thumb = await thumbnailsOf(dataset).get(id, { signal });
+    const thumb = await thumbnails.get(id, { signal });
     return {
       status: 200,
       body: thumb.data,
       headers: {
         'content-type': thumb.contentType,
-        'cache-control': 'private, max-age=300',
+        ...validated(etag),
         'x-image-width': String(thumb.width),
         'x-image-height': String(thumb.height),
       },

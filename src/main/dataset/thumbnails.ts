@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { readdir, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { GroundLabelError, isGroundLabelError, messageOf, type ErrorCode } from '../../shared/errors';
 import { sweepTempFiles, writeFileAtomic } from '../fs/atomic';
 import { DEFAULT_MAX_PIXELS } from '../inference/image';
+import { fileVersion } from './file-version';
 
 export const THUMB_CONTENT_TYPE = 'image/webp';
 
@@ -84,7 +85,7 @@ export function decodeCacheFile(buf: Buffer): { header: CacheHeader; data: Buffe
 
 /**
  * Thumbnails for the image list, made in the background: a cache on disk keyed by each image's id
- * and identity (size, mtime), a queue of one or two encodes at a time where rows on screen go
+ * and version (size, mtime, inode), a queue of one or two encodes at a time where rows on screen go
  * before prefetching, and no in-memory cache, so paging through 10,000 images keeps memory flat.
  */
 export class ThumbnailService {
@@ -163,14 +164,12 @@ export class ThumbnailService {
     return removed;
   }
 
-  /** Size, mtime and the thumbnail settings: a changed image or setting makes a new entry. */
-  private async stampOf(file: string): Promise<string> {
-    try {
-      const info = await stat(file);
-      return `${info.size}:${info.mtimeMs}:${this.size}:${this.quality}`;
-    } catch (e) {
-      throw new GroundLabelError('image-not-found', `${path.basename(file)}: ${messageOf(e)}`, { cause: e });
-    }
+  /**
+   * The file's version (size, mtime, inode) and the thumbnail settings: a changed image or setting
+   * makes a new entry. Also what a thumbnail response is validated by.
+   */
+  async stampOf(file: string): Promise<string> {
+    return `${await fileVersion(file)}-${this.size}-${this.quality}`;
   }
 
   /** The cached thumbnail if it is still the image's, rethrowing a cached decode failure. */

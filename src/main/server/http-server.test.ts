@@ -1,213 +1,108 @@
-import { mkdir, symlink, writeFile } from 'node:fs/promises';
-import http, { type IncomingHttpHeaders } from 'node:http';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import http from 'node:http';
 import path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { drawScene } from '../../../test/fixtures/images';
-import { writeFixtureModels, type FixtureModelPaths } from '../../../test/fixtures/model-folders';
-import { DEFAULT_THRESHOLDS } from '../../shared/detection';
-import { iou } from '../../shared/geometry';
-import type {
-  Channel,
-  DatasetSnapshot,
-  Events,
-  ImageDetail,
-  InferResult,
-  Result,
-} from '../../shared/ipc/contract';
-import { box } from '../__test__/docs';
-import { AppServices } from '../app-services';
+import type { DatasetSnapshot } from '../../shared/ipc/contract';
+import { cls, meta } from '../__test__/docs';
+import { STORE_DIR } from '../dataset/project-store';
 import { tempDirs } from '../inference/__test__/helpers';
-import { startServer, type RunningServer } from './http-server';
-import { EventHub } from './sse';
+import {
+  api,
+  APP_JS,
+  fromPage,
+  INDEX_HTML,
+  mediaKey,
+  request,
+  startTestServer,
+  subscribe,
+  value,
+  writeRenderer,
+} from './__test__/http-client';
+import { parseHostRule } from './hosts';
+import type { RunningServer } from './http-server';
 
 const tempDir = tempDirs('http');
 
-const INDEX_HTML =
-  '<!doctype html><title>GroundLabel</title><script type="module" src="/assets/app.js"></script>';
-const APP_JS = 'console.log("groundlabel");';
 const SECRET = 'top secret, outside the renderer';
-const RED = { x1: 40, y1: 30, x2: 200, y2: 150 };
 
+let base: string;
 let rendererDir: string;
 let datasetDir: string;
-let models: FixtureModelPaths;
+let outsideDir: string;
 
 beforeAll(async () => {
-  const base = await tempDir();
-  rendererDir = path.join(base, 'renderer');
-  await mkdir(path.join(rendererDir, 'assets'), { recursive: true });
-  await writeFile(path.join(rendererDir, 'index.html'), INDEX_HTML);
-  await writeFile(path.join(rendererDir, 'assets', 'app.js'), APP_JS);
+  base = await tempDir();
+  rendererDir = await writeRenderer(path.join(base, 'renderer'));
   await writeFile(path.join(base, 'secret.txt'), SECRET);
   await mkdir(path.join(base, 'renderer-other'));
   await writeFile(path.join(base, 'renderer-other', 'secret.txt'), SECRET);
-
   datasetDir = path.join(base, 'dataset');
-  await mkdir(datasetDir);
-  await writeFile(
-    path.join(datasetDir, 'red.png'),
-    await drawScene({ width: 320, height: 240, rects: [{ colour: 'red', ...RED }] }),
-  );
-  await writeFile(path.join(datasetDir, 'plain.png'), await drawScene({ width: 64, height: 48, rects: [] }));
-  await writeFile(path.join(base, 'outside.png'), await drawScene({ width: 10, height: 10, rects: [] }));
-  await symlink(path.join(base, 'outside.png'), path.join(datasetDir, 'escape.png'));
-  models = await writeFixtureModels(path.join(base, 'models'));
-});
-
-const running: { server: RunningServer; services: AppServices }[] = [];
-afterEach(async () => {
-  for (const { server, services } of running.splice(0)) {
-    await server.close();
-    await services.close();
+  outsideDir = path.join(base, 'outside');
+  for (const dir of [datasetDir, outsideDir]) {
+    await mkdir(dir);
+    await writeFile(path.join(dir, 'a.png'), await drawScene({ width: 64, height: 48, rects: [] }));
   }
 });
 
-async function start() {
-  const events = new EventHub();
-  const services = new AppServices({
-    mode: 'browser',
-    device: 'cpu',
-    saveDebounceMs: 5,
-    emit: (event, payload) => events.emit(event, payload),
-  });
-  const server = await startServer({ services, events, rendererDir });
-  running.push({ server, services });
-  return server;
-}
+const start = (options: Parameters<typeof startTestServer>[2] = {}) =>
+  startTestServer(rendererDir, [datasetDir], options);
 
-interface Reply {
-  readonly status: number;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: Buffer;
-  readonly text: string;
-}
+const post = (server: RunningServer, channel: string, headers: Record<string, string>, body = '{}') =>
+  request(server, `/api/${channel}`, { method: 'POST', headers, body });
 
-function request(
-  server: RunningServer,
-  target: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string } = {},
-): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port: server.port,
-        path: target,
-        method: options.method ?? 'GET',
-        headers: options.headers,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const body = Buffer.concat(chunks);
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text: body.toString('utf8') });
-        });
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(options.body);
-  });
-}
+const withoutToken = ({ authorization: _, ...rest }: Record<string, string>) => rest;
 
-const bearer = (server: RunningServer) => ({ authorization: `Bearer ${server.token}` });
+/** The project's class list as stored on disk, read back to see that nothing changed it. */
+const storedMeta = () => readFile(path.join(datasetDir, STORE_DIR, 'project.json'), 'utf8');
 
-async function api<T>(server: RunningServer, channel: Channel, body: unknown = {}): Promise<Result<T>> {
-  const reply = await request(server, `/api/${channel}`, {
-    method: 'POST',
-    headers: { ...bearer(server), 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  expect(reply.status).toBe(200);
-  expect(reply.headers['content-type']).toMatch(/^application\/json/);
-  return JSON.parse(reply.text) as Result<T>;
-}
-
-async function value<T>(server: RunningServer, channel: Channel, body: unknown = {}): Promise<T> {
-  const result = await api<T>(server, channel, body);
-  if (!result.ok) throw new Error(`${channel}: ${result.error.code}: ${result.error.message}`);
-  return result.value;
-}
-
-/** An open /api/events stream, parsed into events as they arrive. */
-async function subscribe(server: RunningServer) {
-  const seen: { event: string; data: unknown }[] = [];
-  const waiters: { event: string; match: (data: never) => boolean; resolve: (data: unknown) => void }[] = [];
-  let buffer = '';
-  let res: http.IncomingMessage | undefined;
-  let markEnded: () => void = () => undefined;
-  const ended = new Promise<void>((resolve) => (markEnded = resolve));
-  const req = http.get({ host: '127.0.0.1', port: server.port, path: `/api/events?token=${server.token}` });
-  await new Promise<void>((resolve, reject) => {
-    req.on('error', reject);
-    req.on('response', (response) => {
-      res = response;
-      expect(response.statusCode).toBe(200);
-      expect(response.headers['content-type']).toMatch(/^text\/event-stream/);
-      response.setEncoding('utf8');
-      response.on('close', () => markEnded());
-      response.on('data', (chunk: string) => {
-        buffer += chunk;
-        if (buffer.startsWith(': connected\n\n')) resolve();
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const event = /^event: (.+)$/m.exec(block)?.[1];
-          const data = /^data: (.+)$/m.exec(block)?.[1];
-          if (!event || data === undefined) continue;
-          const parsed: unknown = JSON.parse(data);
-          seen.push({ event, data: parsed });
-          for (const w of [...waiters]) {
-            if (w.event !== event || !w.match(parsed as never)) continue;
-            waiters.splice(waiters.indexOf(w), 1);
-            w.resolve(parsed);
-          }
-        }
-      });
-    });
-  });
-  return {
-    seen,
-    /** Resolves when the server ends the stream. */
-    ended,
-    /** The next event of that name (from now on) whose data matches. */
-    next<E extends keyof Events>(
-      event: E,
-      match: (data: Events[E]) => boolean = () => true,
-    ): Promise<Events[E]> {
-      return new Promise((resolve) =>
-        waiters.push({
-          event,
-          match: match as (data: never) => boolean,
-          resolve: resolve as (data: unknown) => void,
-        }),
-      );
-    },
-    close: () => {
-      res?.destroy();
-      req.destroy();
-    },
-  };
-}
-
-describe('browser-mode server access', () => {
+describe('browser-mode server: the page and the token', () => {
   it('listens on 127.0.0.1 and prints an address that carries the token', async () => {
     const server = await start();
     expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${server.token}`);
     expect(server.token.length).toBeGreaterThanOrEqual(32);
   });
 
-  it('answers 401 to every kind of request without the token', async () => {
+  it("serves the app's own files to anyone, with a CSP and no cookie: they hold nothing of a dataset", async () => {
     const server = await start();
-    for (const target of ['/', '/index.html', '/assets/app.js', '/api/x', '/api/events', '/image/x']) {
+    for (const target of ['/', `/?token=${server.token}`, '/index.html']) {
       const reply = await request(server, target);
-      expect(reply.status, target).toBe(401);
-      expect(reply.text, target).not.toContain('groundlabel");');
+      expect(reply.status, target).toBe(200);
+      expect(reply.text).toBe(INDEX_HTML);
       expect(reply.headers['set-cookie'], target).toBeUndefined();
+      const csp = String(reply.headers['content-security-policy']);
+      for (const part of [
+        "default-src 'self'",
+        "script-src 'self'",
+        "object-src 'none'",
+        "frame-ancestors 'none'",
+      ])
+        expect(csp).toContain(part);
+      expect(reply.headers['referrer-policy']).toBe('no-referrer');
     }
-    expect((await request(server, '/api/app:info', { method: 'POST', body: '{}' })).status).toBe(401);
+    const script = await request(server, '/assets/app.js');
+    expect([script.status, script.text]).toEqual([200, APP_JS]);
+    expect(script.headers['content-type']).toMatch(/^text\/javascript/);
+  });
+
+  it('accepts the token in an Authorization header only: not in a cookie, not in the query', async () => {
+    const server = await start();
+    const { authorization, ...rest } = fromPage(server);
+    expect((await post(server, 'app:info', { ...rest, authorization })).status).toBe(200);
+    for (const headers of [
+      rest,
+      { ...rest, cookie: `gl_token=${server.token}` },
+      { ...rest, 'x-groundlabel-token': server.token },
+    ])
+      expect((await post(server, 'app:info', headers)).status).toBe(401);
+    const query = await request(server, `/api/app:info?token=${server.token}`, {
+      method: 'POST',
+      headers: rest,
+      body: '{}',
+    });
+    expect(query.status).toBe(401);
+    expect(query.text).toContain('npm run serve');
   });
 
   it('answers 401 to a wrong token, whatever its length or characters', async () => {
@@ -216,63 +111,131 @@ describe('browser-mode server access', () => {
       server.token.slice(0, -1) + (server.token.endsWith('A') ? 'B' : 'A'),
       'short',
       `${server.token}x`,
+      'é'.repeat(server.token.length),
     ];
     for (const token of wrong) {
-      expect((await request(server, `/?token=${encodeURIComponent(token)}`)).status, token).toBe(401);
-      expect(
-        (
-          await request(server, '/api/app:info', {
-            method: 'POST',
-            headers: { authorization: `Bearer ${token}` },
-          })
-        ).status,
-        token,
-      ).toBe(401);
-      expect(
-        (await request(server, '/', { headers: { cookie: `gl_token=${encodeURIComponent(token)}` } })).status,
-        token,
-      ).toBe(401);
+      const headers = { ...fromPage(server), authorization: `Bearer ${encodeURIComponent(token)}` };
+      expect((await post(server, 'app:info', headers)).status, token).toBe(401);
     }
   });
 
-  it('answers 401, not a server error, to a token of the right length in other characters', async () => {
+  it('answers a malformed cookie, header, address or escape with 401, 400 or 404, never a server error', async () => {
     const server = await start();
-    const same = 'é'.repeat(server.token.length);
-    expect((await request(server, `/?token=${encodeURIComponent(same)}`)).status).toBe(401);
+    const page = fromPage(server);
+    const replies = [
+      await post(server, 'app:info', { ...page, authorization: 'Bearer' }),
+      await post(server, 'app:info', { ...page, authorization: `Basic ${server.token}` }),
+      await post(server, 'app:info', { ...page, authorization: `Bearer  ${server.token}` }),
+      await post(server, 'app:info', { ...withoutToken(page), cookie: 'gl_token=%E0%A4%A; =; ;;' }),
+      await post(server, 'app:info', { ...page, authorization: 'Bearer %E0%A4%A' }),
+      await post(server, 'app:info', { ...page, authorization: 'Bearer \u00e9' }),
+      await request(server, '/api/%E0%A4%A', { method: 'POST', headers: page, body: '{}' }),
+      await request(server, '/m/%E0%A4%A/image/x'),
+      await request(server, '/m//image/x'),
+      await request(server, '/%E0%A4%A'),
+      await request(server, '//evil.example/x'),
+    ];
+    for (const reply of replies) expect([400, 401, 404]).toContain(reply.status);
+  });
+});
+
+describe('browser-mode server: only the served page changes state', () => {
+  it('refuses a request that a page of another site or port sends, with 403', async () => {
+    const server = await start();
+    const page = fromPage(server);
+    const others = [
+      { ...page, origin: 'http://127.0.0.1:1' },
+      { ...page, origin: 'http://evil.example' },
+      { ...page, origin: 'null' },
+      { ...page, origin: 'not an origin' },
+      { ...page, 'sec-fetch-site': 'same-site' },
+      { ...page, 'sec-fetch-site': 'cross-site' },
+      { ...page, 'sec-fetch-site': 'none' },
+    ];
+    for (const headers of others) expect((await post(server, 'app:info', headers)).status).toBe(403);
+    const { origin: _o, 'sec-fetch-site': _s, ...script } = page;
+    expect((await post(server, 'app:info', script)).status).toBe(200);
   });
 
-  it('serves the page with ?token=, setting an HttpOnly same-site cookie and a CSP', async () => {
+  it('refuses a body not declared as JSON with 415, whatever else it carries', async () => {
     const server = await start();
-    const reply = await request(server, `/?token=${server.token}`);
-    expect(reply.status).toBe(200);
-    expect(reply.text).toBe(INDEX_HTML);
-    expect(reply.headers['content-type']).toMatch(/^text\/html/);
-    const [cookie] = reply.headers['set-cookie'] ?? [];
-    expect(cookie).toMatch(new RegExp(`^gl_token=${server.token};`));
-    expect(cookie).toMatch(/;\s*HttpOnly/i);
-    expect(cookie).toMatch(/;\s*SameSite=Strict/i);
-    const csp = String(reply.headers['content-security-policy']);
-    for (const part of ["default-src 'self'", "script-src 'self'", "object-src 'none'", "base-uri 'none'"])
-      expect(csp).toContain(part);
-    expect(reply.headers['x-content-type-options']).toBe('nosniff');
+    await value(server, 'dataset:open', { path: datasetDir });
+    const events = await subscribe(server);
+    const saved = events.next('save:status', (s) => s.state === 'saved');
+    await value(server, 'project:save', meta([cls('c1', 'cat')]));
+    await saved;
+    events.close();
+    const before = await storedMeta();
+    expect(before).toContain('"cat"');
+    const evil = JSON.stringify(meta([cls('c9', 'evil')]));
+    for (const type of [
+      'text/plain',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      '',
+    ])
+      expect(
+        (await post(server, 'project:save', { ...fromPage(server), 'content-type': type }, evil)).status,
+      ).toBe(415);
+    const { 'content-type': _t, ...noType } = fromPage(server);
+    expect((await post(server, 'project:save', noType, evil)).status).toBe(415);
+    expect(await storedMeta()).toBe(before);
+    expect(
+      (
+        await post(server, 'app:info', {
+          ...fromPage(server),
+          'content-type': 'Application/JSON; charset=utf-8',
+        })
+      ).status,
+    ).toBe(200);
+  });
+});
+
+describe('browser-mode server: images, thumbnails and events', () => {
+  it('serves them only under a media key the page asked for with the token', async () => {
+    const server = await start();
+    const snapshot = await value<DatasetSnapshot>(server, 'dataset:open', { path: datasetDir });
+    const id = snapshot.images[0].id;
+    const key = await mediaKey(server);
+    expect((await request(server, `/m/${key}/image/${id}`)).status).toBe(200);
+    expect((await request(server, `/m/${key}/thumb/${id}`)).status).toBe(200);
+    for (const target of [
+      `/image/${id}?token=${server.token}`,
+      `/m/${server.token}/image/${id}`,
+      `/m/${key}x/image/${id}`,
+      `/m/${key}/events?token=${server.token}`.replace(key, 'nope'),
+    ])
+      expect([401, 404], target).toContain((await request(server, target)).status);
+    const { authorization: _a, ...noToken } = fromPage(server);
+    expect((await post(server, 'media-key', noToken)).status).toBe(401);
   });
 
-  it('accepts the cookie on later requests, for files and API calls alike', async () => {
+  it('refuses them to pages of other sites, and revokes every key when it closes', async () => {
     const server = await start();
-    const cookie = `gl_token=${server.token}`;
-    const script = await request(server, '/assets/app.js', { headers: { cookie } });
-    expect(script.status).toBe(200);
-    expect(script.text).toBe(APP_JS);
-    expect(script.headers['content-type']).toMatch(/^text\/javascript/);
-    expect(script.headers['set-cookie']).toBeUndefined();
-    const info = await request(server, '/api/app:info', {
-      method: 'POST',
-      headers: { cookie: `other=1; ${cookie}` },
-      body: '{}',
-    });
-    expect(JSON.parse(info.text)).toMatchObject({ ok: true, value: { mode: 'browser' } });
+    const snapshot = await value<DatasetSnapshot>(server, 'dataset:open', { path: datasetDir });
+    const key = await mediaKey(server);
+    const target = `/m/${key}/image/${snapshot.images[0].id}`;
+    for (const site of ['cross-site', 'same-site'])
+      expect((await request(server, target, { headers: { 'sec-fetch-site': site } })).status).toBe(403);
+    for (const site of ['same-origin', 'none'])
+      expect((await request(server, target, { headers: { 'sec-fetch-site': site } })).status).toBe(200);
+    expect((await request(server, target)).headers['cross-origin-resource-policy']).toBe('same-origin');
   });
+});
 
+describe('browser-mode server: folders', () => {
+  it('opens datasets only inside --dataset and --root, and creates nothing elsewhere', async () => {
+    const server = await start();
+    const refused = await api(server, 'dataset:open', { path: outsideDir });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(!refused.ok && refused.error.message).toContain(datasetDir);
+    expect(existsSync(path.join(outsideDir, STORE_DIR))).toBe(false);
+    const both = await startTestServer(rendererDir, [datasetDir, outsideDir]);
+    expect(await api(both, 'dataset:open', { path: outsideDir })).toMatchObject({ ok: true });
+  });
+});
+
+describe('browser-mode server: hosts and port', () => {
   it('refuses a request whose Host header is not this server with 403, token or not', async () => {
     const server = await start();
     for (const host of [
@@ -280,206 +243,74 @@ describe('browser-mode server access', () => {
       `evil.example:${server.port}`,
       '127.0.0.1:1',
       `127.0.0.1.evil.example:${server.port}`,
+      `0x7f.0.0.1:${server.port}`,
+      `localhost:${server.port}/x`,
     ]) {
-      const reply = await request(server, `/?token=${server.token}`, { headers: { host } });
-      expect(reply.status, host).toBe(403);
-      expect(reply.headers['set-cookie'], host).toBeUndefined();
-      const call = await request(server, '/api/app:info', {
+      expect((await request(server, '/', { headers: { host } })).status, host).toBe(403);
+      expect((await post(server, 'app:info', { ...fromPage(server), host })).status, host).toBe(403);
+    }
+    expect((await request(server, '/', { headers: { host: `localhost:${server.port}` } })).status).toBe(200);
+    expect((await request(server, '/', { headers: { host: `LOCALHOST:${server.port}` } })).status).toBe(200);
+  });
+
+  it('answers the names given with --allow-host, and still no other name (DNS rebinding)', async () => {
+    const server = await start({ allowHosts: ['localhost:9000', 'gl.example.com'].map(parseHostRule) });
+    const tunnel = { ...fromPage(server), host: 'localhost:9000', origin: 'http://localhost:9000' };
+    expect((await post(server, 'app:info', tunnel)).status).toBe(200);
+    const proxy = { ...fromPage(server), host: 'gl.example.com', origin: 'https://gl.example.com' };
+    expect((await post(server, 'app:info', proxy)).status).toBe(200);
+    for (const host of ['localhost:9001', 'evil.example:9000', 'example.com', 'gl.example.com.evil.example'])
+      expect((await request(server, '/', { headers: { host } })).status, host).toBe(403);
+    expect((await post(server, 'app:info', { ...tunnel, origin: 'http://localhost:9001' })).status).toBe(403);
+  });
+
+  it('refuses a malformed --allow-host', () => {
+    for (const bad of ['', 'http://x', 'x/y', 'a b', 'x:0', 'x:70000', 'user@x'])
+      expect(() => parseHostRule(bad), bad).toThrow('--allow-host');
+  });
+
+  it('says which flag to pass when its port is in use', async () => {
+    const first = await start();
+    await expect(start({ port: first.port })).rejects.toThrow(`port ${first.port} is in use; pass --port`);
+  });
+});
+
+describe('browser-mode server: size limits', () => {
+  it('refuses a prompt over the limit with a message that says the limit', async () => {
+    const server = await start();
+    const result = await api(server, 'prompt:analyse', { prompt: 'cat . '.repeat(11_000) });
+    expect(result).toMatchObject({ ok: false, error: { code: 'bad-argument' } });
+    expect(!result.ok && result.error.message).toContain('65,536 characters');
+  });
+
+  it('refuses a body over the limit with 413 before reading it, and goes on answering', async () => {
+    const server = await start({ maxBodyBytes: 1024 });
+    const declared = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = http.request({
+        host: '127.0.0.1',
+        port: server.port,
+        path: '/api/prompt:analyse',
         method: 'POST',
-        headers: { host, ...bearer(server) },
-        body: '{}',
+        headers: { ...fromPage(server), 'content-length': String(31 * 2 ** 20) },
       });
-      expect(call.status, host).toBe(403);
-    }
-    expect(
-      (await request(server, `/?token=${server.token}`, { headers: { host: `localhost:${server.port}` } }))
-        .status,
-    ).toBe(200);
-  });
-
-  it('never serves a file outside the renderer folder', async () => {
-    const server = await start();
-    const cookie = `gl_token=${server.token}`;
-    for (const target of [
-      '/..%2fsecret.txt',
-      '/assets/..%2f..%2fsecret.txt',
-      '/%2e%2e%2fsecret.txt',
-      '/..%5csecret.txt',
-      '/../secret.txt',
-      '/..%2frenderer-other%2fsecret.txt',
-      `/${encodeURIComponent(path.join(path.dirname(rendererDir), 'secret.txt'))}`,
-    ]) {
-      const reply = await request(server, target, { headers: { cookie } });
-      expect(reply.status, target).toBe(404);
-      expect(reply.text, target).not.toContain(SECRET);
-    }
-  });
-
-  it('answers a path with a malformed escape with 404, not a server error', async () => {
-    const server = await start();
-    const reply = await request(server, '/%E0%A4%A', { headers: { cookie: `gl_token=${server.token}` } });
-    expect(reply.status).toBe(404);
-  });
-});
-
-describe('browser-mode API', () => {
-  it('answers app:info over POST with a bearer token', async () => {
-    const server = await start();
-    expect(await value(server, 'app:info')).toMatchObject({
-      mode: 'browser',
-      platform: process.platform,
-      version: expect.any(String),
+      req.on('response', (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on('error', reject);
+      req.flushHeaders();
     });
-  });
-
-  it('answers an unknown channel, a GET on a channel and a bad body without running anything', async () => {
-    const server = await start();
-    expect(
-      (await request(server, '/api/nope', { method: 'POST', headers: bearer(server), body: '{}' })).status,
-    ).toBe(404);
-    expect(
-      (await request(server, '/api/toString', { method: 'POST', headers: bearer(server), body: '{}' }))
-        .status,
-    ).toBe(404);
-    expect((await request(server, '/api/app:info', { headers: bearer(server) })).status).toBe(404);
-    const bad = await request(server, '/api/dataset:open', {
-      method: 'POST',
-      headers: bearer(server),
-      body: '{"path": ',
-    });
-    expect(JSON.parse(bad.text)).toEqual({
-      ok: false,
-      error: { code: 'bad-argument', message: expect.stringContaining('Request body') },
-    });
-    const missing = await api(server, 'dataset:open', {});
-    expect(missing).toEqual({
-      ok: false,
-      error: { code: 'bad-argument', message: expect.stringContaining('path') },
-    });
-  });
-
-  it('opens a dataset, gives and saves an image, and shows its status in dataset:current', async () => {
-    const server = await start();
-    const snapshot = await value<DatasetSnapshot>(server, 'dataset:open', { path: datasetDir });
-    expect(snapshot.images.map((i) => i.relPath)).toEqual(['escape.png', 'plain.png', 'red.png']);
-    const red = snapshot.images.find((i) => i.relPath === 'red.png')!;
-    const detail = await value<ImageDetail>(server, 'image:get', { id: red.id });
-    expect(detail.doc).toEqual({ relPath: 'red.png', width: 320, height: 240, reviewed: false, boxes: [] });
-    const saved = await value(server, 'image:save', {
-      id: red.id,
-      doc: { ...detail.doc, reviewed: true, boxes: [box('c1', { kind: 'manual' }, RED)] },
-    });
-    expect(saved).toEqual({ status: 'reviewed' });
-    const current = await value<DatasetSnapshot>(server, 'dataset:current');
-    expect(current.images.find((i) => i.id === red.id)).toEqual({
-      id: red.id,
-      relPath: 'red.png',
-      status: 'reviewed',
-      boxes: 1,
-      width: 320,
-      height: 240,
-    });
-  });
-
-  it('pushes save:status over /api/events after image:save', async () => {
-    const server = await start();
-    const snapshot = await value<DatasetSnapshot>(server, 'dataset:open', { path: datasetDir });
-    const plain = snapshot.images.find((i) => i.relPath === 'plain.png')!;
-    const stream = await subscribe(server);
-    const saving = stream.next('save:status', (d) => d.state === 'saving');
-    const saved = stream.next('save:status', (d) => d.state === 'saved');
-    await value(server, 'image:save', {
-      id: plain.id,
-      doc: { relPath: 'plain.png', width: 64, height: 48, reviewed: true, boxes: [] },
-    });
-    expect(await saving).toEqual({ state: 'saving' });
-    expect(await saved).toEqual({ state: 'saved' });
-    stream.close();
-  });
-
-  it('ends the open event streams when it closes', async () => {
-    const server = await start();
-    const stream = await subscribe(server);
-    await server.close();
-    await stream.ended;
-  });
-});
-
-describe('browser-mode images', () => {
-  it('answers 404 while no dataset is open', async () => {
-    const server = await start();
-    expect((await request(server, '/image/anything', { headers: bearer(server) })).status).toBe(404);
-  });
-
-  it('serves an image by id with an image content type, and 404 for an unknown id', async () => {
-    const server = await start();
-    const snapshot = await value<DatasetSnapshot>(server, 'dataset:open', { path: datasetDir });
-    const red = snapshot.images.find((i) => i.relPath === 'red.png')!;
-    const reply = await request(server, `/image/${red.id}?token=${server.token}`);
-    expect(reply.status).toBe(200);
-    expect(reply.headers['content-type']).toMatch(/^image\//);
-    expect(reply.body.subarray(1, 4).toString('latin1')).toBe('PNG');
-    expect((await request(server, `/image/unknown-id?token=${server.token}`)).status).toBe(404);
-    expect(
-      (await request(server, `/image/${encodeURIComponent('../red.png')}?token=${server.token}`)).status,
-    ).toBe(404);
-    expect(
-      (await request(server, `/image/${encodeURIComponent('%E0%A4%A')}?token=${server.token}`)).status,
-    ).toBe(404);
-  });
-
-  it('refuses an image that links outside the dataset with 403', async () => {
-    const server = await start();
-    const snapshot = await value<DatasetSnapshot>(server, 'dataset:open', { path: datasetDir });
-    const escape = snapshot.images.find((i) => i.relPath === 'escape.png')!;
-    expect((await request(server, `/image/${escape.id}`, { headers: bearer(server) })).status).toBe(403);
-  });
-});
-
-describe('browser-mode inference', () => {
-  it('opens a fixture model and finds the red rectangle, pushing infer:progress', async () => {
-    const server = await start();
-    const status = await value(server, 'model:open', { path: models.flavourB });
-    expect(status).toMatchObject({ loaded: true, flavour: 'B', name: 'Colour fixture B' });
-    const snapshot = await value<DatasetSnapshot>(server, 'dataset:open', { path: datasetDir });
-    const red = snapshot.images.find((i) => i.relPath === 'red.png')!;
-    const stream = await subscribe(server);
-    const progress = stream.next('infer:progress');
-    const results = await value<InferResult[]>(server, 'infer:run', {
-      ids: [red.id],
-      prompt: 'red . blue .',
-      thresholds: DEFAULT_THRESHOLDS,
-    });
-    expect(results).toHaveLength(1);
-    expect(results[0].relPath).toBe('red.png');
-    expect(results[0].detections?.map((d) => d.phrase)).toEqual(['red']);
-    expect(iou(results[0].detections![0].box, RED)).toBeGreaterThan(0.9);
-    expect(await progress).toEqual({ done: 1, total: 1, result: results[0] });
-    stream.close();
-  });
-
-  it('refuses to run without a model with model-not-loaded', async () => {
-    const server = await start();
-    const snapshot = await value<DatasetSnapshot>(server, 'dataset:open', { path: datasetDir });
-    const red = snapshot.images.find((i) => i.relPath === 'red.png')!;
-    const result = await api(server, 'infer:run', {
-      ids: [red.id],
-      prompt: 'red',
-      thresholds: DEFAULT_THRESHOLDS,
-    });
-    expect(result).toMatchObject({ ok: false, error: { code: 'model-not-loaded' } });
-  });
-
-  it('refuses to run on an image that links outside the dataset with forbidden', async () => {
-    const server = await start();
-    await value(server, 'model:open', { path: models.flavourB });
-    const snapshot = await value<DatasetSnapshot>(server, 'dataset:open', { path: datasetDir });
-    const escape = snapshot.images.find((i) => i.relPath === 'escape.png')!;
-    const result = await api(server, 'infer:run', {
-      ids: [escape.id],
-      prompt: 'red',
-      thresholds: DEFAULT_THRESHOLDS,
-    });
-    expect(result).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(declared.status).toBe(413);
+    expect(declared.text).toBe('A request body may be at most 1 KiB; this one is larger and was not read.');
+    // Without a Content-Length, counted as it arrives.
+    const streamed = await post(
+      server,
+      'prompt:analyse',
+      { ...fromPage(server), 'transfer-encoding': 'chunked' },
+      JSON.stringify({ prompt: 'x'.repeat(4096) }),
+    );
+    expect(streamed.status).toBe(413);
+    expect((await post(server, 'app:info', fromPage(server))).status).toBe(200);
   });
 });

@@ -1,22 +1,42 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
-import { messageOf } from '../../shared/errors';
+import { GroundLabelError } from '../../shared/errors';
+import type { Result } from '../../shared/ipc/contract';
 import type { AppServices } from '../app-services';
 import { answerImageRequest, imageRouteOf } from '../dataset/image-requests';
 import { dispatch, isChannel } from '../dispatch';
-import { isInside } from '../fs/paths';
+import { MAX_BODY_BYTES, readBody } from './body';
+import { hostAllowed, loopbackRules, type HostRule } from './hosts';
+import { MediaKeys } from './media-keys';
+import {
+  bearerToken,
+  declaresJson,
+  loadedByAnotherSite,
+  notFromServedPage,
+  sameSecret,
+  type Refusal,
+} from './request-checks';
 import type { EventHub } from './sse';
+import { CSP, staticFile } from './static-files';
+
+/** The port `npm run serve` listens on unless told otherwise; the README's tunnel example uses it. */
+export const DEFAULT_PORT = 8765;
+
+/** `POST /api/media-key`: a key for the image, thumbnail and event URLs of one page. */
+export const MEDIA_KEY_PATH = 'media-key';
 
 export interface ServerOptions {
   readonly services: AppServices;
   readonly events: EventHub;
   /** The built renderer (out/renderer). */
   readonly rendererDir: string;
-  readonly port?: number;
+  /** 0 for any free port. */
+  readonly port: number;
+  /** Other names browsers reach the server by (a reverse proxy, an SSH tunnel to another port). */
+  readonly allowHosts?: readonly HostRule[];
   readonly token?: string;
+  readonly maxBodyBytes?: number;
 }
 
 export interface RunningServer {
@@ -27,18 +47,6 @@ export interface RunningServer {
 }
 
 const HOST = '127.0.0.1';
-const MAX_BODY = 32 * 1024 * 1024;
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-};
 
 function send(
   res: ServerResponse,
@@ -51,139 +59,149 @@ function send(
     'content-type': type,
     'x-content-type-options': 'nosniff',
     'cache-control': 'no-store',
+    'referrer-policy': 'no-referrer',
+    // Other sites' pages may not even embed what this server answers.
+    'cross-origin-resource-policy': 'same-origin',
     ...extra,
   });
   res.end(body);
 }
 
-const sendJson = (res: ServerResponse, value: unknown) =>
+const sendJson = (res: ServerResponse, value: Result<unknown>) =>
   send(res, 200, JSON.stringify(value), 'application/json; charset=utf-8');
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let size = 0;
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reject(new Error('request body too large'));
-        req.destroy();
-      } else chunks.push(c);
+/** A refused request gets no more of a hearing: whatever it still sends is dropped with the connection. */
+function refuse(req: IncomingMessage, res: ServerResponse, refusal: Refusal): void {
+  if (!req.complete) res.once('finish', () => req.destroy());
+  send(res, refusal.status, refusal.message, undefined, req.complete ? {} : { connection: 'close' });
+}
+
+const NO_TOKEN: Refusal = {
+  status: 401,
+  message: 'GroundLabel: open the address printed by `npm run serve`; it carries the access token.',
+};
+
+const NOT_JSON: Refusal = { status: 415, message: 'API requests must be sent as application/json.' };
+
+async function listen(server: ReturnType<typeof createServer>, port: number): Promise<void> {
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, HOST, resolve);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-/** The token may come as a bearer header (API calls), a query parameter (first load, images, events) or the cookie set then. */
-function presentedToken(req: IncomingMessage, url: URL): string | null {
-  const auth = req.headers.authorization;
-  if (auth?.startsWith('Bearer ')) return auth.slice(7);
-  const query = url.searchParams.get('token');
-  if (query) return query;
-  const cookie = /(?:^|;\s*)gl_token=([^;]+)/.exec(req.headers.cookie ?? '');
-  return cookie ? decodeURIComponent(cookie[1]) : null;
-}
-
-function sameToken(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE')
+      throw new GroundLabelError('io-failed', `port ${port} is in use; pass --port with another one`, {
+        cause: e,
+      });
+    if (code === 'EACCES')
+      throw new GroundLabelError('io-failed', `port ${port} needs privileges; pass --port above 1023`, {
+        cause: e,
+      });
+    throw e;
+  }
 }
 
 /**
- * Browser mode: the renderer and every handler over HTTP on 127.0.0.1, each request checked against
- * a random token, the Host header checked against DNS rebinding.
+ * Browser mode: the renderer and every handler over HTTP on 127.0.0.1. The page's files are served to
+ * anyone who can reach the port (they are the app's public code, with nothing of a dataset in them);
+ * everything else needs a secret only the page holds: API calls the token, in a header that only the
+ * page's own scripts can set, and only from the page's own origin, as JSON; images, thumbnails and
+ * events a media key the page asked for. The Host header is checked against DNS rebinding.
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const token = options.token ?? randomBytes(24).toString('base64url');
-  let port = options.port ?? 0;
-  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  const maxBody = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const mediaKeys = new MediaKeys();
+  let hosts: readonly HostRule[] = [];
 
-  const serveStatic = async (res: ServerResponse, pathname: string, setCookie: boolean) => {
-    let rel: string;
+  const tokenRefusal = (req: IncomingMessage): Refusal | null => {
+    const given = bearerToken(req.headers);
+    return given !== null && sameSecret(given, token) ? null : NO_TOKEN;
+  };
+
+  const api = async (req: IncomingMessage, res: ServerResponse, name: string) => {
+    if (req.method !== 'POST')
+      return send(res, 405, 'API calls are POST requests', undefined, { allow: 'POST' });
+    const refusal =
+      notFromServedPage(req.headers, hosts) ??
+      tokenRefusal(req) ??
+      (declaresJson(req.headers) ? null : NOT_JSON);
+    if (refusal) return refuse(req, res, refusal);
+    if (name === MEDIA_KEY_PATH) return sendJson(res, { ok: true, value: { key: mediaKeys.issue() } });
+    if (!isChannel(name)) return refuse(req, res, { status: 404, message: 'unknown channel' });
+    const body = await readBody(req, maxBody);
+    if (typeof body !== 'string') return refuse(req, res, body);
+    let request: unknown;
     try {
-      rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1));
+      request = body ? JSON.parse(body) : {};
     } catch {
-      return send(res, 404, 'not found');
+      return sendJson(res, {
+        ok: false,
+        error: { code: 'bad-argument', message: `${name}: the request body is not valid JSON` },
+      });
     }
-    const file = path.resolve(options.rendererDir, rel);
-    if (!isInside(options.rendererDir, file, { allowSame: false })) return send(res, 404, 'not found');
-    let body: Buffer;
-    try {
-      body = await readFile(file);
-    } catch {
-      return send(res, 404, 'not found');
-    }
-    const extra: Record<string, string> = { 'content-security-policy': CSP };
-    if (setCookie)
-      extra['set-cookie'] = `gl_token=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
-    send(res, 200, body, TYPES[path.extname(file)] ?? 'application/octet-stream', extra);
+    return sendJson(res, await dispatch(options.services.handlers, name, request));
+  };
+
+  /** `/m/<key>/events`, `/m/<key>/image/<id>`, `/m/<key>/thumb/<id>`. */
+  const media = async (req: IncomingMessage, res: ServerResponse, rest: string) => {
+    if (req.method !== 'GET') return send(res, 405, 'method not allowed', undefined, { allow: 'GET' });
+    if (loadedByAnotherSite(req.headers)) return send(res, 403, 'not for pages of other sites');
+    const [key = '', routeName = '', ...idParts] = rest.split('/');
+    if (!mediaKeys.valid(key)) return send(res, 401, 'This address has expired; reload the page.');
+    if (routeName === 'events' && idParts.length === 0) return options.events.attach(res);
+    const route = imageRouteOf(routeName);
+    if (!route || idParts.length !== 1) return send(res, 404, 'not found');
+    // A row scrolled away closes its request: its thumbnail leaves the queue.
+    const gone = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) gone.abort();
+    });
+    const dataset = options.services.currentDataset();
+    const ifNoneMatch = req.headers['if-none-match'];
+    const reply = await answerImageRequest(dataset, route, idParts[0], gone.signal, ifNoneMatch);
+    if (res.destroyed) return;
+    const { 'content-type': type, ...extra } = reply.headers;
+    return send(res, reply.status, reply.body, type, extra);
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    if (!allowedHosts().has(req.headers.host ?? '')) return send(res, 403, 'forbidden host');
-    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-    const given = presentedToken(req, url);
-    if (!given || !sameToken(given, token)) {
-      return send(
-        res,
-        401,
-        'GroundLabel: open the address printed by `npm run serve`; it carries the access token.',
-      );
+    if (!hostAllowed(req.headers.host, hosts))
+      return refuse(req, res, { status: 403, message: 'forbidden host' });
+    let pathname: string;
+    try {
+      pathname = new URL(req.url ?? '/', 'http://host.invalid').pathname;
+    } catch {
+      return send(res, 400, 'bad request');
     }
-    const { pathname } = url;
-    if (pathname.startsWith('/api/')) {
-      const name = pathname.slice(5);
-      if (name === 'events' && req.method === 'GET') return options.events.attach(res);
-      if (req.method !== 'POST' || !isChannel(name)) return send(res, 404, 'unknown channel');
-      let body: unknown;
-      try {
-        const text = await readBody(req);
-        body = text ? JSON.parse(text) : {};
-      } catch (e) {
-        return sendJson(res, {
-          ok: false,
-          error: { code: 'bad-argument', message: `Request body: ${messageOf(e)}` },
-        });
-      }
-      return sendJson(res, await dispatch(options.services.handlers, name, body));
-    }
-    const [, routeName = '', rawId = ''] = /^\/([a-z]+)\/(.*)$/.exec(pathname) ?? [];
-    const route = imageRouteOf(routeName);
-    if (route && req.method === 'GET') {
-      // A row scrolled away closes its request: its thumbnail leaves the queue.
-      const gone = new AbortController();
-      res.on('close', () => {
-        if (!res.writableFinished) gone.abort();
-      });
-      const dataset = options.services.currentDataset();
-      const reply = await answerImageRequest(dataset, route, rawId, gone.signal);
-      if (res.destroyed) return;
-      const { 'content-type': type, ...extra } = reply.headers;
-      return send(res, reply.status, reply.body, type, extra);
-    }
-    if (req.method === 'GET') return serveStatic(res, pathname, url.searchParams.has('token'));
-    return send(res, 405, 'method not allowed');
+    if (pathname.startsWith('/api/')) return api(req, res, pathname.slice('/api/'.length));
+    if (pathname.startsWith('/m/')) return media(req, res, pathname.slice('/m/'.length));
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return send(res, 405, 'method not allowed', undefined, { allow: 'GET, HEAD' });
+    const file = await staticFile(options.rendererDir, pathname);
+    if (!file) return send(res, 404, 'not found');
+    send(res, 200, file.body, file.type, { 'content-security-policy': CSP });
   };
 
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
-      if (!res.headersSent) send(res, 500, messageOf(e));
+      console.error(`GroundLabel: ${req.method} ${req.url} failed`, e);
+      if (!res.headersSent) send(res, 500, 'GroundLabel: internal error');
       else res.end();
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, HOST, resolve);
-  });
-  port = (server.address() as AddressInfo).port;
+  await listen(server, options.port);
+  const port = (server.address() as AddressInfo).port;
+  hosts = loopbackRules(port, options.allowHosts);
   return {
     url: `http://${HOST}:${port}/?token=${token}`,
     port,
     token,
     close: () =>
       new Promise<void>((resolve) => {
+        mediaKeys.revokeAll();
         options.events.close();
         server.closeAllConnections();
         server.close(() => resolve());

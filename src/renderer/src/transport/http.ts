@@ -1,7 +1,6 @@
 import {
   CHANNELS,
   type Api,
-  type Channel,
   type EventName,
   type Events,
   type Result,
@@ -12,13 +11,21 @@ interface EventSourceLike {
   removeEventListener(type: string, listener: (event: MessageEvent<string>) => void): void;
 }
 
-export interface HttpTransportOptions {
+export interface HttpConnection {
   readonly token: string;
   /** Origin the page was served from; '' means relative URLs (the normal case). */
   readonly base?: string;
   readonly fetch?: typeof fetch;
   readonly EventSource?: new (url: string) => EventSourceLike;
 }
+
+export interface HttpTransportOptions extends HttpConnection {
+  /** The key of this page's image, thumbnail and event URLs (`/m/<key>/…`), asked for with the token. */
+  readonly mediaKey: string;
+}
+
+/** The server's path for a media key (src/main/server/http-server.ts MEDIA_KEY_PATH). */
+const MEDIA_KEY = 'media-key';
 
 const ioFailed = (message: string): Result<never> => ({ ok: false, error: { code: 'io-failed', message } });
 
@@ -27,42 +34,47 @@ function isResult(value: unknown): value is Result<unknown> {
   return value.ok === true ? 'value' in value : value.ok === false && 'error' in value;
 }
 
-/** Browser mode: every channel is `POST /api/<channel>` with the token; events come over one EventSource. */
+/** `POST /api/<name>` as JSON with the token in a header, the reply read as a result envelope. */
+async function post(connection: HttpConnection, name: string, request: unknown): Promise<Result<unknown>> {
+  const doFetch = connection.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
+  const what = `POST /api/${name}`;
+  let response: Response;
+  try {
+    response = await doFetch(`${connection.base ?? ''}/api/${name}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${connection.token}` },
+      body: JSON.stringify(request),
+    });
+  } catch (e) {
+    return ioFailed(`${what} failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const text = await response.text().catch(() => '');
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  if (response.status !== 200) {
+    const detail = isResult(body) && !body.ok ? body.error.message : text.slice(0, 200);
+    return ioFailed(`${what} failed with HTTP ${response.status}${detail ? `: ${detail}` : ''}`);
+  }
+  return isResult(body) ? body : ioFailed(`${what} replied with something that is not a result envelope`);
+}
+
+/**
+ * Browser mode: every channel is `POST /api/<channel>` with the token in a header; images,
+ * thumbnails and events are loaded from `/m/<media key>/…`, so no URL carries the token.
+ */
 export function createHttpApi(options: HttpTransportOptions): Api {
   const base = options.base ?? '';
-  const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
-  const token = encodeURIComponent(options.token);
-
-  async function call(channel: Channel, request: unknown): Promise<Result<unknown>> {
-    const what = `POST /api/${channel}`;
-    let response: Response;
-    try {
-      response = await doFetch(`${base}/api/${channel}`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${options.token}` },
-        body: JSON.stringify(request),
-      });
-    } catch (e) {
-      return ioFailed(`${what} failed: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    let body: unknown;
-    try {
-      body = await response.json();
-    } catch {
-      body = undefined;
-    }
-    if (response.status !== 200) {
-      const detail = isResult(body) && !body.ok ? `: ${body.error.message}` : '';
-      return ioFailed(`${what} failed with HTTP ${response.status}${detail}`);
-    }
-    return isResult(body) ? body : ioFailed(`${what} replied with something that is not a result envelope`);
-  }
+  const media = `${base}/m/${encodeURIComponent(options.mediaKey)}`;
 
   // One EventSource for all listeners, opened on the first subscription.
   let source: EventSourceLike | null = null;
   const openSource = (): EventSourceLike => {
     const ES = options.EventSource ?? EventSource;
-    source ??= new ES(`${base}/api/events?token=${token}`);
+    source ??= new ES(`${media}/events`);
     return source;
   };
 
@@ -79,9 +91,18 @@ export function createHttpApi(options: HttpTransportOptions): Api {
       es.addEventListener(event, handler);
       return () => es.removeEventListener(event, handler);
     },
-    imageUrl: (id: string) => `${base}/image/${encodeURIComponent(id)}?token=${token}`,
-    thumbUrl: (id: string) => `${base}/thumb/${encodeURIComponent(id)}?token=${token}`,
+    imageUrl: (id: string) => `${media}/image/${encodeURIComponent(id)}`,
+    thumbUrl: (id: string) => `${media}/thumb/${encodeURIComponent(id)}`,
   };
-  for (const channel of CHANNELS) api[channel] = (request: unknown) => call(channel, request);
+  for (const channel of CHANNELS) api[channel] = (request: unknown) => post(options, channel, request);
   return api as Api;
+}
+
+/** Asks the server for this page's media key with the token, then builds the API; throws why not. */
+export async function connectHttpApi(connection: HttpConnection): Promise<Api> {
+  const reply = await post(connection, MEDIA_KEY, {});
+  if (!reply.ok) throw new Error(reply.error.message);
+  const key = (reply.value as { key?: unknown } | null)?.key;
+  if (typeof key !== 'string' || !key) throw new Error(`POST /api/${MEDIA_KEY} gave no key`);
+  return createHttpApi({ ...connection, mediaKey: key });
 }
