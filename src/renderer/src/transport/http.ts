@@ -1,10 +1,4 @@
-import {
-  CHANNELS,
-  type Api,
-  type EventName,
-  type Events,
-  type Result,
-} from '../../../shared/ipc/contract';
+import { CHANNELS, type Api, type EventName, type Events, type Result } from '../../../shared/ipc/contract';
 
 interface EventSourceLike {
   addEventListener(type: string, listener: (event: MessageEvent<string>) => void): void;
