@@ -35,7 +35,10 @@ export function bindIpc(services: AppServices): void {
     const win = BrowserWindow.fromWebContents(event.sender);
     const options = { properties: ['openDirectory' as const] };
     const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
-    return result.canceled ? null : (result.filePaths[0] ?? null);
+    const picked = result.canceled ? null : (result.filePaths[0] ?? null);
+    // What the person picks in the system's dialog is theirs to open, import from and export into.
+    if (picked !== null) services.access.allow(picked);
+    return picked;
   });
 }
 
