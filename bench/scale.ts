@@ -15,7 +15,8 @@ import sharp from 'sharp';
 import type { ImageDoc, ProjectMeta } from '../src/shared/project';
 import { DatasetService } from '../src/main/dataset/dataset-service';
 import { ProjectStore } from '../src/main/dataset/project-store';
-import { planExport, runExport } from '../src/main/services/export-service';
+import { planExport } from '../src/shared/export-plan';
+import { runExport } from '../src/main/services/export-service';
 
 const IMAGES = 10_000;
 const BOXES = 10;
@@ -107,7 +108,7 @@ try {
     `open: ${snapshot.images.length} images, ${openS.toFixed(2)} s, rss +${mb(process.memoryUsage().rss - rss0)} MB`,
   );
 
-  const request = { format: 'coco' as const, valFraction: 0.1, seed: 'bench' };
+  const request = { valFraction: 0.1, seed: 'bench' };
   const times: Record<string, number> = {};
   let peakGrowth = 0;
   for (const format of ['coco', 'yolo'] as const) {
@@ -115,10 +116,12 @@ try {
     flushToDisk();
     t = performance.now();
     const { value, growth } = await peakRssGrowth(async () => {
-      const plan = planExport(dataset.relPaths, (r) => dataset.store.get(r), dataset.store.getMeta(), {
-        ...request,
-        format,
-      });
+      const plan = planExport(
+        dataset.relPaths,
+        (r) => dataset.store.get(r),
+        dataset.store.getMeta().classes,
+        request,
+      );
       return { plan, ...(await runExport(root, format, plan)) };
     });
     times[format] = (performance.now() - t) / 1000;

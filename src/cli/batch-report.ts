@@ -34,8 +34,12 @@ export function batchReport(status: BatchStatus, stats: DatasetStats): string[] 
     status.state === 'done'
       ? `batch ${status.jobId} finished: "${status.prompt}"`
       : `batch ${status.jobId} stopped with ${left} image(s) left: run again with --resume to finish it`,
-    `  images: ${status.total} in the job · ${status.labeled} labeled (${status.withSuggestions} with suggestions) · ${status.skipped} skipped (reviewed) · ${status.failed} failed · ${left} left`,
+    `  images: ${status.total} in the job · ${status.labeled} labeled (${status.withSuggestions} with suggestions, ${status.nothingFound} where nothing was found) · ${status.skipped} skipped (reviewed) · ${status.failed} failed · ${left} left`,
   ];
+  if (status.nothingFound)
+    lines.push(
+      `  ${status.nothingFound} image(s) where the model found nothing stay out of exports until marked negative ("Mark all negative" in the app's image list)`,
+    );
   if (status.perClass.length) {
     lines.push('  suggestions of this batch still pending per class:');
     const pad = Math.max(...status.perClass.map((c) => c.name.length));

@@ -48,6 +48,8 @@ export async function runConvert(args: ConvertArgs): Promise<number> {
     ...(args.classes !== undefined && { vocClasses: args.classes }),
     vocZeroBased: args.vocZeroBased,
     exclude: [args.out],
+    // --images may be a YOLO export read in place, whose images/ link to the originals.
+    followLinksOut: true,
   });
   const { errors, warnings, clipped } = result.report;
   for (const w of warnings) log(`warning: ${w.message}`);
@@ -56,8 +58,12 @@ export async function runConvert(args: ConvertArgs): Promise<number> {
     log(`clipped: ${count(clipped, 'box', 'boxes')} reached outside the image and were clipped to it`);
   log(summary(result));
   const reviewed = result.input.images.filter((im) => im.state === 'reviewed').length;
-  if (errors.length > 0 && reviewed === 0) {
-    log(`nothing written: the input was rejected (${count(errors.length, 'error')})`);
+  if (reviewed === 0) {
+    log(
+      errors.length > 0
+        ? `nothing written: the input was rejected (${count(errors.length, 'error')})`
+        : `nothing written: no image of ${args.images} has labels in ${args.from}`,
+    );
     return 1;
   }
   const exported = exportLabels(args.to, result.input);

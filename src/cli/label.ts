@@ -4,8 +4,9 @@ import { GroundLabelError } from '../shared/errors';
 import { checkClassList, exportLabels, ExportError } from '../shared/formats';
 import { mapPhrasesToClasses } from '../shared/labels/class-map';
 import { listImages } from '../main/dataset/scan';
-import { exportInputFromOutcomes } from '../main/export/from-outcomes';
-import { checkOutDir, writeExport } from '../main/export/write-export';
+import { exportFromOutcomes } from '../main/export/from-outcomes';
+import { checkOutFolder } from '../main/export/out-folder';
+import { writeExport } from '../main/export/write-export';
 import { Detector } from '../main/inference/detector';
 import { describeSizeRule } from '../main/inference/resize';
 import { parsePhrases } from '../main/inference/text';
@@ -24,30 +25,47 @@ function summarise(
   outcomes: readonly LabelOutcome[],
   classes: readonly string[],
   classOfPhrase: readonly number[],
+  nothingFound: number,
 ): string[] {
   const ok = outcomes.filter((o) => o.ok);
   const perClass = new Array<number>(classes.length).fill(0);
   for (const o of ok) for (const d of o.detections) perClass[classOfPhrase[d.phraseIndex]]++;
-  const negatives = ok.filter((o) => o.detections.length === 0).length;
   return [
-    `images: ${outcomes.length} (${ok.length - negatives} with boxes, ${negatives} negatives, ${outcomes.length - ok.length} failed)`,
+    `images: ${outcomes.length} (${ok.length - nothingFound} with boxes, ${nothingFound} where the model found nothing, ${outcomes.length - ok.length} failed)`,
     ...classes.map((c, i) => `  ${c}: ${perClass[i]} boxes`),
+    ...(nothingFound
+      ? [
+          `${nothingFound} image(s) where the model found nothing: exported as negatives (a label run decides for every image it looked at; in the app they wait until a person marks them negative)`,
+        ]
+      : []),
   ];
 }
 
+function reportFailures(outcomes: readonly LabelOutcome[]): number {
+  const failures = outcomes.filter((o) => !o.ok);
+  if (!failures.length) return 0;
+  log(`\n${failures.length} image(s) failed:`);
+  for (const f of failures) if (!f.ok) log(`  ${f.relPath}: [${f.error.code}] ${f.error.message}`);
+  return 1;
+}
+
 export async function runLabel(args: LabelArgs): Promise<number> {
+  // Everything that could stop the run is checked before the model loads and the first image runs.
   await ensureFolder(args.images, '--images');
-  checkOutDir(args.out, args.images);
+  await checkOutFolder(args.out, args.images);
   const phrases = parsePhrases(args.prompt);
   const mapping = mapPhrasesToClasses(phrases, args.classes);
   if (!mapping.ok) throw new GroundLabelError('bad-argument', mapping.error);
-  // Refuse a bad class list before the model runs, not after.
   try {
     checkClassList(mapping.value.classes);
   } catch (e) {
     if (e instanceof ExportError) throw new GroundLabelError('bad-argument', e.message);
     throw e;
   }
+  // Never the run's own output, an export of the app, or an earlier run's output (see listImages).
+  const relPaths = await listImages(args.images, [args.out]);
+  if (relPaths.length === 0)
+    throw new GroundLabelError('image-not-found', `No images found in ${args.images}`);
 
   const detector = await Detector.open({
     model: args.model,
@@ -63,9 +81,6 @@ export async function runLabel(args: LabelArgs): Promise<number> {
     if (runs.length > 1)
       log(`prompt: ${phrases.length} phrases in ${runs.length} passes of ≤ ${info.maxTokens} tokens each`);
 
-    const relPaths = await listImages(args.images, [args.out]);
-    if (relPaths.length === 0)
-      throw new GroundLabelError('image-not-found', `No images found in ${args.images}`);
     const progress = startProgress(relPaths.length);
     const outcomes = await labelImages(
       detector,
@@ -83,25 +98,24 @@ export async function runLabel(args: LabelArgs): Promise<number> {
     );
     progress.stop();
 
-    const input = exportInputFromOutcomes(outcomes, mapping.value);
-    const result = exportLabels(args.format, input);
+    const { plan, nothingFound } = exportFromOutcomes(outcomes, mapping.value, args.prompt.trim());
+    for (const line of summarise(outcomes, mapping.value.classes, mapping.value.classOfPhrase, nothingFound))
+      log(line);
+    if (plan.summary.reviewed === 0) {
+      log(`nothing written to ${args.out}: no image could be labeled`);
+      reportFailures(outcomes);
+      return 1;
+    }
+    const result = exportLabels(args.format, plan.input);
     await writeExport(result, {
       format: args.format,
       outDir: args.out,
       imageRoot: args.images,
       copyImages: args.copyImages,
     });
-
-    for (const line of summarise(outcomes, mapping.value.classes, mapping.value.classOfPhrase)) log(line);
     for (const p of result.problems) log(`problem: ${p.relPath}: ${p.message}`);
     log(`wrote ${args.format.toUpperCase()} to ${args.out}`);
-    const failures = outcomes.filter((o) => !o.ok);
-    if (failures.length) {
-      log(`\n${failures.length} image(s) failed:`);
-      for (const f of failures) if (!f.ok) log(`  ${f.relPath}: [${f.error.code}] ${f.error.message}`);
-      return 1;
-    }
-    return 0;
+    return reportFailures(outcomes);
   } finally {
     await detector.close();
   }

@@ -69,7 +69,13 @@ describe('dataset:stats', () => {
     await saveEdit(images, b, { reviewed: true });
 
     const stats = await call('dataset:stats', {});
-    expect(stats.images).toEqual({ unlabeled: 1, suggested: 1, reviewed: 0, negative: 1 });
+    expect(stats.images).toEqual({
+      unlabeled: 1,
+      'nothing-found': 0,
+      suggested: 1,
+      reviewed: 0,
+      negative: 1,
+    });
     expect(stats.boxesPerClass).toEqual([
       { classId: 'c1', name: 'cat', color: '#ff0000', boxes: 2, pending: 0 },
       { classId: 'c2', name: 'dog', color: '#00ff00', boxes: 0, pending: 1 },

@@ -9,10 +9,12 @@ import { fillDataset, type BackgroundFill } from './dataset/background-fill';
 import { DatasetService, EXPORTS_DIR } from './dataset/dataset-service';
 import { FolderAccess } from './fs/folder-access';
 import { SuggestionAcceptor } from './jobs/accept';
+import { NothingFoundMarker } from './jobs/mark-negative';
 import { BatchService } from './jobs/batch';
 import type { Device } from './inference/devices';
 import { appRoot, bundledVocabPath, modelsDir } from './paths';
-import { planExport, runExport } from './services/export-service';
+import { planExport } from '../shared/export-plan';
+import { runExport } from './services/export-service';
 import { applyLabelImport, previewLabelImport } from './services/import-service';
 import { ModelService } from './services/model-service';
 
@@ -45,6 +47,7 @@ export class AppServices {
   private dataset: DatasetService | null = null;
   private batch: { readonly dataset: DatasetService; readonly service: Promise<BatchService> } | null = null;
   private readonly acceptor = new SuggestionAcceptor();
+  private readonly negatives = new NothingFoundMarker();
   /** Sizes and thumbnails of the open dataset, filled in behind the list. */
   private fill: BackgroundFill | null = null;
   readonly models: ModelService;
@@ -213,19 +216,35 @@ export class AppServices {
       const { restored, skipped } = await this.acceptor.undo(d, token);
       return { restored: restored.length, skipped, entries: restored.map((r) => d.entry(r)) };
     },
+    'nothing-found:mark-negative': async () => {
+      const d = this.requireDataset();
+      // A running batch writes the same documents and would undo the marks it raced with.
+      if (await this.batchRunning(d))
+        throw new GroundLabelError(
+          'batch-running',
+          'A batch is running on this dataset; wait until it finishes, then mark the images where nothing was found.',
+        );
+      const { token, relPaths } = await this.negatives.mark(d);
+      return { token, images: relPaths.length, entries: relPaths.map((r) => d.entry(r)) };
+    },
+    'nothing-found:mark-negative-undo': async ({ token }) => {
+      const d = this.requireDataset();
+      const { restored, skipped } = await this.negatives.undo(d, token);
+      return { restored: restored.length, skipped, entries: restored.map((r) => d.entry(r)) };
+    },
     'dataset:stats': async () => {
       const d = this.requireDataset();
       return datasetStats(d.relPaths, (r) => d.store.get(r), d.store.getMeta());
     },
     'export:preview': async (request) => {
       const d = this.requireDataset();
-      return planExport(d.relPaths, (r) => d.store.get(r), d.store.getMeta(), request).summary;
+      return planExport(d.relPaths, (r) => d.store.get(r), d.store.getMeta().classes, request).summary;
     },
     'export:run': async (request) => {
       const d = this.requireDataset();
       await this.access.check(path.join(d.root, EXPORTS_DIR), 'export');
       await d.store.flush();
-      const plan = planExport(d.relPaths, (r) => d.store.get(r), d.store.getMeta(), request);
+      const plan = planExport(d.relPaths, (r) => d.store.get(r), d.store.getMeta().classes, request);
       const { outDir, problems } = await runExport(d.root, request.format, plan, (done, total) =>
         this.options.emit('export:progress', { done, total }),
       );

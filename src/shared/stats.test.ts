@@ -49,7 +49,13 @@ describe('datasetStats', () => {
       ],
       ['a.jpg', 'b.jpg', 'c.jpg', 'd.jpg', 'no-label.jpg'],
     );
-    expect(stats.images).toEqual({ unlabeled: 1, suggested: 2, reviewed: 1, negative: 1 });
+    expect(stats.images).toEqual({
+      unlabeled: 1,
+      'nothing-found': 0,
+      suggested: 2,
+      reviewed: 1,
+      negative: 1,
+    });
   });
 
   it('counts confirmed boxes and pending suggestions per class, in class order, leaving out empty classes', () => {
@@ -87,7 +93,7 @@ describe('datasetStats', () => {
 
   it('is all zeros for an empty dataset', () => {
     const stats = statsOf([]);
-    expect(Object.values(stats.images)).toEqual([0, 0, 0, 0]);
+    expect(Object.values(stats.images)).toEqual([0, 0, 0, 0, 0]);
     expect(stats.boxesPerClass).toEqual([]);
     expect(stats.sizes).toEqual(SIZE_BINS.map(() => 0));
   });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { batchFile, readBatchJob } from '../../src/main/jobs/batch-file';
@@ -66,11 +66,16 @@ describe('npm run batch', () => {
     expect(run.code, run.stderr).toBe(1); // broken.jpg failed; every other image was labeled
     expect(run.stdout).toMatch(/^batch \w+ finished: "red \. green/);
     expect(run.stdout).toContain(
-      '7 in the job · 6 labeled (4 with suggestions) · 0 skipped (reviewed) · 1 failed · 0 left',
+      '7 in the job · 6 labeled (4 with suggestions, 2 where nothing was found) · 0 skipped (reviewed) · 1 failed · 0 left',
     );
     expect(run.stdout).toMatch(/look at first:\n {2}failed {10}broken\.jpg/);
     expect(run.stdout).toMatch(/low score 0\.\d\d {2}e-rotated\.jpg \(1 suggestion\)/);
-    expect(run.stdout).toContain('images: 3 unlabeled · 4 suggested · 0 reviewed · 0 negative');
+    expect(run.stdout).toContain(
+      '2 image(s) where the model found nothing stay out of exports until marked negative',
+    );
+    expect(run.stdout).toContain(
+      'images: 1 unlabeled · 2 nothing-found · 4 suggested · 0 reviewed · 0 negative',
+    );
     expect(run.stdout).toMatch(/\n {2}red +0 +2\n/);
     expect(run.stdout).toMatch(/20 %–40 % │█+ *│ 2\n/);
     expect(run.stdout).toContain('broken.jpg: [image-unreadable]');
@@ -90,6 +95,28 @@ describe('npm run batch', () => {
       'yellow',
       'purple',
     ]);
+  });
+
+  it('never runs on the exports/ folder or on any folder an export was written to', async () => {
+    const dataset = await tempDir();
+    await writeSceneFolder(dataset, [
+      { relPath: 'a.png', spec: { width: 64, height: 48, rects: [] } },
+      { relPath: 'exports/yolo-1/images/train/a.png', spec: { width: 64, height: 48, rects: [] } },
+      { relPath: 'runs/out/images/train/a.png', spec: { width: 64, height: 48, rects: [] } },
+    ]);
+    await writeFile(path.join(dataset, 'runs', 'out', '.groundlabel-export'), '');
+    const run = await batch([
+      '--dataset',
+      dataset,
+      '--model',
+      models.flavourASmall,
+      '--prompt',
+      'red',
+      '--device',
+      'cpu',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('1 in the job · 1 labeled');
   });
 
   it('stops cleanly on Ctrl+C, and --resume finishes exactly the images that were left', async () => {
@@ -142,7 +169,7 @@ describe('npm run batch', () => {
     expect(finished.done).toHaveLength(12);
     expect(new Set(finished.done).size).toBe(12);
     expect(finished.done.slice(0, job.done.length)).toEqual(job.done);
-    expect(resumed.stdout).toContain('images: 0 unlabeled · 12 suggested');
+    expect(resumed.stdout).toContain('images: 0 unlabeled · 0 nothing-found · 12 suggested');
   });
 
   it('names the option when the arguments do not fit', async () => {

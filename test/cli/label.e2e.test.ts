@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import type { SceneTruth } from '../fixtures/images';
+import { writeSceneFolder, type SceneTruth } from '../fixtures/images';
 import { writeFixtureModels, type FixtureModelPaths } from '../fixtures/model-folders';
 import { runCli } from './run-cli';
 import { expectedRects, matchBoxes, PROMPT, writeDataset, type FoundBox } from './scenes';
@@ -224,5 +224,106 @@ describe('npm run label', () => {
     const run = await label(models.flavourB, 'never', '--box-threshold', '1.5');
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--box-threshold must be a number between 0 and 1');
+  });
+
+  it('says it wrote the images where the model found nothing as negatives', async () => {
+    const run = await label(models.flavourASmall, 'told', '--format', 'coco');
+    // d-empty.png has nothing to find; f-faint.png's purple scores below the box threshold.
+    expect(run.stderr).toContain('images: 7 (4 with boxes, 2 where the model found nothing, 1 failed)');
+    expect(run.stderr).toContain(
+      '2 image(s) where the model found nothing: exported as negatives (a label run decides for every image it looked at; in the app they wait until a person marks them negative)',
+    );
+    const coco = await readCoco('told');
+    const empty = coco.images.find((i) => i.file_name === 'd-empty.png')!;
+    expect(coco.annotations.filter((a) => a.image_id === empty.id)).toEqual([]);
+  });
+});
+
+describe('npm run label never reads its own output', () => {
+  const own = () => path.join(dir, 'own');
+  const run = (out: string, ...extra: string[]) =>
+    runCli('label.ts', [
+      '--model',
+      models.flavourASmall,
+      '--images',
+      own(),
+      '--prompt',
+      'red . blue',
+      '--out',
+      out,
+      '--format',
+      'yolo',
+      ...extra,
+    ]);
+  const counted = (r: { stderr: string }) => /images: (\d+) \(/.exec(r.stderr)?.[1];
+
+  beforeAll(async () => {
+    await writeSceneFolder(own(), [
+      {
+        relPath: 'a.png',
+        spec: { width: 64, height: 48, rects: [{ colour: 'red', x1: 4, y1: 4, x2: 40, y2: 40 }] },
+      },
+      { relPath: 'b.png', spec: { width: 64, height: 48, rects: [] } },
+      { relPath: 'sub/c.png', spec: { width: 64, height: 48, rects: [] } },
+    ]);
+    const outside = path.join(dir, 'outside.png');
+    await writeFile(outside, await readFile(path.join(images, 'a.png')));
+    await symlink(outside, path.join(own(), 'escape.png'));
+    await mkdir(path.join(own(), 'exports', 'yolo-earlier', 'images'), { recursive: true });
+    await writeFile(path.join(own(), 'exports', 'yolo-earlier', 'images', 'x.png'), 'an earlier export');
+  });
+
+  it('labels the same 3 images on every run with --out inside --images, to the same or another folder', async () => {
+    // The links YOLO writes into images/train are never listed as images by the next run.
+    for (const out of ['out', 'out', 'out-2', 'out-3']) {
+      const r = await run(path.join(own(), out));
+      expect(r.code, r.stderr).toBe(0);
+      expect(counted(r)).toBe('3');
+    }
+    const train = await readdir(path.join(own(), 'out-3', 'labels', 'train'), { recursive: true });
+    expect(train.filter((f) => f.endsWith('.txt')).sort()).toEqual([
+      'a.txt',
+      'b.txt',
+      path.join('sub', 'c.txt'),
+    ]);
+  });
+
+  it('never follows a link to an image outside --images', async () => {
+    const r = await run(path.join(dir, 'own-out'), '--copy-images');
+    expect(counted(r)).toBe('3');
+    await expect(stat(path.join(dir, 'own-out', 'labels', 'train', 'escape.txt'))).rejects.toThrow();
+  });
+
+  it.each([
+    ['a file', () => path.join(own(), 'a.png'), 'is a file'],
+    ['inside a file', () => path.join(own(), 'a.png', 'out'), 'is a file, not a folder'],
+    ['the image folder', () => own(), 'is the image folder or contains it'],
+  ])('refuses --out that is %s before the model loads or any image runs', async (_what, out, message) => {
+    const r = await run(out());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+    // Neither the model's line nor any progress: nothing was run.
+    expect(r.stderr).not.toMatch(/^(model|input size|images):/m);
+  });
+
+  it('writes nothing when no image could be labeled', async () => {
+    const broken = path.join(dir, 'only-broken');
+    await mkdir(broken);
+    await writeFile(path.join(broken, 'x.jpg'), 'not a jpeg');
+    const out = path.join(dir, 'only-broken-out');
+    const r = await runCli('label.ts', [
+      '--model',
+      models.flavourASmall,
+      '--images',
+      broken,
+      '--prompt',
+      'red',
+      '--out',
+      out,
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`nothing written to ${out}: no image could be labeled`);
+    expect(r.stderr).toContain('x.jpg: [image-unreadable]');
+    await expect(stat(out)).rejects.toThrow();
   });
 });

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -95,15 +95,20 @@ describe('DatasetService.fileOf', () => {
     await d.close();
   });
 
-  it('refuses a link that points outside the dataset with forbidden', async () => {
+  it('leaves out a link that points outside the dataset, and refuses one turned outside later with forbidden', async () => {
     const root = await dataset();
     const outside = path.join(await tempDir(), 'secret.png');
     await writeFile(outside, await png());
     await symlink(outside, path.join(root, 'escape.png'));
+    await symlink(path.join(root, 'a.png'), path.join(root, 'turned.png'));
     const d = await DatasetService.open(root, { debounceMs: NEVER });
-    const id = d.idFor('escape.png');
+    expect(d.relPaths).not.toContain('escape.png');
+    // Listed while it pointed inside; pointed outside after the folder was opened.
+    const id = d.idFor('turned.png');
+    await unlink(path.join(root, 'turned.png'));
+    await symlink(outside, path.join(root, 'turned.png'));
     const error = await caught(() => d.fileOf(id), 'forbidden');
-    expect(error.message).toContain('escape.png');
+    expect(error.message).toContain('turned.png');
     await caught(() => d.image(id), 'forbidden');
     await d.close();
   });

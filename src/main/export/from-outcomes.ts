@@ -1,29 +1,57 @@
-import type { ExportInput } from '../../shared/formats/types';
+import { decideUnattended } from '../../shared/decisions';
+import { planExport, type ExportPlan } from '../../shared/export-plan';
 import type { ClassMapping } from '../../shared/labels/class-map';
+import { imageStatus, type ImageDoc } from '../../shared/project';
+import { suggestionRecords, withSuggestions } from '../../shared/suggestions';
 import type { LabelOutcome } from '../jobs/label-images';
 
+export interface RunExport {
+  readonly plan: ExportPlan;
+  /** Images where the model found nothing, which the run declared negatives. */
+  readonly nothingFound: number;
+}
+
 /**
- * What a labeling run exports: every image the model looked at, with its boxes or as a reviewed
- * negative when it found nothing. Images that failed were not looked at and are left out.
+ * What a labeling run exports, by the app's own rule: each image the model looked at gets the
+ * document a batch in the app would write (pending suggestions, the run recorded), then the run —
+ * having no person to review — decides it as `decideUnattended` does (suggestions accepted, nothing
+ * found means negative), and `planExport` makes the export. Images that failed were not looked at
+ * and are left out, counted as not labeled. Class ids are the indices of `mapping.classes`.
  */
-export function exportInputFromOutcomes(
+export function exportFromOutcomes(
   outcomes: readonly LabelOutcome[],
   mapping: ClassMapping,
-): ExportInput {
-  return {
-    classes: mapping.classes,
-    images: outcomes.flatMap((o) =>
-      o.ok
-        ? [
-            {
-              relPath: o.relPath,
-              width: o.image.width,
-              height: o.image.height,
-              state: 'reviewed' as const,
-              boxes: o.detections.map((d) => ({ ...d.box, classId: mapping.classOfPhrase[d.phraseIndex] })),
-            },
-          ]
-        : [],
-    ),
-  };
+  prompt: string,
+  at: string = new Date().toISOString(),
+): RunExport {
+  const docs = new Map<string, ImageDoc>();
+  let nothingFound = 0;
+  for (const o of outcomes) {
+    if (!o.ok) continue;
+    const classOf = new Map(
+      o.detections.map((d) => [d.phrase, String(mapping.classOfPhrase[d.phraseIndex])]),
+    );
+    let n = 0;
+    const records = suggestionRecords(
+      o.detections,
+      (phrase) => classOf.get(phrase) ?? '',
+      () => `${o.relPath}#${++n}`,
+    );
+    const base: ImageDoc = {
+      relPath: o.relPath,
+      width: o.image.width,
+      height: o.image.height,
+      reviewed: false,
+      boxes: [],
+      modelRun: { prompt, at },
+    };
+    const found = withSuggestions(base, records);
+    if (imageStatus(found) === 'nothing-found') nothingFound++;
+    docs.set(o.relPath, decideUnattended(found));
+  }
+  const classes = mapping.classes.map((name, i) => ({ id: String(i), name }));
+  // Failed images are listed too, as the app lists them: left out, and in the same output names.
+  const relPaths = outcomes.map((o) => o.relPath);
+  const plan = planExport(relPaths, (r) => docs.get(r), classes, { valFraction: 0, seed: '' });
+  return { plan, nothingFound };
 }

@@ -117,6 +117,7 @@ describe('writeExport', () => {
     await writeExport(exportLabels('yolo', input(['a.jpg'])), yolo);
     expect((await stat(out)).ino).not.toBe(before);
     expect((await readdir(out, { recursive: true })).map((f) => f.split(path.sep).join('/')).sort()).toEqual([
+      '.groundlabel-export',
       'classes.txt',
       'data.yaml',
       'images',
@@ -146,7 +147,7 @@ describe('writeExport', () => {
       images: unknown[];
     };
     expect(json.images).toHaveLength(2);
-    expect((await readdir(out)).sort()).toEqual(['annotations.json', 'mine']);
+    expect((await readdir(out)).sort()).toEqual(['.groundlabel-export', 'annotations.json', 'mine']);
   });
 
   it('leaves the earlier export untouched and nothing half-written when an export fails midway', async () => {

@@ -3,8 +3,8 @@ import { lstat, mkdir, readdir, rename, rmdir, stat, unlink } from 'node:fs/prom
 import path from 'node:path';
 import { GroundLabelError, messageOf } from '../../shared/errors';
 import { keptFiles, staleFiles } from '../../shared/formats';
-import type { ExportFormat, ExportResult } from '../../shared/formats/types';
-import { toRelPath } from '../dataset/scan';
+import type { ExportFormat, ExportResult, OutputFile } from '../../shared/formats/types';
+import { EXPORT_MARKER, toRelPath } from '../dataset/scan';
 import { TEMP_MARKER } from '../fs/atomic';
 import { isInside } from '../fs/paths';
 import { makeStaging, recoverInterrupted, removeStaging, swapInto } from './staging';
@@ -20,6 +20,12 @@ export interface WriteExportOptions {
   readonly copyImages?: boolean;
   readonly onProgress?: (done: number, total: number) => void;
 }
+
+const MARKER_FILE: OutputFile = {
+  kind: 'text',
+  path: EXPORT_MARKER,
+  content: 'Labels exported by GroundLabel. Folders holding this file are never read as images.\n',
+};
 
 /** Resolves a writer's relative path inside the export folder, refusing anything that would leave it. */
 function inside(outDir: string, rel: string): string {
@@ -106,10 +112,12 @@ async function writeInPlace(
  * plain writes, then renamed into place (an earlier export there is moved aside and removed), so
  * `outDir` shows the old export or the new one and a crash never leaves half-written files in it.
  * A folder holding files that are not an export's, a link or a mount point is updated in place.
- * Returns the full paths of the files written.
+ * Every export carries EXPORT_MARKER at its top. Returns the full paths of the files written.
  */
-export async function writeExport(result: ExportResult, options: WriteExportOptions): Promise<string[]> {
+export async function writeExport(exported: ExportResult, options: WriteExportOptions): Promise<string[]> {
   checkOutDir(options.outDir, options.imageRoot);
+  // The marker tells the image scan that this folder holds an export, never images to label.
+  const result: ExportResult = { ...exported, files: [...exported.files, MARKER_FILE] };
   const outDir = path.resolve(options.outDir);
   // Every path is checked before anything is written.
   for (const f of result.files) inside(outDir, f.path);

@@ -46,8 +46,10 @@ beforeAll(async () => {
     { relPath: 'sub/r.jpg', spec: { width: 40, height: 80, format: 'jpeg', orientation: 6, rects: [] } },
     { relPath: 'todo.png', spec: { width: 16, height: 16, rects: [] } },
   ]);
+  // COCO in one file: with a split it writes annotations/instances_{train,val}.json instead.
+  const unsplit = { ...PROJECT, images: PROJECT.images.map(({ split: _split, ...im }) => im) };
   for (const format of ['coco', 'yolo', 'voc'] as const) {
-    await writeExport(exportLabels(format, PROJECT), {
+    await writeExport(exportLabels(format, format === 'coco' ? unsplit : PROJECT), {
       format,
       outDir: path.join(dir, format),
       imageRoot: images,
@@ -83,7 +85,7 @@ describe('loadLabels', () => {
 
   it('reads a YOLO export in place, its images/ folder as the image folder, links and all', async () => {
     const yolo = path.join(dir, 'yolo');
-    const r = await loadLabels({ format: 'yolo', images: yolo, from: yolo });
+    const r = await loadLabels({ format: 'yolo', images: yolo, from: yolo, followLinksOut: true });
     expect(r.report.errors).toEqual([]);
     expect(reviewed(r)).toEqual([
       ['images/train/a.jpg', 32, 32, 0],

@@ -43,6 +43,8 @@ export interface LoadLabelsOptions {
   readonly vocZeroBased?: boolean;
   /** Folders under `images` that are not part of the image set (an export folder). */
   readonly exclude?: readonly string[];
+  /** List links to images outside `images` too (a YOLO export read in place links to its originals). */
+  readonly followLinksOut?: boolean;
   readonly limits?: Partial<ImportLimits>;
   /** Shared size cache, so that several imports of one folder read each header once. */
   readonly sizes?: OrientedSizes;
@@ -331,7 +333,7 @@ export async function loadLabels(o: LoadLabelsOptions): Promise<ImportResult> {
     ...(o.exclude ?? []),
     ...(labelDir !== undefined && isInside(images, labelDir, { allowSame: false }) ? [labelDir] : []),
   ];
-  const listing = () => listImages(images, exclude);
+  const listing = () => listImages(images, exclude, { followLinksOut: o.followLinksOut });
   const staged = await prepare(o, { from, kind: fromKind }, listing, limits);
   const sizes = o.sizes ?? new OrientedSizes(images);
   return staged.finish(await sizes.lookup(staged.needs, o.concurrency ?? 8));

@@ -114,6 +114,45 @@ describe('batch and accept channels', () => {
     expect((await call('image:get', { id: idOf('a.png') })).doc).toEqual({ ...a, revision: a.revision! + 2 });
   });
 
+  it('shows images where the batch found nothing as such, marks them all negative in one step, and undoes it', async () => {
+    const { call, fails, idOf, events, finished } = await app();
+    const done = finished();
+    await call('batch:start', { prompt: PROMPT, thresholds });
+    await fails('nothing-found:mark-negative', {}).then((e) => expect(e.code).toBe('batch-running'));
+    const end = await done;
+    expect(end.event === 'batch:finished' && end.payload.status).toMatchObject({
+      labeled: 6,
+      nothingFound: 2,
+    });
+    const images = events.flatMap((e) => (e.event === 'batch:image' ? [e.payload] : []));
+    expect(
+      images
+        .filter((e) => e.status === 'nothing-found')
+        .map((e) => e.relPath)
+        .sort(),
+    ).toEqual(['d-empty.png', 'f-faint.png']);
+    const before = (await call('dataset:stats', {})).images;
+    expect(before).toMatchObject({ 'nothing-found': 2, unlabeled: 1, negative: 0 });
+    const exportBefore = await call('export:preview', { format: 'coco' });
+    expect(exportBefore.leftOut['nothing-found']).toBe(2);
+
+    const marked = await call('nothing-found:mark-negative', {});
+    expect(marked.entries.map((e) => [e.relPath, e.status])).toEqual([
+      ['d-empty.png', 'negative'],
+      ['f-faint.png', 'negative'],
+    ]);
+    expect((await call('image:get', { id: idOf('d-empty.png') })).doc).toMatchObject({
+      reviewed: true,
+      boxes: [],
+    });
+    expect((await call('export:preview', { format: 'coco' })).negatives).toBe(2);
+
+    const undo = await call('nothing-found:mark-negative-undo', { token: marked.token });
+    expect(undo).toMatchObject({ restored: 2, skipped: [] });
+    expect(undo.entries.every((e) => e.status === 'nothing-found')).toBe(true);
+    expect((await call('dataset:stats', {})).images).toEqual(before);
+  });
+
   it('cancels, and closing the app mid-batch leaves a job the next session resumes', async () => {
     const first = await app();
     await first.call('batch:start', { prompt: PROMPT, thresholds });

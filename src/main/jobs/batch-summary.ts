@@ -1,5 +1,5 @@
 import type { BatchClassCount, BatchStatus, LookFirstEntry } from '../../shared/ipc/contract';
-import type { ImageDoc, ProjectMeta } from '../../shared/project';
+import { imageStatus, type ImageDoc, type ProjectMeta } from '../../shared/project';
 import { pendingOf } from '../../shared/suggestions';
 import type { BatchJob } from './batch-file';
 
@@ -14,7 +14,8 @@ export interface SummaryContext {
 
 /**
  * Where a job stands, read from the store as it is now (a person may already have reviewed some
- * images): counts, per-class pending suggestions, and the images to look at first — failures, the
+ * images): counts (images with suggestions, and where the model found nothing and no one has decided
+ * yet), per-class pending suggestions, and the images to look at first — failures, the
  * lowest best scores (the model was least sure) and the most boxes (crowded, or a phrase firing
  * everywhere).
  */
@@ -33,6 +34,7 @@ export function batchStatus(
       if (b.origin.kind === 'suggestion') perClass.set(b.classId, (perClass.get(b.classId) ?? 0) + 1);
   }
   const withSuggestions = labeled.filter((l) => l.count > 0);
+  const nothingFound = job.done.filter((relPath) => imageStatus(ctx.get(relPath)) === 'nothing-found');
   const id = (relPath: string) => safeId(ctx, relPath);
   const lookFirst: LookFirstEntry[] = [
     ...job.failures.slice(0, lookFirstEach).map((f): LookFirstEntry => ({
@@ -81,6 +83,7 @@ export function batchStatus(
     done,
     labeled: job.done.length,
     withSuggestions: withSuggestions.length,
+    nothingFound: nothingFound.length,
     skipped: job.skipped.length,
     failed: job.failures.length,
     resumable: job.state !== 'done' && done < job.relPaths.length,

@@ -5,7 +5,7 @@ import { writeDataset, PROMPT } from '../../../test/cli/scenes';
 import { writeFixtureModels } from '../../../test/fixtures/model-folders';
 import { CLASS_COLORS } from '../../shared/classes';
 import type { Events } from '../../shared/ipc/contract';
-import type { BoxRecord } from '../../shared/project';
+import { imageStatus, type BoxRecord } from '../../shared/project';
 import { box, cls, doc, meta } from '../__test__/docs';
 import { DatasetService } from '../dataset/dataset-service';
 import { Detector } from '../inference/detector';
@@ -116,8 +116,13 @@ describe('BatchService', () => {
     expect(kinds(b.boxes)).toEqual(['suggestion:green', 'suggestion:orange']);
     expect(b.boxes.map((x) => x.classId)).toEqual([classOf('green'), classOf('orange')]);
     expect(d.store.get('e-rotated.jpg')).toMatchObject({ width: 480, height: 640 });
-    // Nothing found and nothing there before: no label file is written.
-    expect(d.store.get('d-empty.png')).toBeUndefined();
+    // Nothing found: the run is recorded, so the image is told apart from an untouched one.
+    expect(d.store.get('d-empty.png')).toMatchObject({
+      reviewed: false,
+      boxes: [],
+      modelRun: { prompt: PROMPT },
+    });
+    expect(imageStatus(d.store.get('d-empty.png'))).toBe('nothing-found');
 
     expect(status).toMatchObject({
       jobId,
@@ -125,6 +130,8 @@ describe('BatchService', () => {
       total: 7,
       done: 7,
       labeled: 6,
+      // d-empty.png has nothing to find; f-faint.png's purple scores below the box threshold.
+      nothingFound: 2,
       failed: 1,
       skipped: 0,
       resumable: false,

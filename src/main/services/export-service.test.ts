@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { ImageDoc, ProjectMeta } from '../../shared/project';
 import { accepted, box, cls, doc, manual, meta, suggestion } from '../__test__/docs';
 import { caught, tempDirs } from '../inference/__test__/helpers';
-import { planExport, runExport, type ExportRequest } from './export-service';
+import { planExport } from '../../shared/export-plan';
+import { runExport, type ExportRequest } from './export-service';
 
 const tempDir = tempDirs('export');
 
@@ -47,11 +48,11 @@ function twentyImages(): { relPaths: string[]; docs: Map<string, ImageDoc> } {
 describe('planExport', () => {
   it('exports reviewed images with their accepted and manual boxes, and counts what it leaves out', () => {
     const { relPaths, docs } = twentyImages();
-    const { input, summary } = planExport(relPaths, (r) => docs.get(r), project, request());
+    const { input, summary } = planExport(relPaths, (r) => docs.get(r), project.classes, request());
     expect(summary).toEqual({
       reviewed: 18,
       negatives: 1,
-      unlabeledLeftOut: 2,
+      leftOut: { unlabeled: 1, suggested: 1, 'nothing-found': 0 },
       boxesPerClass: [
         { name: 'cat', boxes: 16 },
         { name: 'dog', boxes: 1 },
@@ -75,7 +76,7 @@ describe('planExport', () => {
 
   it('never exports a pending suggestion, even on a reviewed image', () => {
     const { relPaths, docs } = twentyImages();
-    const { input } = planExport(relPaths, (r) => docs.get(r), project, request());
+    const { input } = planExport(relPaths, (r) => docs.get(r), project.classes, request());
     const exportedBoxes = input.images.reduce((n, i) => n + i.boxes.length, 0);
     expect(exportedBoxes).toBe(18);
   });
@@ -85,7 +86,7 @@ describe('planExport', () => {
     const { input, summary } = planExport(
       relPaths,
       (r) => docs.get(r),
-      project,
+      project.classes,
       request({ classIds: ['c-bird', 'c-cat'] }),
     );
     expect(input.classes).toEqual(['cat', 'bird']);
@@ -100,18 +101,18 @@ describe('planExport', () => {
 
   it('sends a share of the exported images to val with valFraction 0.5, the same ones every time', () => {
     const { relPaths, docs } = twentyImages();
-    const first = planExport(relPaths, (r) => docs.get(r), project, request({ valFraction: 0.5 }));
+    const first = planExport(relPaths, (r) => docs.get(r), project.classes, request({ valFraction: 0.5 }));
     expect(first.summary.val).toBeGreaterThanOrEqual(1);
     expect(first.summary.val).toBeLessThanOrEqual(17);
     const val = (p: typeof first) => p.input.images.filter((i) => i.split === 'val').map((i) => i.relPath);
     expect(val(first)).toHaveLength(first.summary.val);
-    const again = planExport(relPaths, (r) => docs.get(r), project, request({ valFraction: 0.5 }));
+    const again = planExport(relPaths, (r) => docs.get(r), project.classes, request({ valFraction: 0.5 }));
     expect(val(again)).toEqual(val(first));
     // Another image in the folder moves none of the others.
     const more = planExport(
       [...relPaths, 'zz-new.png'],
       (r) => docs.get(r) ?? (r === 'zz-new.png' ? doc(r, { reviewed: true }) : undefined),
-      project,
+      project.classes,
       request({ valFraction: 0.5 }),
     );
     expect(val(more).filter((r) => r !== 'zz-new.png')).toEqual(val(first));
@@ -123,17 +124,17 @@ describe('planExport', () => {
 
   it('sends nothing to val with valFraction 0, and everything with 1', () => {
     const { relPaths, docs } = twentyImages();
-    expect(planExport(relPaths, (r) => docs.get(r), project, request({ valFraction: 0 })).summary.val).toBe(
-      0,
-    );
-    expect(planExport(relPaths, (r) => docs.get(r), project, request({ valFraction: 1 })).summary.val).toBe(
-      18,
-    );
+    expect(
+      planExport(relPaths, (r) => docs.get(r), project.classes, request({ valFraction: 0 })).summary.val,
+    ).toBe(0);
+    expect(
+      planExport(relPaths, (r) => docs.get(r), project.classes, request({ valFraction: 1 })).summary.val,
+    ).toBe(18);
   });
 
   it('lists a box whose class is no longer in the project as a problem instead of dropping it silently', () => {
     const docs = new Map([['a.png', doc('a.png', { reviewed: true, boxes: [box('c-cat'), box('c-gone')] })]]);
-    const { summary } = planExport(['a.png'], (r) => docs.get(r), project, request());
+    const { summary } = planExport(['a.png'], (r) => docs.get(r), project.classes, request());
     expect(summary.problems).toEqual([expect.stringMatching(/^a\.png: .*c-gone/)]);
   });
 });
@@ -148,7 +149,7 @@ describe('runExport', () => {
   it('writes the export into exports/<format>-<timestamp>/ inside the dataset and reports progress', async () => {
     const { relPaths, docs } = twentyImages();
     const root = await datasetWithImages(relPaths);
-    const plan = planExport(relPaths, (r) => docs.get(r), project, request({ valFraction: 0.5 }));
+    const plan = planExport(relPaths, (r) => docs.get(r), project.classes, request({ valFraction: 0.5 }));
     const progress: [number, number][] = [];
     const { outDir, problems } = await runExport(root, 'yolo', plan, (done, total) =>
       progress.push([done, total]),
@@ -184,7 +185,7 @@ describe('runExport', () => {
     const { outDir } = await runExport(
       root,
       'yolo',
-      planExport(relPaths, (r) => docs.get(r), project, request()),
+      planExport(relPaths, (r) => docs.get(r), project.classes, request()),
       undefined,
     );
     const files = (await readdir(outDir, { recursive: true })).map((f) => f.split(path.sep).join('/'));
@@ -192,6 +193,23 @@ describe('runExport', () => {
     expect(label).toBeDefined();
     const lines = (await readFile(path.join(outDir, label!), 'utf8')).trim().split('\n');
     expect(lines.map((l) => l.split(' ').map(Number))).toEqual([[1, 0.2, 0.5, 0.2, 0.6]]);
+  });
+
+  it('refuses an export of nothing before making any folder, saying what the images wait for', async () => {
+    const relPaths = ['a.png', 'b.png', 'c.png', 'd.png'];
+    const root = await datasetWithImages(relPaths);
+    const modelRun = { prompt: 'cat', at: '2024-01-01T00:00:00.000Z' };
+    const docs = new Map([
+      ['a.png', doc('a.png', { boxes: [box('c-cat', suggestion)] })],
+      ['b.png', doc('b.png', { modelRun })],
+      ['c.png', doc('c.png', { modelRun })],
+    ]);
+    const plan = planExport(relPaths, (r) => docs.get(r), project.classes, request());
+    const error = await caught(() => runExport(root, 'yolo', plan), 'export-refused');
+    expect(error.message).toBe(
+      'Nothing to export: no image is reviewed or marked negative (1 image has pending suggestions, 2 images where the model found nothing, 1 image not labeled yet). Accept or draw boxes, or mark images negative, then export again.',
+    );
+    expect(existsSync(path.join(root, 'exports'))).toBe(false);
   });
 
   it('refuses a class list with a repeated name as export-refused, saying each detail once, and writes nothing', async () => {
@@ -204,7 +222,7 @@ describe('runExport', () => {
         runExport(
           root,
           'coco',
-          planExport(relPaths, (r) => docs.get(r), twins, request()),
+          planExport(relPaths, (r) => docs.get(r), twins.classes, request()),
         ),
       'export-refused',
     );
