@@ -74,7 +74,14 @@ async function main(argv: string[]): Promise<void> {
   });
   // The port first: a second serve on a busy port fails before it touches the dataset. Until the
   // dataset is open, the page is told that none is.
-  const server = await startServer({ services, events, rendererDir, port, allowHosts });
+  const server = await startServer({
+    services,
+    events,
+    rendererDir,
+    port,
+    allowHosts,
+    onRefused: (r) => log(`refused ${r.method} ${r.path} (HTTP ${r.status})`),
+  });
   if (values.model) {
     const status = await services.models.open(values.model);
     log(

@@ -21,7 +21,7 @@ import {
   writeRenderer,
 } from './__test__/http-client';
 import { parseHostRule } from './hosts';
-import type { RunningServer } from './http-server';
+import type { RefusedRequest, RunningServer } from './http-server';
 
 const tempDir = tempDirs('http');
 
@@ -140,8 +140,9 @@ describe('browser-mode server: the page and the token', () => {
 });
 
 describe('browser-mode server: only the served page changes state', () => {
-  it('refuses a request that a page of another site or port sends, with 403', async () => {
-    const server = await start();
+  it('refuses a request that a page of another site or port sends, with 403, and says so', async () => {
+    const refused: RefusedRequest[] = [];
+    const server = await start({ onRefused: (r) => refused.push(r) });
     const page = fromPage(server);
     const others = [
       { ...page, origin: 'http://127.0.0.1:1' },
@@ -153,6 +154,7 @@ describe('browser-mode server: only the served page changes state', () => {
       { ...page, 'sec-fetch-site': 'none' },
     ];
     for (const headers of others) expect((await post(server, 'app:info', headers)).status).toBe(403);
+    expect(refused).toEqual(others.map(() => ({ method: 'POST', path: '/api/app:info', status: 403 })));
     const { origin: _o, 'sec-fetch-site': _s, ...script } = page;
     expect((await post(server, 'app:info', script)).status).toBe(200);
   });

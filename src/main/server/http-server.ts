@@ -37,7 +37,19 @@ export interface ServerOptions {
   readonly allowHosts?: readonly HostRule[];
   readonly token?: string;
   readonly maxBodyBytes?: number;
+  /** Told of each request refused for where it came from, what it lacked or its size. */
+  readonly onRefused?: (refused: RefusedRequest) => void;
 }
+
+export interface RefusedRequest {
+  readonly method: string;
+  /** The path, a media key in it blanked out. */
+  readonly path: string;
+  readonly status: number;
+}
+
+/** Statuses that say a request was turned away, not that something failed. */
+const REFUSALS = new Set([401, 403, 405, 413, 415]);
 
 export interface RunningServer {
   readonly url: string;
@@ -186,6 +198,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
 
   const server = createServer((req, res) => {
+    if (options.onRefused) {
+      const report = options.onRefused;
+      res.once('finish', () => {
+        if (!REFUSALS.has(res.statusCode)) return;
+        const path = (req.url ?? '').split('?')[0].replace(/^\/m\/[^/]*/, '/m/…');
+        report({ method: req.method ?? '', path, status: res.statusCode });
+      });
+    }
     handle(req, res).catch((e: unknown) => {
       console.error(`GroundLabel: ${req.method} ${req.url} failed`, e);
       if (!res.headersSent) send(res, 500, 'GroundLabel: internal error');

@@ -24,7 +24,7 @@ export async function writeRenderer(dir: string): Promise<string> {
 export async function launchTestServer(
   rendererDir: string,
   roots: readonly string[],
-  options: Partial<Pick<ServerOptions, 'port' | 'allowHosts' | 'maxBodyBytes'>> = {},
+  options: Partial<Pick<ServerOptions, 'port' | 'allowHosts' | 'maxBodyBytes' | 'onRefused'>> = {},
 ): Promise<{ server: RunningServer; stop(): Promise<void> }> {
   const events = new EventHub();
   const services = new AppServices({
