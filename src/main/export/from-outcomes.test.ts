@@ -9,6 +9,7 @@ import { emptyProjectMeta, type ImageDoc, type ProjectMeta } from '../../shared/
 import { tempDirs } from '../inference/__test__/helpers';
 import { SuggestionAcceptor } from '../jobs/accept';
 import { BatchService, type BatchDataset } from '../jobs/batch';
+import type { StepDataset } from '../jobs/dataset-steps';
 import { labelImages, type DetectorLike } from '../jobs/label-images';
 import { NothingFoundMarker } from '../jobs/mark-negative';
 import { exportFromOutcomes } from './from-outcomes';
@@ -49,7 +50,7 @@ const detector: DetectorLike = {
 };
 
 /** A dataset of the app in memory, its store counting revisions as the project store does. */
-async function appDataset(): Promise<BatchDataset & { docs: Map<string, ImageDoc> }> {
+async function appDataset(): Promise<BatchDataset & StepDataset & { docs: Map<string, ImageDoc> }> {
   const docs = new Map<string, ImageDoc>();
   let meta: ProjectMeta = emptyProjectMeta();
   const revisionOf = (relPath: string) => docs.get(relPath)?.revision ?? 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyDiff } from './diff';
+import { applyDiff, invertDiff, isEmptyDiff } from './diff';
 import {
   acceptAbove,
   acceptAll,
@@ -15,7 +15,7 @@ import {
   setGeometry,
 } from './commands';
 import { docWith, manual, suggestion } from '../testing/boxes';
-import type { Command, DocState } from './types';
+import { toImageDoc, type Command, type DocState } from './types';
 
 const run = (doc: DocState, cmd: Command) => applyDiff(doc, cmd(doc));
 const box = (doc: DocState, id: string) => doc.boxes.get(id);
@@ -119,6 +119,21 @@ describe('editor commands', () => {
       suggestion('other', 0.9, [11, 10, 50, 51], 'c2'),
     ])(start);
     expect(d.added.map((b) => b.id)).toEqual(['other']);
+  });
+
+  it('records the model run with its results, and undo puts the previous run back', () => {
+    const first = { prompt: 'cat', at: '2024-01-01T00:00:00.000Z' };
+    const second = { prompt: 'dog', at: '2024-01-02T00:00:00.000Z' };
+    const ran = run(docWith([]), replaceSuggestions([], first));
+    expect(ran.modelRun).toEqual(first);
+    expect(toImageDoc(ran).modelRun).toEqual(first);
+    const d = replaceSuggestions([], second)(ran);
+    expect(isEmptyDiff(d)).toBe(false);
+    expect(applyDiff(applyDiff(ran, d), invertDiff(d)).modelRun).toEqual(first);
+    // The same run landing twice changes nothing.
+    expect(isEmptyDiff(replaceSuggestions([], first)(ran))).toBe(true);
+    const undone = applyDiff(ran, invertDiff(replaceSuggestions([], first)(docWith([]))));
+    expect('modelRun' in undone).toBe(false);
   });
 
   it('reassigns or deletes the boxes of a class', () => {

@@ -1,5 +1,5 @@
 import { iou, type Box } from '../../../shared/geometry';
-import type { BoxRecord } from '../../../shared/project';
+import type { BoxRecord, ModelRun } from '../../../shared/project';
 import { DUPLICATE_IOU } from '../../../shared/suggestions';
 import { moveBox } from './geometry';
 import { EMPTY_DIFF, type Command, type Diff, type DocState } from './types';
@@ -121,18 +121,24 @@ export const markNegative: Command = (doc) => {
 
 /**
  * A model run's results: pending suggestions are replaced, accepted and manual boxes are never touched,
- * and a new suggestion that repeats a confirmed box of the same class is dropped. Not a review.
+ * and a new suggestion that repeats a confirmed box of the same class is dropped. Not a review. The
+ * run itself is recorded when given, so an image where it found nothing is told apart from an
+ * untouched one (undo puts the previous run back).
  */
 export const replaceSuggestions =
-  (records: readonly BoxRecord[]): Command =>
+  (records: readonly BoxRecord[], run?: ModelRun): Command =>
   (doc) => {
     const all = [...doc.boxes.values()];
     const confirmed = all.filter((b) => b.origin.kind !== 'suggestion');
     const added = records.filter(
       (r) => !confirmed.some((c) => c.classId === r.classId && iou(c, r) >= DUPLICATE_IOU),
     );
-    return { added, updated: [], removed: all.filter((b) => b.origin.kind === 'suggestion') };
+    const removed = all.filter((b) => b.origin.kind === 'suggestion');
+    const ran = run && !sameRun(run, doc.modelRun) ? { modelRun: [doc.modelRun, run] as const } : {};
+    return { added, updated: [], removed, ...ran };
   };
+
+const sameRun = (a: ModelRun, b: ModelRun | undefined): boolean => a.prompt === b?.prompt && a.at === b.at;
 
 /** Moves boxes to another class, or deletes them when `to` is null (a class being deleted). */
 export const reassignClass =

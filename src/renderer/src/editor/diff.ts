@@ -1,7 +1,7 @@
 import type { DocState, Diff } from './types';
 
 export const isEmptyDiff = (d: Diff): boolean =>
-  d.added.length === 0 && d.updated.length === 0 && d.removed.length === 0 && !d.reviewed;
+  d.added.length === 0 && d.updated.length === 0 && d.removed.length === 0 && !d.reviewed && !d.modelRun;
 
 export function invertDiff(d: Diff): Diff {
   return {
@@ -9,6 +9,7 @@ export function invertDiff(d: Diff): Diff {
     removed: d.added,
     updated: d.updated.map(([from, to]) => [to, from] as const),
     ...(d.reviewed ? { reviewed: [d.reviewed[1], d.reviewed[0]] as const } : {}),
+    ...(d.modelRun ? { modelRun: [d.modelRun[1], d.modelRun[0]] as const } : {}),
   };
 }
 
@@ -28,5 +29,12 @@ export function applyDiff(doc: DocState, d: Diff): DocState {
     if (boxes.has(b.id)) throw new Error(`diff adds box ${b.id}, which is already in ${doc.relPath}`);
     boxes.set(b.id, b);
   }
-  return { ...doc, boxes, reviewed: d.reviewed ? d.reviewed[1] : doc.reviewed };
+  const { modelRun: _previous, ...rest } = doc;
+  const modelRun = d.modelRun ? d.modelRun[1] : doc.modelRun;
+  return {
+    ...rest,
+    boxes,
+    reviewed: d.reviewed ? d.reviewed[1] : doc.reviewed,
+    ...(modelRun && { modelRun }),
+  };
 }

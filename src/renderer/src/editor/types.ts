@@ -1,4 +1,4 @@
-import type { BoxRecord, ImageDoc } from '../../../shared/project';
+import type { BoxRecord, ImageDoc, ModelRun } from '../../../shared/project';
 
 /** One image's document: its box records by id (insertion order is drawing order) and whether a person reviewed it. */
 export interface DocState {
@@ -7,6 +7,8 @@ export interface DocState {
   readonly height: number;
   readonly reviewed: boolean;
   readonly boxes: ReadonlyMap<string, BoxRecord>;
+  /** The model's last run on the image (see ImageDoc.modelRun). */
+  readonly modelRun?: ModelRun;
 }
 
 /** What a command changed; undo applies the inverse. Records are immutable, so unchanged ones keep their identity. */
@@ -15,6 +17,7 @@ export interface Diff {
   readonly updated: readonly (readonly [from: BoxRecord, to: BoxRecord])[];
   readonly removed: readonly BoxRecord[];
   readonly reviewed?: readonly [from: boolean, to: boolean];
+  readonly modelRun?: readonly [from: ModelRun | undefined, to: ModelRun | undefined];
 }
 
 /** A command reads the document and says what it would change; it never mutates. */
@@ -29,6 +32,7 @@ export function fromImageDoc(doc: ImageDoc): DocState {
     height: doc.height,
     reviewed: doc.reviewed,
     boxes: new Map(doc.boxes.map((b) => [b.id, b])),
+    ...(doc.modelRun && { modelRun: doc.modelRun }),
   };
 }
 
@@ -39,5 +43,6 @@ export function toImageDoc(doc: DocState): ImageDoc {
     height: doc.height,
     reviewed: doc.reviewed,
     boxes: [...doc.boxes.values()],
+    ...(doc.modelRun && { modelRun: doc.modelRun }),
   };
 }

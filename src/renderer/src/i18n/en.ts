@@ -47,9 +47,17 @@ export default {
   },
   status: {
     unlabeled: 'Unlabeled',
+    'nothing-found': 'Nothing found',
     suggested: 'Has suggestions',
     reviewed: 'Reviewed',
     negative: 'Reviewed negative',
+  },
+  nothingFound: {
+    mark: 'Mark {n} “nothing found” image negative | Mark {n} “nothing found” images negative',
+    hint: 'The model ran on these images and found nothing. Marked as reviewed negatives, they go into exports; this can be undone.',
+    undo: 'Undo mark negative',
+    marked: 'Marked {n} image as a reviewed negative. | Marked {n} images as reviewed negatives.',
+    undone: 'Put back {n} image. | Put back {n} images.',
   },
   canvas: {
     label:
@@ -100,7 +108,9 @@ export default {
     stopped: 'A batch stopped after {done} of {total} images (“{prompt}”).',
     skipReviewed: 'Skip reviewed images',
     summary:
-      'Last batch: {labeled} labeled, {withSuggestions} with suggestions, {skipped} skipped, {failed} failed',
+      'Last batch: {labeled} labeled, {withSuggestions} with suggestions, {nothingFound} with nothing found, {skipped} skipped, {failed} failed',
+    nothingFound:
+      '{n} image where the model found nothing stays out of exports until it is marked negative (in the image list). | {n} images where the model found nothing stay out of exports until they are marked negative (in the image list).',
     perClass: 'Pending suggestions per class:',
     lookFirst: 'Look at these first:',
     reasonFailed: 'failed',
@@ -186,8 +196,14 @@ export default {
     summary: 'Summary',
     reviewed: 'Images reviewed',
     negatives: 'Reviewed negatives',
-    unlabeled: 'Left out (not reviewed)',
     val: 'In validation',
+    leftOutUnlabeled: 'Left out: not labeled yet',
+    leftOutSuggested: 'Left out: pending suggestions only',
+    leftOutNothingFound: 'Left out: nothing found, not marked negative',
+    nothingFoundHint:
+      '{n} image where the model found nothing is left out until it is marked negative. | {n} images where the model found nothing are left out until they are marked negative.',
+    nothingToExport:
+      'Nothing to export: no image is reviewed or marked negative yet. Accept or draw boxes, or mark images negative.',
     boxesPerClass: 'Boxes per class',
     problems: 'Problems',
     previewing: 'Checking…',

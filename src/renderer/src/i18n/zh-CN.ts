@@ -49,9 +49,17 @@ const zhCN: typeof en = {
   },
   status: {
     unlabeled: '未标注',
+    'nothing-found': '未检出',
     suggested: '有候选框',
     reviewed: '已审核',
     negative: '已审核（无目标）',
+  },
+  nothingFound: {
+    mark: '将 {n} 张“未检出”图片标为无目标 | 将 {n} 张“未检出”图片标为无目标',
+    hint: '模型在这些图片上运行后没有检出任何目标。标为已审核（无目标）后它们会被导出；此操作可以撤销。',
+    undo: '撤销标为无目标',
+    marked: '已将 {n} 张图片标为已审核（无目标）。 | 已将 {n} 张图片标为已审核（无目标）。',
+    undone: '已恢复 {n} 张图片。 | 已恢复 {n} 张图片。',
   },
   canvas: {
     label:
@@ -101,7 +109,9 @@ const zhCN: typeof en = {
     stopped: '批处理在 {done} / {total} 张图片后停止（“{prompt}”）。',
     skipReviewed: '跳过已审核的图片',
     summary:
-      '上次批处理：已标注 {labeled} 张，{withSuggestions} 张有候选框，跳过 {skipped} 张，失败 {failed} 张',
+      '上次批处理：已标注 {labeled} 张，{withSuggestions} 张有候选框，{nothingFound} 张未检出，跳过 {skipped} 张，失败 {failed} 张',
+    nothingFound:
+      '{n} 张未检出目标的图片在（于图片列表中）标为无目标之前不会导出。 | {n} 张未检出目标的图片在（于图片列表中）标为无目标之前不会导出。',
     perClass: '各类别待审核的候选框：',
     lookFirst: '建议先查看：',
     reasonFailed: '失败',
@@ -186,8 +196,13 @@ const zhCN: typeof en = {
     summary: '摘要',
     reviewed: '已审核图片',
     negatives: '已审核（无目标）',
-    unlabeled: '未导出（未审核）',
     val: '验证集图片',
+    leftOutUnlabeled: '未导出：尚未标注',
+    leftOutSuggested: '未导出：只有待审核的候选框',
+    leftOutNothingFound: '未导出：未检出且未标为无目标',
+    nothingFoundHint:
+      '{n} 张未检出目标的图片在标为无目标之前不会导出。 | {n} 张未检出目标的图片在标为无目标之前不会导出。',
+    nothingToExport: '没有可导出的内容：还没有已审核或标为无目标的图片。请接受或绘制框，或将图片标为无目标。',
     boxesPerClass: '各类别框数',
     problems: '问题',
     previewing: '正在检查…',
@@ -261,7 +276,8 @@ const zhCN: typeof en = {
     saved: '已保存',
     failed: '保存失败：{message}',
     retry: '重试保存',
-    unsavedBeforeOpen: '此文件夹有 {count} 处修改未能保存（{message}）。请重试保存，或再次打开另一个文件夹以放弃这些修改。',
+    unsavedBeforeOpen:
+      '此文件夹有 {count} 处修改未能保存（{message}）。请重试保存，或再次打开另一个文件夹以放弃这些修改。',
   },
   stats: {
     open: '统计',

@@ -87,6 +87,7 @@ describe('batch store', () => {
       done: 1,
       labeled: 1,
       withSuggestions: 1,
+      nothingFound: 0,
       skipped: 0,
       failed: 0,
       resumable: true,

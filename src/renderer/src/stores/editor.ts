@@ -211,8 +211,10 @@ export const useEditorStore = defineStore('editor', () => {
     target.revision = reply.value.doc.revision ?? target.revision;
     const incoming = reply.value.doc.boxes.filter((b) => b.origin.kind === 'suggestion');
     const here = [...s.doc.boxes.values()].filter((b) => b.origin.kind === 'suggestion');
-    if (incoming.length === here.length && incoming.every((b, i) => b.id === here[i].id)) return;
-    if (s.run(commands.replaceSuggestions(incoming))) changed(id, s);
+    const sameRun = reply.value.doc.modelRun?.at === s.doc.modelRun?.at;
+    if (sameRun && incoming.length === here.length && incoming.every((b, i) => b.id === here[i].id)) return;
+    // The run comes too: an image where the batch found nothing shows as such, not as untouched.
+    if (s.run(commands.replaceSuggestions(incoming, reply.value.doc.modelRun))) changed(id, s);
   }
 
   /** Images the backend changed as a whole (accept across the dataset, its undo) load again, without their history. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readyToPrompt, settle, setupStores, threeImages } from '../testing/stores';
+import { catsAndDogs, readyToPrompt, settle, setupStores, threeImages } from '../testing/stores';
 import { useDatasetStore } from './dataset';
 import { useModelStore } from './model';
 import { usePromptStore } from './prompt';
@@ -28,6 +28,24 @@ describe('prompt store', () => {
     editor.undo();
     expect(editor.boxes).toHaveLength(0);
     expect(editor.canUndo).toBe(false);
+  });
+
+  it('shows an image where the model found nothing as "nothing found", not as untouched, until undone', async () => {
+    const { editor, prompt, api, dataset } = await readyToPrompt((relPath) =>
+      relPath === 'a.jpg' ? [] : catsAndDogs(relPath),
+    );
+    await prompt.run(['img-0', 'img-1']);
+    await settle();
+    expect(dataset.images.map((im) => im.status)).toEqual(['nothing-found', 'suggested', 'unlabeled']);
+    expect(api.docs.get('img-0')).toMatchObject({
+      boxes: [],
+      reviewed: false,
+      modelRun: { prompt: 'cat . dog' },
+    });
+    editor.undo();
+    await settle();
+    expect(dataset.images[0].status).toBe('unlabeled');
+    expect(api.docs.get('img-0')?.modelRun).toBeUndefined();
   });
 
   it('lands results on images that are not open', async () => {

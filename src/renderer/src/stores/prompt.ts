@@ -133,6 +133,8 @@ export const usePromptStore = defineStore('prompt', () => {
     failures.value = [];
     progress.value = { done: 0, total: ids.length };
     const handled = new Set<string>();
+    // Recorded on each image with its results: one where nothing was found is no longer "unlabeled".
+    const modelRun = { prompt, at: new Date().toISOString() };
     let landing = Promise.resolve();
     const land = (r: InferResult) => {
       if (handled.has(r.relPath)) return;
@@ -142,7 +144,7 @@ export const usePromptStore = defineStore('prompt', () => {
       else if (id && r.detections) {
         const records = suggestions(r.detections);
         landing = landing.then(async () => {
-          const problem = await editor.runOn(id, replaceSuggestions(records));
+          const problem = await editor.runOn(id, replaceSuggestions(records, modelRun));
           if (problem) failures.value.push({ relPath: r.relPath, message: problem });
         });
       }

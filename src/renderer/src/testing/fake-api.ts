@@ -28,6 +28,8 @@ import {
   withSuggestions,
 } from '../../../shared/suggestions';
 import { datasetStats } from '../../../shared/stats';
+import { markNothingFoundNegative } from '../../../shared/decisions';
+import { nothingToExport, planExport } from '../../../shared/export-plan';
 
 export interface FakeImage {
   readonly relPath: string;
@@ -35,6 +37,7 @@ export interface FakeImage {
   readonly height: number;
   readonly reviewed?: boolean;
   readonly boxes?: ImageDoc['boxes'];
+  readonly modelRun?: ImageDoc['modelRun'];
 }
 
 export interface FakeApiOptions {
@@ -97,6 +100,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         height: im.height,
         reviewed: im.reviewed ?? false,
         boxes: [...(im.boxes ?? [])],
+        ...(im.modelRun && { modelRun: im.modelRun }),
       },
     ]),
   );
@@ -127,21 +131,11 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         labelSources: options.labelSources,
       }),
   });
-  const summary = (classIds?: readonly string[]): ExportSummary => {
-    const all = [...docs.values()];
-    const classes = fake.meta.classes.filter((c) => !classIds || classIds.includes(c.id));
-    return {
-      reviewed: all.filter((d) => imageStatus(d) === 'reviewed').length,
-      negatives: all.filter((d) => imageStatus(d) === 'negative').length,
-      unlabeledLeftOut: all.filter((d) => ['unlabeled', 'suggested'].includes(imageStatus(d))).length,
-      boxesPerClass: classes.map((c) => ({
-        name: c.name,
-        boxes: all.flatMap((d) => d.boxes).filter((b) => b.classId === c.id && b.origin.kind !== 'suggestion')
-          .length,
-      })),
-      problems: [],
-      val: 0,
-    };
+  // The app's own export rule and counts, on the documents here.
+  const summary = (request: ParsedRequest<'export:preview'>): ExportSummary => {
+    const relPaths = images.map((im) => im.relPath);
+    return planExport(relPaths, (r) => docs.get(ids[relPaths.indexOf(r)]), fake.meta.classes, request)
+      .summary;
   };
 
   // A batch in the fake: one image per timer tick, so a test sees it running and can cancel it.
@@ -166,6 +160,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     done: done.length,
     labeled: done.length,
     withSuggestions: done.filter((id) => pendingOf(docs.get(id)).count > 0).length,
+    nothingFound: done.filter((id) => imageStatus(docs.get(id)) === 'nothing-found').length,
     skipped: 0,
     failed: 0,
     resumable: state === 'cancelled' && done.length < jobIds.length,
@@ -190,10 +185,13 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       const detections = options.detect?.(doc.relPath, request) ?? [];
       const ensured = ensurePhraseClasses(fake.meta, new Set(detections.map((d) => d.phrase)));
       fake.meta = ensured.meta;
-      const next = withSuggestions(
-        doc,
-        suggestionRecords(detections, (p) => ensured.classOf.get(p) ?? ''),
-      );
+      const next = {
+        ...withSuggestions(
+          doc,
+          suggestionRecords(detections, (p) => ensured.classOf.get(p) ?? ''),
+        ),
+        modelRun: { prompt: request.prompt, at: '2024-01-01T00:00:00.000Z' },
+      };
       docs.set(id, next);
       done.push(id);
       fake.emit('batch:image', {
@@ -256,6 +254,18 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     } catch (e) {
       throw isGroundLabelError(e) ? new Fail(e.toJSON()) : e;
     }
+  };
+  /** Puts back the documents of an accept or a marking, as the backend's undo does. */
+  const restore = (token: string) => {
+    const before = undoSteps.get(token);
+    if (!before) throw new Fail({ code: 'bad-argument', message: `Nothing to undo for token ${token}` });
+    undoSteps.delete(token);
+    const restored = before.map((doc) => {
+      const id = ids[images.findIndex((im) => im.relPath === doc.relPath)];
+      docs.set(id, doc);
+      return id;
+    });
+    return { restored: restored.length, skipped: [], entries: restored.map(entryOf) };
   };
   const refuseWhileRunning = () => {
     if (batchRun) throw new Fail({ code: 'batch-running', message: 'A batch is already running' });
@@ -363,26 +373,33 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       undoSteps.set(token, before);
       return { token, accepted, images: changed.length, entries: changed.map(entryOf) };
     },
-    'suggestions:accept-undo': ({ token }) => {
-      const before = undoSteps.get(token);
-      if (!before) throw new Fail({ code: 'bad-argument', message: `Nothing to undo for token ${token}` });
-      undoSteps.delete(token);
-      const restored = before.map((doc) => {
-        const id = ids[images.findIndex((im) => im.relPath === doc.relPath)];
-        docs.set(id, doc);
-        return id;
-      });
-      return { restored: restored.length, skipped: [], entries: restored.map(entryOf) };
+    'suggestions:accept-undo': ({ token }) => restore(token),
+    'nothing-found:mark-negative': () => {
+      const before: ImageDoc[] = [];
+      const changed: string[] = [];
+      for (const id of ids) {
+        const next = markNothingFoundNegative(docOf(id));
+        if (!next) continue;
+        before.push(docOf(id));
+        docs.set(id, next);
+        changed.push(id);
+      }
+      const token = `negative-${fake.calls.length}`;
+      undoSteps.set(token, before);
+      return { token, images: changed.length, entries: changed.map(entryOf) };
     },
+    'nothing-found:mark-negative-undo': ({ token }) => restore(token),
     'dataset:stats': () => {
       if (!opened) throw new Fail({ code: 'dataset-not-open', message: 'Open a folder of images first.' });
       return datasetStats(ids, (id) => docs.get(id), fake.meta);
     },
-    'export:preview': ({ classIds }) => summary(classIds),
-    'export:run': ({ format, classIds }) => {
+    'export:preview': (request) => summary(request),
+    'export:run': (request) => {
+      const refusal = nothingToExport(summary(request));
+      if (refusal) throw new Fail({ code: 'export-refused', message: refusal });
       const total = docs.size;
       for (let done = 1; done <= total; done++) fake.emit('export:progress', { done, total });
-      return { outDir: `${root}/export-${format}`, summary: summary(classIds) };
+      return { outDir: `${root}/export-${request.format}`, summary: summary(request) };
     },
     'import:preview': ({ path }) => importing(() => previewImport(importOf(path), importTarget(), path)),
     'import:apply': ({ path, mode }) =>

@@ -120,3 +120,56 @@ describe('image list thumbnails', () => {
     expect(row(0).element().querySelector('.size')?.textContent).toBe('1600×1200');
   });
 });
+
+describe('images where the model found nothing', () => {
+  const modelRun = { prompt: 'cat', at: '2024-01-01T00:00:00.000Z' };
+
+  async function mountFound() {
+    const mounted = await mountWith(DatasetImageList, {
+      images: [
+        { relPath: 'a.jpg', width: 64, height: 48, modelRun },
+        { relPath: 'b.jpg', width: 64, height: 48 },
+        { relPath: 'c.jpg', width: 64, height: 48, modelRun },
+      ],
+    });
+    unmount = mounted.unmount;
+    return mounted;
+  }
+
+  it('have their own status in the rows and the filter, apart from untouched images', async () => {
+    await mountFound();
+    await expect
+      .element(list().getByRole('option', { name: /^a\.jpg , Nothing found, no boxes$/ }))
+      .toBeVisible();
+    await expect
+      .element(list().getByRole('option', { name: /^b\.jpg , Unlabeled, no boxes$/ }))
+      .toBeVisible();
+    expect(list().element().querySelectorAll('.dot.nothing-found')).toHaveLength(2);
+    await userEvent.selectOptions(
+      page.getByRole('combobox', { name: 'Filter by status' }),
+      'Nothing found (2)',
+    );
+    expect(
+      list()
+        .getByRole('option')
+        .elements()
+        .map((r) => r.getAttribute('title')),
+    ).toEqual(['a.jpg', 'c.jpg']);
+  });
+
+  it('are marked negative with one button, which one undo puts back', async () => {
+    const { api } = await mountFound();
+    await userEvent.click(page.getByRole('button', { name: 'Mark 2 “nothing found” images negative' }));
+    await expect
+      .element(page.getByRole('status'))
+      .toHaveTextContent('Marked 2 images as reviewed negatives.');
+    await expect.element(list().getByRole('option', { name: /^a\.jpg , Reviewed negative/ })).toBeVisible();
+    expect(api.docs.get(api.ids[0])?.reviewed).toBe(true);
+    expect(page.getByRole('button', { name: /“nothing found”/ }).elements()).toHaveLength(0);
+
+    await userEvent.click(page.getByRole('button', { name: 'Undo mark negative' }));
+    await expect.element(page.getByRole('status')).toHaveTextContent('Put back 2 images.');
+    await expect.element(list().getByRole('option', { name: /^c\.jpg , Nothing found/ })).toBeVisible();
+    expect(api.docs.get(api.ids[0])?.reviewed).toBe(false);
+  });
+});

@@ -20,13 +20,15 @@ const cat = (score: number): Detection => ({
   rawText: 'cat',
 });
 
-async function mountApp(batchMsPerImage = 0) {
+const cats = (relPath: string) => [cat(relPath === 'img0.jpg' ? 0.9 : 0.4)];
+
+async function mountApp(batchMsPerImage = 0, detect: (relPath: string) => Detection[] = cats) {
   const mounted = await mountWith(
     App,
     {
       images,
       model: { loaded: true, name: 'tiny', provider: 'cpu' },
-      detect: (relPath) => [cat(relPath === 'img0.jpg' ? 0.9 : 0.4)],
+      detect,
       imageUrl: () => solidImage(320, 240, '#406080'),
       batchMsPerImage,
     },
@@ -39,6 +41,31 @@ async function mountApp(batchMsPerImage = 0) {
 }
 
 describe('batch in the app', () => {
+  it('tells images where nothing was found apart in its summary and the list, ready to be marked negative', async () => {
+    await mountApp(0, (relPath) => (relPath < 'img2' ? cats(relPath) : []));
+    (document.querySelector('[role="application"]') as HTMLElement).focus();
+    await userEvent.keyboard('{Control>}b{/Control}');
+    await expect
+      .element(
+        page.getByText(
+          'Last batch: 4 labeled, 2 with suggestions, 2 with nothing found, 0 skipped, 0 failed',
+        ),
+      )
+      .toBeInTheDocument();
+    await expect
+      .element(
+        page.getByText(
+          /^2 images where the model found nothing stay out of exports until they are marked negative/,
+        ),
+      )
+      .toBeInTheDocument();
+    await expect.element(page.getByRole('option', { name: /img3\.jpg , Nothing found/ })).toBeInTheDocument();
+    await userEvent.click(page.getByRole('button', { name: 'Mark 2 “nothing found” images negative' }));
+    await expect
+      .element(page.getByRole('option', { name: /img3\.jpg , Reviewed negative/ }))
+      .toBeInTheDocument();
+  });
+
   it('runs Ctrl+B as one backend batch with progress, cancel and resume', async () => {
     const { api } = await mountApp(150);
     (document.querySelector('[role="application"]') as HTMLElement).focus();

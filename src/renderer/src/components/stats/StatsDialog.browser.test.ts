@@ -30,6 +30,8 @@ const images = [
   { relPath: 'b.jpg', width: 200, height: 100, boxes: [manual('m4', 0, 0, 10, 10, 'c2')] },
   { relPath: 'c.jpg', width: 200, height: 100, reviewed: true },
   { relPath: 'd.jpg', width: 200, height: 100 },
+  // The model ran on it and found nothing; no one has decided yet.
+  { relPath: 'e.jpg', width: 200, height: 100, modelRun: { prompt: 'cat', at: '2024-01-01T00:00:00.000Z' } },
 ];
 
 /** The dialog on its own, already open. */
@@ -62,11 +64,12 @@ describe('statistics dialog', () => {
   it('draws images per state, boxes and pending per class, and box sizes, with the numbers in tables', async () => {
     await mountDialog({ meta, images });
     await expect.element(page.getByRole('heading', { name: 'Dataset statistics' })).toBeInTheDocument();
-    await expect.element(page.getByText('4 images · 4 boxes · 1 suggestion pending')).toBeInTheDocument();
+    await expect.element(page.getByText('5 images · 4 boxes · 1 suggestion pending')).toBeInTheDocument();
 
     expect(tableRows('Images per state')).toEqual([
       ['State', 'Images'],
       ['Unlabeled', '1'],
+      ['Nothing found', '1'],
       ['Has suggestions', '1'],
       ['Reviewed', '1'],
       ['Reviewed negative', '1'],
@@ -100,10 +103,10 @@ describe('statistics dialog', () => {
 
   it('refreshes on demand after the labels change', async () => {
     const { api } = await mountDialog({ meta, images });
-    await expect.element(page.getByText(/^4 images · 4 boxes/)).toBeInTheDocument();
+    await expect.element(page.getByText(/^5 images · 4 boxes/)).toBeInTheDocument();
     api.docs.set('img-3', { ...api.docs.get('img-3')!, boxes: [manual('m5', 0, 0, 50, 50, 'c2')] });
     await page.getByRole('button', { name: 'Refresh', exact: true }).click();
-    await expect.element(page.getByText(/^4 images · 5 boxes/)).toBeInTheDocument();
+    await expect.element(page.getByText(/^5 images · 5 boxes/)).toBeInTheDocument();
     expect(tableRows('Boxes per class')[2]).toEqual(['dog', '2', '0']);
   });
 
@@ -124,7 +127,9 @@ describe('statistics dialog', () => {
     await page.getByRole('button', { name: 'Statistics', exact: true }).click();
     const dialog = page.getByRole('dialog', { name: 'Dataset statistics' });
     await expect.element(dialog).toBeVisible();
-    await expect.element(page.getByRole('img', { name: /^Images per state: Unlabeled 1,/ })).toBeVisible();
+    await expect
+      .element(page.getByRole('img', { name: /^Images per state: Unlabeled 1, Nothing found 1,/ }))
+      .toBeVisible();
     await dialog.getByRole('button', { name: 'Close', exact: true }).click();
     await expect.element(dialog).not.toBeInTheDocument();
   });
