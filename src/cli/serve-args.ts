@@ -1,0 +1,62 @@
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEVICES, type Device } from '../main/inference/devices';
+import { parseHostRule, type HostRule } from '../main/server/hosts';
+import { DEFAULT_PORT } from '../main/server/http-server';
+import { bad, deviceArg, parseCli } from './args';
+
+export interface ServeArgs {
+  readonly dataset?: string;
+  /** The folders datasets, imports and exports may use: the dataset's, then each --root. */
+  readonly roots: readonly string[];
+  readonly model?: string;
+  readonly port: number;
+  readonly allowHosts: readonly HostRule[];
+  readonly device: Device;
+}
+
+export const SERVE_USAGE = `Usage: npm run serve -- [--dataset <folder>] [--root <folder>]... [--model <file-or-folder>]
+         [--port N] [--allow-host <name[:port]>]... [--device ${DEVICES.join('|')}]
+Serves GroundLabel on http://127.0.0.1:${DEFAULT_PORT} for a browser (for example through an SSH tunnel).
+  --dataset     the folder opened at start; datasets, imports and exports may use it
+  --root        another folder they may use (and any folder inside it); repeatable.
+                Without --dataset or --root, no folder can be opened.
+  --port        ${DEFAULT_PORT} by default; 0 for any free port
+  --allow-host  another name the browser reaches the server by, with the port it sees
+                (localhost:9000 for ssh -L 9000:127.0.0.1:${DEFAULT_PORT}); without a port, any port.
+                Repeatable.`;
+
+function folder(flag: string, raw: string): string {
+  if (!statSync(raw, { throwIfNoEntry: false })?.isDirectory()) throw bad(`--${flag} ${raw} is not a folder`);
+  return path.resolve(raw);
+}
+
+export function parseServeArgs(argv: readonly string[]): ServeArgs | 'help' {
+  const { values } = parseCli(() =>
+    parseArgs({
+      args: [...argv],
+      options: {
+        dataset: { type: 'string' },
+        root: { type: 'string', multiple: true, default: [] },
+        model: { type: 'string' },
+        port: { type: 'string', default: String(DEFAULT_PORT) },
+        'allow-host': { type: 'string', multiple: true, default: [] },
+        device: { type: 'string', default: 'auto' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }),
+  );
+  if (values.help) return 'help';
+  const port = Number(values.port);
+  if (!/^\d+$/.test(values.port) || port > 65535) throw bad(`--port must be 0–65535, got "${values.port}"`);
+  const dataset = values.dataset === undefined ? undefined : folder('dataset', values.dataset);
+  return {
+    ...(dataset !== undefined && { dataset }),
+    roots: [...(dataset !== undefined ? [dataset] : []), ...values.root.map((r) => folder('root', r))],
+    ...(values.model !== undefined && { model: values.model }),
+    port,
+    allowHosts: values['allow-host'].map(parseHostRule),
+    device: deviceArg(values.device),
+  };
+}
