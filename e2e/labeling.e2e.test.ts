@@ -129,7 +129,7 @@ describe('labeling in browser mode', () => {
         scene.relPath,
         want.length
           ? `Has suggestions, ${want.length === 1 ? '1 box' : `${want.length} boxes`}`
-          : 'Unlabeled, no boxes',
+          : 'Nothing found, no boxes',
       );
       if (scene.relPath === 'sub/b.jpg') await ui.screenshot('labeling-02-suggestions');
     }
