@@ -212,7 +212,7 @@ describe('browser-mode server: images, thumbnails and events', () => {
     expect((await post(server, 'media-key', noToken)).status).toBe(401);
   });
 
-  it('refuses them to pages of other sites, and revokes every key when it closes', async () => {
+  it('refuses them to pages of other sites, and keeps them from being embedded elsewhere', async () => {
     const server = await start();
     const snapshot = await value<DatasetSnapshot>(server, 'dataset:open', { path: datasetDir });
     const key = await mediaKey(server);
