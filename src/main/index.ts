@@ -39,7 +39,8 @@ function registerProtocols(): void {
     const route = imageRouteOf(url.host);
     if (!route) return new Response('not found', { status: 404 });
     const id = url.pathname.replace(/^\/+/, '');
-    const reply = await answerImageRequest(services.currentDataset(), route, id, request.signal);
+    const ifNoneMatch = request.headers.get('if-none-match') ?? undefined;
+    const reply = await answerImageRequest(services.currentDataset(), route, id, request.signal, ifNoneMatch);
     const body = typeof reply.body === 'string' ? reply.body : new Uint8Array(reply.body);
     return new Response(body, { status: reply.status, headers: reply.headers });
   });
