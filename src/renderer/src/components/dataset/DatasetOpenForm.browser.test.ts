@@ -43,10 +43,14 @@ describe('DatasetOpenForm', () => {
     expect(button(el, 'Open folder')).toBeDefined();
   });
 
-  it('does nothing when the picker is cancelled', async () => {
-    const { api, el } = mount(async () => null);
+  it('opens nothing when the picker is cancelled: the next pick opens only its own folder', async () => {
+    const picks = [null, '/data/second'];
+    const { api, el } = mount(async () => picks.shift() ?? null);
     button(el, 'Choose folder…')!.click();
-    await new Promise((r) => setTimeout(r, 50));
-    expect(api.callsOf('dataset:open')).toEqual([]);
+    // The cancelled pick is answered first; whatever it opened would be in the list before the second.
+    button(el, 'Choose folder…')!.click();
+    await until(() => api.callsOf('dataset:open').length > 0);
+    expect(api.callsOf('dataset:open')).toEqual([{ path: '/data/second' }]);
+    expect(picks).toEqual([]);
   });
 });
