@@ -16,6 +16,7 @@ import { nodeFileSystem, removeIfPresent, type SaveFileSystem, type WritableFile
 import { isInside } from '../fs/paths';
 import { DatasetLock, type LockOptions } from './dataset-lock';
 import { migrateLabel, migrateProject, SCHEMA_VERSION } from './schema';
+import { parseJsonText } from '../../shared/json-text';
 
 /** Folder inside a dataset where GroundLabel keeps its files; nothing else in the dataset is written. */
 export const STORE_DIR = '.groundlabel';
@@ -354,7 +355,7 @@ export class ProjectStore {
     const relPath = path.relative(labelsDir, file).slice(0, -'.json'.length).split(path.sep).join('/');
     try {
       const { value, from } = migrateLabel(
-        JSON.parse(readFileSync(file, 'utf8')),
+        parseJsonText(readFileSync(file, 'utf8'), path.basename(file)),
         path.relative(this.root, file),
       );
       const doc = imageDocSchema.parse(value);
@@ -407,13 +408,9 @@ async function readMeta(file: string): Promise<{ value: ProjectMeta; from: numbe
   if (!existsSync(file)) return { value: emptyProjectMeta(), from: null };
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
+    raw = parseJsonText(await readFile(file, 'utf8'), file);
   } catch (e) {
-    throw new GroundLabelError(
-      'label-file-invalid',
-      `${file} is not valid JSON (${messageOf(e)}); it was left untouched.`,
-      { cause: e },
-    );
+    throw new GroundLabelError('label-file-invalid', `${messageOf(e)}; it was left untouched.`, { cause: e });
   }
   let migrated;
   try {

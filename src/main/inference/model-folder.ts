@@ -5,6 +5,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { GroundLabelError, messageOf } from '../../shared/errors';
 import { isInside } from '../fs/paths';
+import { parseJsonText } from '../../shared/json-text';
 
 /** `groundlabel.json`: optional facts about a model that its file cannot tell. */
 export const descriptorSchema = z
@@ -35,9 +36,9 @@ async function readDescriptor(file: string): Promise<ModelDescriptor> {
   if (!existsSync(file)) return {};
   let json: unknown;
   try {
-    json = JSON.parse(await readFile(file, 'utf8'));
+    json = parseJsonText(await readFile(file, 'utf8'), file);
   } catch (e) {
-    throw new GroundLabelError('model-invalid', `${file} is not valid JSON: ${messageOf(e)}`, { cause: e });
+    throw new GroundLabelError('model-invalid', messageOf(e), { cause: e });
   }
   const parsed = descriptorSchema.safeParse(json);
   if (!parsed.success) {

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { GroundLabelError, messageOf } from '../../shared/errors';
+import { parseJsonText } from '../../shared/json-text';
 
 /** sha256 of the canonical bert-base-uncased vocab.txt (30,522 entries, 231,508 bytes). */
 export const BERT_VOCAB_SHA256 = '07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3';
@@ -151,11 +152,9 @@ export async function loadTokenizer(modelDir: string | null, bundledVocab: strin
     if (existsSync(json)) {
       let parsed: unknown;
       try {
-        parsed = JSON.parse(await readFile(json, 'utf8'));
+        parsed = parseJsonText(await readFile(json, 'utf8'), json);
       } catch (e) {
-        throw new GroundLabelError('tokenizer-invalid', `${json} is not valid JSON: ${messageOf(e)}`, {
-          cause: e,
-        });
+        throw new GroundLabelError('tokenizer-invalid', messageOf(e), { cause: e });
       }
       return tokenizerFromJson(parsed, json);
     }

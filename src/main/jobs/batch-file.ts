@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ERROR_CODES, GroundLabelError, messageOf } from '../../shared/errors';
 import { writeFileAtomic } from '../fs/atomic';
 import { STORE_DIR } from '../dataset/project-store';
+import { parseJsonText } from '../../shared/json-text';
 
 /** Where a dataset's batch job is kept, so that it can be resumed after a cancel, a crash or a restart. */
 export const BATCH_FILE = 'batch.json';
@@ -42,13 +43,11 @@ export async function readBatchJob(root: string): Promise<BatchJob | null> {
   if (!existsSync(file)) return null;
   let raw: unknown;
   try {
-    raw = JSON.parse(await readFile(file, 'utf8'));
+    raw = parseJsonText(await readFile(file, 'utf8'), file);
   } catch (e) {
-    throw new GroundLabelError(
-      'label-file-invalid',
-      `${file} is not valid JSON (${messageOf(e)}); start a new batch to replace it.`,
-      { cause: e },
-    );
+    throw new GroundLabelError('label-file-invalid', `${messageOf(e)}; start a new batch to replace it.`, {
+      cause: e,
+    });
   }
   const parsed = batchJobSchema.safeParse(raw);
   if (!parsed.success) {

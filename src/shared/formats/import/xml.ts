@@ -5,6 +5,8 @@
  * tags, text outside the root and nesting deeper than `MAX_DEPTH`. Iterative: deep input cannot
  * overflow the stack. Namespaces are not resolved (`a:b` is just a name).
  */
+import { lineAt } from '../../json-text';
+
 export interface XmlElement {
   readonly name: string;
   readonly attributes: Readonly<Record<string, string>>;
@@ -48,12 +50,6 @@ function decode(raw: string, at: number): string {
       );
     return String.fromCodePoint(code);
   });
-}
-
-function lineAt(text: string, index: number): number {
-  let line = 1;
-  for (let i = 0; i < index && i < text.length; i += 1) if (text.charCodeAt(i) === 10) line += 1;
-  return line;
 }
 
 function parse(text: string): XmlElement {
