@@ -3,7 +3,7 @@ import path from 'node:path';
 import { GroundLabelError } from '../shared/errors';
 import { AppServices } from '../main/app-services';
 import { FolderAccess } from '../main/fs/folder-access';
-import { appRoot } from '../main/paths';
+import { appRoot, modelsDir } from '../main/paths';
 import { startServer } from '../main/server/http-server';
 import { EventHub } from '../main/server/sse';
 import { log, reportFailure } from './command';
@@ -28,6 +28,11 @@ async function main(argv: string[]): Promise<void> {
     emit: (e, p) => events.emit(e, p),
     device,
     access,
+    // Models: from the given folders, the models folder, and the one --model names.
+    modelAccess: new FolderAccess(
+      [...args.roots, modelsDir(appRoot()), ...(args.model ? [path.resolve(args.model)] : [])],
+      'Put the model into the models folder or a --root folder.',
+    ),
   });
   // The port first: a second serve on a busy port fails before it touches the dataset. Until the
   // dataset is open, the page is told that none is.

@@ -10,6 +10,7 @@ import { STORE_DIR } from './dataset/project-store';
 import { dispatch } from './dispatch';
 import { FolderAccess } from './fs/folder-access';
 import { tempDirs } from './inference/__test__/helpers';
+import { writeFixtureModels } from '../../test/fixtures/model-folders';
 
 const tempDir = tempDirs('access');
 
@@ -111,5 +112,30 @@ describe('import messages', () => {
     const text = JSON.stringify(result);
     expect(text).toMatch(/not valid|must be|column/);
     expect(text).not.toMatch(/root:x|daemon|bash|nologin|root x/);
+  });
+});
+
+describe('models in browser mode', () => {
+  it('loads a model only from the folders it was given, and names them when it refuses', async () => {
+    const models = await writeFixtureModels(path.join(allowed, 'models'));
+    const elsewhere = await writeFixtureModels(path.join(outside, 'models'));
+    const limited = new AppServices({
+      mode: 'browser',
+      device: 'cpu',
+      emit: eventRecorder().emit,
+      access: new FolderAccess([allowed]),
+      modelAccess: new FolderAccess([allowed], 'Put the model into a --root folder.'),
+    });
+    try {
+      const refused = await dispatch(limited.handlers, 'model:open', { path: elsewhere.flavourA });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      if (!refused.ok) expect(refused.error.message).toContain(allowed);
+      expect(await dispatch(limited.handlers, 'model:open', { path: models.flavourA })).toMatchObject({
+        ok: true,
+        value: { loaded: true },
+      });
+    } finally {
+      await limited.close();
+    }
   });
 });

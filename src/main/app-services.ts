@@ -27,6 +27,11 @@ export interface AppServicesOptions {
   readonly device?: Device;
   /** The folders datasets, imports and exports may use; none when not given. */
   readonly access?: FolderAccess;
+  /**
+   * The folders models may be loaded from, when limited (browser mode: a page holding the token must
+   * not make the server read any file as a model); any path the person types when not given.
+   */
+  readonly modelAccess?: FolderAccess;
   /** Quiet time before label files are rewritten (the journal makes every edit durable at once). */
   readonly saveDebounceMs?: number;
 }
@@ -157,7 +162,8 @@ export class AppServices {
           'A batch is running with the current model. Cancel it or wait until it finishes before opening another model.',
         );
       }
-      return this.models.open(target);
+      const allowed = this.options.modelAccess;
+      return this.models.open(allowed ? await allowed.check(target, 'model') : target);
     },
     'dataset:open': async ({ path: folder }) =>
       (await this.openDataset(await this.access.check(folder, 'dataset'))).snapshot(),

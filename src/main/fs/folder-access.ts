@@ -4,12 +4,13 @@ import { GroundLabelError } from '../../shared/errors';
 import { isInside } from './paths';
 
 /** What a path is checked for; it only changes the wording of a refusal. */
-export type AccessPurpose = 'dataset' | 'import' | 'export';
+export type AccessPurpose = 'dataset' | 'import' | 'export' | 'model';
 
 const DOING: Record<AccessPurpose, string> = {
   dataset: 'open datasets in',
   import: 'import labels from',
   export: 'export into',
+  model: 'load models from',
 };
 
 /**
