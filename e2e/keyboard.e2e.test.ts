@@ -54,7 +54,9 @@ afterAll(async () => {
   await app?.stop();
 });
 
-describe('keyboard-first labeling', () => {
+// One session, step by step: each `it` after the first starts where the one before it left off (the
+// same page, image, selection and history), says so with "then", and the steps never run shuffled.
+describe('keyboard-first labeling', { shuffle: false }, () => {
   it('moves through the image list with the arrows and with A / D', async () => {
     await ui.imageList.focus();
     await press('ArrowDown');
@@ -77,7 +79,7 @@ describe('keyboard-first labeling', () => {
     expect(await activeRole()).toBe('application');
   });
 
-  it('runs the prompt on the current image with I', async () => {
+  it('then runs the prompt on the current image with I', async () => {
     await ui.promptField.focus();
     await ui.page.keyboard.type(PROMPT);
     // Letters typed into the prompt are text, not shortcuts: still on a.png, nothing run.
@@ -94,7 +96,7 @@ describe('keyboard-first labeling', () => {
     await ui.waitForRunDone();
   });
 
-  it('accepts the selected suggestion with Enter (the selection itself needs a click)', async () => {
+  it('then accepts the selected suggestion with Enter (the selection itself needs a click)', async () => {
     const red = (await ui.boxes()).find((b) => b.origin.kind === 'suggestion' && b.origin.phrase === 'red')!;
     await ui.selectBox(red.id);
     expect(await activeRole()).toBe('application');
@@ -103,7 +105,7 @@ describe('keyboard-first labeling', () => {
     expect(geometry(hookBox(h, red.id)!)).toEqual(geometry(red));
   });
 
-  it('draws a box with W and a drag, in whole image pixels, and gives it a class with 1–9', async () => {
+  it('then draws a box with W and a drag, in whole image pixels, and gives it a class with 1–9', async () => {
     await press('w');
     expect((await ui.hook()).tool).toBe('draw');
     drawn = await ui.drawBox({ x: 20.2, y: 300.4 }, { x: 80.3, y: 380.1 });
@@ -126,7 +128,7 @@ describe('keyboard-first labeling', () => {
     await ui.screenshot('keyboard-01-drawn');
   });
 
-  it('nudges the selection by 1 px with the arrows and by 10 px with Shift', async () => {
+  it('then nudges the selection by 1 px with the arrows and by 10 px with Shift', async () => {
     const steps: [string, number, number][] = [
       ['ArrowRight', 1, 0],
       ['ArrowDown', 0, 1],
@@ -151,7 +153,7 @@ describe('keyboard-first labeling', () => {
     drawn = await ui.box(drawn.id);
   });
 
-  it('duplicates with Ctrl+D, deletes with Delete, and undoes / redoes with Ctrl+Z / Ctrl+Y', async () => {
+  it('then duplicates with Ctrl+D, deletes with Delete, and undoes / redoes with Ctrl+Z / Ctrl+Y', async () => {
     const before = await ui.boxes();
     await press('Control+d');
     let h = await ui.waitForHookState((v, n) => v.doc?.boxes.length === n, before.length + 1);
@@ -193,7 +195,7 @@ describe('keyboard-first labeling', () => {
     expect(h.doc!.boxes).toEqual(before);
   });
 
-  it('zooms with Ctrl+= and Ctrl+-, pans with Space and a drag, and fits with Ctrl+F', async () => {
+  it('then zooms with Ctrl+= and Ctrl+-, pans with Space and a drag, and fits with Ctrl+F', async () => {
     const start = (await ui.hook()).view;
     await press('Control+Equal');
     const zoomed = (await ui.waitForHookState((v, s) => v.view.scale > s, start.scale)).view;
@@ -227,7 +229,7 @@ describe('keyboard-first labeling', () => {
     expect(back).toEqual(fitted);
   });
 
-  it('accepts every remaining suggestion with Shift+Enter, and Escape clears the selection', async () => {
+  it('then accepts every remaining suggestion with Shift+Enter, and Escape clears the selection', async () => {
     expect((await ui.boxes()).some((b) => b.origin.kind === 'suggestion')).toBe(true);
     await press('Shift+Enter');
     const h = await ui.waitForHookState(
@@ -246,7 +248,7 @@ describe('keyboard-first labeling', () => {
     await ui.screenshot('keyboard-02-reviewed');
   });
 
-  it('runs the prompt on the filtered list with Ctrl+B and moves on with D', async () => {
+  it('then runs the prompt on the filtered list with Ctrl+B and moves on with D', async () => {
     await press('Control+b');
     await ui.waitForOption('sub/b.jpg', 'Has suggestions, 2 boxes', 30_000);
     await ui.waitForRunDone();

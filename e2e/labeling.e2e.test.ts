@@ -79,7 +79,9 @@ afterAll(async () => {
   await app?.stop();
 });
 
-describe('labeling in browser mode', () => {
+// One review, step by step: each `it` after the first starts where the one before it left off (the
+// same page, folder and edits), says so with "then", and the steps never run shuffled.
+describe('labeling in browser mode', { shuffle: false }, () => {
   it('opens the folder typed into "Folder path" and fits the first image', async () => {
     await ui.waitForCanvasName('No image open');
     await ui.openFolder(folder);
@@ -104,7 +106,7 @@ describe('labeling in browser mode', () => {
     await ui.screenshot('labeling-01-opened');
   });
 
-  it('runs the prompt on the visible images and puts each suggestion on its rectangle (IoU ≥ 0.9)', async () => {
+  it('then runs the prompt on the visible images and puts each suggestion on its rectangle (IoU ≥ 0.9)', async () => {
     await ui.setPrompt(PROMPT);
     await ui.runOnVisible();
     // The truncated JPEG fails on its own; every other image was looked at.
@@ -137,7 +139,7 @@ describe('labeling in browser mode', () => {
     expect(classNames()).toEqual(['red', 'green', 'blue', 'orange', 'yellow', 'purple']);
   });
 
-  it('accepts a selected suggestion with Enter', async () => {
+  it('then accepts a selected suggestion with Enter', async () => {
     await ui.selectImage('a.png');
     const red = byPhrase(await ui.boxes(), 'red');
     await ui.selectBox(red.id);
@@ -157,7 +159,7 @@ describe('labeling in browser mode', () => {
     expect(byPhrase(await ui.boxes(), 'blue').origin.kind).toBe('suggestion');
   });
 
-  it('resizes a suggestion by dragging its corner handle, which accepts it', async () => {
+  it('then resizes a suggestion by dragging its corner handle, which accepts it', async () => {
     const blue = byPhrase(await ui.boxes(), 'blue');
     await ui.selectBox(blue.id);
     await ui.dragHandle(blue.id, 'se', RESIZED_CORNER);
@@ -186,7 +188,7 @@ describe('labeling in browser mode', () => {
     await ui.screenshot('labeling-03-resized');
   });
 
-  it('accepts every suggestion of another image with "Accept all"', async () => {
+  it('then accepts every suggestion of another image with "Accept all"', async () => {
     const before = (await ui.selectImage('sub/b.jpg')).doc!.boxes;
     await ui.button('Accept all').click();
     const h = await ui.waitForHookState(
@@ -200,7 +202,7 @@ describe('labeling in browser mode', () => {
     await expect.poll(() => ui.button('Accept all').isDisabled()).toBe(true);
   });
 
-  it('rejects a suggestion with Delete; undo and redo move the document back and forth', async () => {
+  it('then rejects a suggestion with Delete; undo and redo move the document back and forth', async () => {
     const before = (await ui.selectImage('sub/deeper/c.png')).doc!;
     const yellow = byPhrase(before.boxes, 'yellow');
     await ui.selectBox(yellow.id);
@@ -228,7 +230,7 @@ describe('labeling in browser mode', () => {
     await ui.waitForOption('sub/deeper/c.png', 'Reviewed, 1 box');
   });
 
-  it('marks an image with nothing on it as a reviewed negative', async () => {
+  it('then marks an image with nothing on it as a reviewed negative', async () => {
     await ui.selectImage('d-empty.png');
     await ui.button('Mark reviewed negative').click();
     const h = await ui.waitForHookState((v) => v.doc?.reviewed === true, null);
@@ -237,14 +239,18 @@ describe('labeling in browser mode', () => {
     await ui.screenshot('labeling-04-negative');
   });
 
-  it('finds everything saved after a reload: the same boxes with the same origins', async () => {
+  it('then finds everything saved after a reload: the same boxes with the same origins', async () => {
     await ui.waitSaved();
-    const names = new Map<string, string>();
+    const rows = new Map<string, string>();
     for (const rel of ALL_IMAGES) {
       if (rel === 'broken.jpg') continue;
       finalDocs.set(rel, (await ui.selectImage(rel)).doc!);
-      names.set(rel, await listEntry(rel));
+      rows.set(rel, await ui.optionStatus(rel));
     }
+    expect([rows.get('a.png'), rows.get('d-empty.png')]).toEqual([
+      'Reviewed, 2 boxes',
+      'Reviewed negative, no boxes',
+    ]);
     await ui.page.reload();
     await ui.waitForHook();
     await ui.imageList.getByRole('option').first().waitFor();
@@ -257,7 +263,8 @@ describe('labeling in browser mode', () => {
       const h = await ui.selectImage(rel);
       expect(h.doc!.reviewed, rel).toBe(doc.reviewed);
       expect(comparable(h.doc!.boxes), rel).toEqual(comparable(doc.boxes));
-      expect(await listEntry(rel)).toBe(names.get(rel));
+      // The row's name, status and box count, whether or not the image sizes have come in yet.
+      await expect.poll(() => ui.optionStatus(rel), { message: rel }).toBe(rows.get(rel));
     }
     const a = finalDocs.get('a.png')!;
     expect(a.boxes.map((b) => b.origin.kind)).toEqual(['accepted', 'accepted']);
@@ -266,7 +273,7 @@ describe('labeling in browser mode', () => {
     await ui.screenshot('labeling-05-reloaded');
   });
 
-  it('exports COCO through the dialog: ids from 1, contiguous categories, boxes as accepted', async () => {
+  it('then exports COCO through the dialog: ids from 1, contiguous categories, boxes as accepted', async () => {
     const outDir = await ui.exportAs('COCO detection JSON');
     await ui.screenshot('labeling-06-export-coco');
     await ui.closeExport();
@@ -325,7 +332,7 @@ describe('labeling in browser mode', () => {
     expect(coco.annotations.filter((a) => a.image_id === imageIdOf.get('d-empty.png'))).toEqual([]);
   });
 
-  it('exports YOLO through the dialog: data.yaml without path:, 5-column rows in [0, 1], an empty file for the negative', async () => {
+  it('then exports YOLO through the dialog: data.yaml without path:, 5-column rows in [0, 1], an empty file for the negative', async () => {
     const outDir = await ui.exportAs('YOLO (Ultralytics)');
     await ui.screenshot('labeling-07-export-yolo');
     await ui.closeExport();
@@ -389,8 +396,3 @@ describe('labeling in browser mode', () => {
     }
   });
 });
-
-/** The list entry's text: name, status, box count. */
-async function listEntry(rel: string): Promise<string> {
-  return ui.option(rel).evaluate((el) => el.textContent?.replace(/\s+/g, ' ').trim() ?? '');
-}
