@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -242,8 +242,13 @@ describe('thumbnails of a dataset', () => {
     const outside = await writeImage(base, 'outside.png', { width: 20, height: 20, rects: [] });
     await mkdir(root);
     await writeImage(root, 'in.png', { width: 64, height: 48, rects: [] });
-    await symlink(outside, path.join(root, 'escape.png'));
+    await symlink(outside, path.join(root, 'listed-never.png'));
+    await writeImage(root, 'escape.png', { width: 20, height: 20, rects: [] });
     const dataset = await DatasetService.open(root);
+    // A link out of the folder is not listed; one swapped in after the listing is refused when read.
+    expect(dataset.relPaths).toEqual(['escape.png', 'in.png']);
+    await rm(path.join(root, 'escape.png'));
+    await symlink(outside, path.join(root, 'escape.png'));
     try {
       const thumbs = thumbnailsOf(dataset);
       expect(thumbnailsOf(dataset)).toBe(thumbs);

@@ -277,7 +277,7 @@ const zhCN: typeof en = {
     failed: '保存失败：{message}',
     retry: '重试保存',
     unsavedBeforeOpen:
-      '此文件夹有 {count} 处修改未能保存（{message}）。请重试保存，或再次打开另一个文件夹以放弃这些修改。',
+      '此文件夹有 {count} 处修改未能保存（{message}）。请重试保存，或再次打开另一个文件夹以放弃它。 | 此文件夹有 {count} 处修改未能保存（{message}）。请重试保存，或再次打开另一个文件夹以放弃这些修改。',
   },
   stats: {
     open: '统计',
