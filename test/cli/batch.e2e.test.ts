@@ -132,16 +132,24 @@ describe('npm run batch', () => {
         },
       })),
     );
-    let sent = false;
-    const stopped = await batch(
+    // Ctrl+C once the first result is acknowledged (in the dataset's journal), so some images are
+    // done and, at a few more per cancel, most are left: no guess at how fast the model runs.
+    const journal = path.join(dataset, '.groundlabel', 'journal.ndjson');
+    const hasResult = () =>
+      readFile(journal, 'utf8').then(
+        (text) => text.includes('"t":"image"'),
+        () => false,
+      );
+    let started: (child: ReturnType<typeof spawn>) => void = () => undefined;
+    const running = new Promise<ReturnType<typeof spawn>>((resolve) => (started = resolve));
+    const stopping = batch(
       ['--dataset', dataset, '--model', models.flavourA, '--prompt', 'blue .', '--device', 'cpu'],
-      (text, child) => {
-        if (!sent && text.includes('started batch')) {
-          sent = true;
-          setTimeout(() => child.kill('SIGINT'), 300);
-        }
-      },
+      (text, child) => text.includes('started batch') && started(child),
     );
+    const child = await running;
+    await expect.poll(hasResult, { interval: 5, timeout: 30_000 }).toBe(true);
+    child.kill('SIGINT');
+    const stopped = await stopping;
     expect(stopped.code, stopped.stderr).toBe(130);
     expect(stopped.stderr).toContain('cancelling after the images already on the model');
     expect(stopped.stdout).toMatch(/stopped with \d+ image\(s\) left: run again with --resume/);
