@@ -51,13 +51,20 @@ export const classDefSchema = z.object({
 });
 export type ClassDef = z.infer<typeof classDefSchema>;
 
+/** The longest prompt taken: far above any real one, and short enough that reading it never stalls the app. */
+export const MAX_PROMPT_LENGTH = 65_536;
+
+export const promptSchema = z
+  .string()
+  .max(MAX_PROMPT_LENGTH, `a prompt may be at most ${MAX_PROMPT_LENGTH.toLocaleString('en')} characters`);
+
 /** Project-wide settings: the class list (its order is the export order), phrase → class map, prompts used. */
 export const projectMetaSchema = z.object({
   /** Counts the stored versions of the project file, as ImageDoc.revision does for a label file. */
   revision: z.int().nonnegative().optional(),
   classes: z.array(classDefSchema),
   phraseClasses: z.record(z.string(), z.string()),
-  promptHistory: z.array(z.string()).max(50),
+  promptHistory: z.array(promptSchema).max(50),
 });
 export type ProjectMeta = z.infer<typeof projectMetaSchema>;
 
