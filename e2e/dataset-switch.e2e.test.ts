@@ -115,7 +115,11 @@ describe('two folders holding frame_0001.png, in one tab', () => {
 
     // 5. Back to P, save again with Ctrl+S: P's own box, untouched.
     await ui.openFolder(p);
-    const back = await ui.waitForImage(NAME);
+    // Same name in both folders: P is back once its own size is on the canvas.
+    const back = await ui.waitForHookState(
+      (v, rel) => v.imageReady && v.doc?.relPath === rel && v.doc.width === 640,
+      NAME,
+    );
     expect(back.doc!.boxes.map(geometry)).toEqual([drawnOnP]);
     expect(await shownColour(PROBE)).toEqual([...paletteEntry('red').rgb]);
     await ui.canvas.focus();
