@@ -192,6 +192,15 @@ export interface ImportApplied {
   readonly meta: ProjectMeta;
 }
 
+/** What undoing a step across the dataset did: images put back, and those left as edited since. */
+export interface DatasetStepUndone {
+  readonly restored: number;
+  /** Paths of images edited after the step: left as they are. */
+  readonly skipped: readonly string[];
+  /** The images that changed back, for the image list. */
+  readonly entries: readonly ImageEntry[];
+}
+
 export type BatchState = 'running' | 'cancelled' | 'done';
 
 export interface BatchFailure {
@@ -310,11 +319,7 @@ export const channels = {
   /** Puts back the documents a suggestions:accept changed, unless an image was edited since. */
   'suggestions:accept-undo': {
     request: z.object({ token: z.string().min(1) }),
-    reply: reply<{
-      readonly restored: number;
-      readonly skipped: readonly string[];
-      readonly entries: readonly ImageEntry[];
-    }>(),
+    reply: reply<DatasetStepUndone>(),
   },
   /** Marks every image where the model found nothing (and no one decided since) as a reviewed negative. */
   'nothing-found:mark-negative': {
@@ -328,11 +333,7 @@ export const channels = {
   /** Puts back the images a nothing-found:mark-negative changed, unless one was edited since. */
   'nothing-found:mark-negative-undo': {
     request: z.object({ token: z.string().min(1) }),
-    reply: reply<{
-      readonly restored: number;
-      readonly skipped: readonly string[];
-      readonly entries: readonly ImageEntry[];
-    }>(),
+    reply: reply<DatasetStepUndone>(),
   },
   /** What the open dataset holds now: images per state, boxes per class, box sizes. */
   'dataset:stats': { request: z.object({}), reply: reply<DatasetStats>() },
