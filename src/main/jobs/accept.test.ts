@@ -2,33 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { ImageDoc } from '../../shared/project';
 import { box, doc } from '../__test__/docs';
 import { caught } from '../inference/__test__/helpers';
-import { SuggestionAcceptor, type AcceptDataset } from './accept';
+import { SuggestionAcceptor } from './accept';
+import { memoryDataset } from './__test__/memory-dataset';
 
 const pending = (classId: string, score: number) =>
   box(classId, { kind: 'suggestion', score, phrase: classId, rawText: classId });
 
-/** A store in memory that counts revisions and refuses a write on an old one, as the project store does. */
-function memory(docs: ImageDoc[]): AcceptDataset & { docs: Map<string, ImageDoc> } {
-  const map = new Map(docs.map((d) => [d.relPath, d]));
-  const revisionOf = (relPath: string) => map.get(relPath)?.revision ?? 0;
-  return {
-    root: '/data',
-    relPaths: [...map.keys(), 'no-doc.png'],
-    docs: map,
-    store: {
-      get: (r) => map.get(r),
-      revisionOf,
-      putImage: async (d, { baseRevision } = {}) => {
-        const current = revisionOf(d.relPath);
-        if (baseRevision !== undefined && baseRevision !== current)
-          throw new Error(`${d.relPath} is at revision ${current}, not ${baseRevision}`);
-        const stored = { ...d, revision: current + 1 };
-        map.set(d.relPath, stored);
-        return stored;
-      },
-    },
-  };
-}
+const memory = memoryDataset;
 
 /** The documents without their revision numbers: what a person sees of them. */
 const contents = (docs: ReadonlyMap<string, ImageDoc>) =>

@@ -1,34 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { imageStatus, type ImageDoc } from '../../shared/project';
+import { imageStatus } from '../../shared/project';
 import { box, doc, suggestion } from '../__test__/docs';
 import { caught } from '../inference/__test__/helpers';
-import type { StepDataset } from './dataset-steps';
 import { NothingFoundMarker } from './mark-negative';
+import { memoryDataset } from './__test__/memory-dataset';
 
 const modelRun = { prompt: 'cat', at: '2024-01-01T00:00:00.000Z' };
 
-/** A store in memory that counts revisions and refuses a write on an old one, as the project store does. */
-function memory(docs: ImageDoc[]): StepDataset & { docs: Map<string, ImageDoc> } {
-  const map = new Map(docs.map((d) => [d.relPath, d]));
-  const revisionOf = (relPath: string) => map.get(relPath)?.revision ?? 0;
-  return {
-    root: '/data',
-    relPaths: [...map.keys(), 'no-doc.png'],
-    docs: map,
-    store: {
-      get: (r) => map.get(r),
-      revisionOf,
-      putImage: async (d, { baseRevision } = {}) => {
-        const current = revisionOf(d.relPath);
-        if (baseRevision !== undefined && baseRevision !== current)
-          throw new Error(`${d.relPath} is at revision ${current}, not ${baseRevision}`);
-        const stored = { ...d, revision: current + 1 };
-        map.set(d.relPath, stored);
-        return stored;
-      },
-    },
-  };
-}
+const memory = memoryDataset;
 
 const sample = () =>
   memory([
