@@ -42,12 +42,12 @@ describe('Detector with fixture models', () => {
     await d.close();
   });
 
-  it('reads flavour B with the original-repo resize, and a descriptor input size for A', async () => {
+  it("reads flavour B with transformers' resize rule, and a descriptor input size for A", async () => {
     const b = await open(models.flavourB);
     expect(b.info).toMatchObject({
       flavour: 'B',
       name: 'Colour fixture B',
-      sizeRule: { kind: 'original-repo' },
+      sizeRule: { kind: 'shortest-edge', shortestEdge: 800, longestEdge: 1333 },
     });
     await b.close();
     const small = await open(models.flavourASmall);

@@ -1,9 +1,12 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { caught } from './__test__/helpers';
+import { caught, tempDirs } from './__test__/helpers';
 import { declaredImageSize, detectFlavour, FLAVOURS, maxTextTokens, type FeedSource } from './flavours';
 import type { FeedTensor, ValueInfo } from './tensors';
 import type { TextRun } from './text';
 
+const newDir = tempDirs('flavours');
 const v = (name: string, type: string, dims: (number | string | null)[]): ValueInfo => ({ name, type, dims });
 
 const A_INPUTS = [
@@ -159,12 +162,42 @@ describe('declaredImageSize', () => {
 });
 
 describe('the default image size of each flavour', () => {
-  it('is the fixed 800×1200 (H×W) traced size for flavour A and the original-repo rule for flavour B', () => {
+  it("is the fixed 800×1200 (H×W) traced size for flavour A and transformers' 800/1333 rule for flavour B", () => {
     expect(FLAVOURS.find((f) => f.id === 'A')!.defaultSize).toEqual({
       kind: 'fixed',
       size: { height: 800, width: 1200 },
     });
-    expect(FLAVOURS.find((f) => f.id === 'B')!.defaultSize).toEqual({ kind: 'original-repo' });
+    expect(FLAVOURS.find((f) => f.id === 'B')!.defaultSize).toEqual({
+      kind: 'shortest-edge',
+      shortestEdge: 800,
+      longestEdge: 1333,
+    });
+  });
+
+  it("takes flavour B's rule from the processor config of its Hugging Face folder", async () => {
+    const dir = await newDir();
+    await mkdir(path.join(dir, 'onnx'));
+    await writeFile(
+      path.join(dir, 'preprocessor_config.json'),
+      JSON.stringify({ size: { shortest_edge: 600, longest_edge: 1000 }, resample: 2 }),
+    );
+    expect(detectFlavour(path.join(dir, 'onnx', 'model.onnx'), B_INPUTS, B_OUTPUTS).defaultSize).toEqual({
+      kind: 'shortest-edge',
+      shortestEdge: 600,
+      longestEdge: 1000,
+    });
+  });
+
+  it('keeps flavour A at its traced size even beside a processor config', async () => {
+    const dir = await newDir();
+    await writeFile(
+      path.join(dir, 'preprocessor_config.json'),
+      JSON.stringify({ size: { height: 5, width: 5 } }),
+    );
+    expect(detectFlavour(path.join(dir, 'a.onnx'), A_INPUTS, A_OUTPUTS).defaultSize).toEqual({
+      kind: 'fixed',
+      size: { height: 800, width: 1200 },
+    });
   });
 });
 

@@ -1,6 +1,7 @@
 import { GroundLabelError } from '../../shared/errors';
 import type { ImageSize } from '../../shared/geometry';
-import type { InputSizeRule } from './resize';
+import { readImageProcessorRule } from './model-folder';
+import { TRANSFORMERS_DEFAULT_RULE, type InputSizeRule } from './resize';
 import type { TextRun } from './text';
 import { describeValue, int64, type FeedTensor, type ValueInfo } from './tensors';
 
@@ -24,8 +25,10 @@ export interface Flavour {
   readonly imageInput: string;
   readonly logits: string;
   readonly boxes: string;
-  /** Used when neither the model folder nor the declared dims give a size. */
+  /** Used when neither the descriptor nor the declared dims give a size. */
   readonly defaultSize: InputSizeRule;
+  /** Whether the model folder's processor config (Hugging Face layout) decides the size rule. */
+  readonly readsProcessorConfig: boolean;
   feeds(src: FeedSource): Record<string, FeedTensor>;
 }
 
@@ -45,6 +48,7 @@ export const FLAVOURS: readonly Flavour[] = [
     boxes: 'boxes',
     // These files are traced at 800×1200 and only work at that size (contract §1).
     defaultSize: { kind: 'fixed', size: { height: 800, width: 1200 } },
+    readsProcessorConfig: false,
     feeds: (src) => {
       const n = src.text.ids.length;
       return {
@@ -64,7 +68,10 @@ export const FLAVOURS: readonly Flavour[] = [
     imageInput: 'pixel_values',
     logits: 'logits',
     boxes: 'pred_boxes',
-    defaultSize: { kind: 'original-repo' },
+    // A Hugging Face export is sized as transformers sizes it: by its folder's processor config,
+    // else by transformers' default for Grounding DINO.
+    defaultSize: TRANSFORMERS_DEFAULT_RULE,
+    readsProcessorConfig: true,
     feeds: (src) => {
       const n = src.text.ids.length;
       const { width, height } = src.size;
@@ -97,7 +104,10 @@ const sameNames = (a: readonly string[], b: readonly string[]) =>
 
 const expected = () => FLAVOURS.map((f) => `flavour ${f.id}, ${f.label}: ${f.inputs.join(', ')}`).join('; ');
 
-/** Picks the flavour from the session's input names, or explains what was found and what was expected. */
+/**
+ * Picks the flavour from the session's input names, or explains what was found and what was
+ * expected. A Hugging Face export's default size rule comes from its folder's processor config.
+ */
 export function detectFlavour(
   file: string,
   inputs: readonly ValueInfo[],
@@ -123,7 +133,8 @@ export function detectFlavour(
       `${file} has the inputs of flavour ${flavour.id} but lacks the output(s) ${missing.join(', ')}; outputs found: ${outputs.map(describeValue).join(', ')}.`,
     );
   }
-  return flavour;
+  const fromConfig = flavour.readsProcessorConfig ? readImageProcessorRule(file) : null;
+  return fromConfig ? { ...flavour, defaultSize: fromConfig } : flavour;
 }
 
 /** A numeric H and W declared on the image input mean the export is static: use them. */

@@ -135,6 +135,28 @@ describe('loadModelPixels', () => {
     expectColour(pixelAt(px.rgb, 60, 55, 4), BLUE, 10);
   });
 
+  it("enlarges with Pillow's bilinear filter, as transformers and the original repository do", async () => {
+    // Pillow samples at (x + 0.5)·in/out − 0.5: [0, 255] → [0, 64, 191, 255]; libvips' own enlargement samples half a pixel off.
+    const file = path.join(dir, 'two-pixels.png');
+    await sharp(Buffer.from([0, 0, 0, 255, 255, 255]), { raw: { width: 2, height: 1, channels: 3 } })
+      .png()
+      .toFile(file);
+    const px = await loadModelPixels(file, () => ({ width: 4, height: 1 }));
+    expect([0, 1, 2, 3].map((x) => pixelAt(px.rgb, 4, x, 0)[0])).toEqual([0, 64, 191, 255]);
+  });
+
+  it("shrinks with Pillow's antialiased bilinear filter, without libvips' shrink-on-load", async () => {
+    // A 4:1 shrink of stripes 2 px wide: Pillow's triangle filter spans 8 source pixels per output pixel.
+    const stripes = Buffer.alloc(16 * 4 * 3);
+    for (let i = 0; i < 16 * 4; i++) stripes.fill((i % 16) % 4 < 2 ? 0 : 255, i * 3, i * 3 + 3);
+    const file = path.join(dir, 'stripes.png');
+    await sharp(stripes, { raw: { width: 16, height: 4, channels: 3 } })
+      .png()
+      .toFile(file);
+    const px = await loadModelPixels(file, () => ({ width: 4, height: 1 }));
+    expect([0, 1, 2, 3].map((x) => pixelAt(px.rgb, 4, x, 0)[0])).toEqual([109, 128, 128, 146]);
+  });
+
   it('brings an 8-bit grey PNG to three equal sRGB channels', async () => {
     const file = path.join(dir, 'grey.png');
     await sharp(solid(8, 6, [100]), { raw: { width: 8, height: 6, channels: 1 } })

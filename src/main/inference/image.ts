@@ -3,6 +3,7 @@ import path from 'node:path';
 import sharp, { type SharpOptions } from 'sharp';
 import { GroundLabelError, messageOf } from '../../shared/errors';
 import type { ImageSize } from '../../shared/geometry';
+import { resizeBilinearRGB } from './resample';
 
 /** Decompression-bomb guard: larger images are refused before any pixel is decoded. */
 export const DEFAULT_MAX_PIXELS = 100_000_000;
@@ -77,8 +78,10 @@ export async function readOrientedSize(file: string, options: ImageLoadOptions =
 
 /**
  * Decodes `file`, applies its EXIF orientation, brings any colour model (grey, 16-bit, CMYK, alpha)
- * to 3-channel 8-bit sRGB and resizes to what `sizeFor` asks for, in one libvips pipeline so JPEGs
- * can shrink while decoding. Transparent pixels are flattened onto white.
+ * to 3-channel 8-bit sRGB and resizes to what `sizeFor` asks for. Transparent pixels are flattened
+ * onto white. libvips decodes at full size and the resize is Pillow's bilinear (resample.ts), the
+ * filter transformers and the original repository use: libvips' own resize samples half a pixel off
+ * when enlarging (up to 59 levels) and shrinks JPEGs while decoding (up to 16).
  */
 export async function loadModelPixels(
   file: string,
@@ -94,14 +97,15 @@ export async function loadModelPixels(
     checkPixels(file, original.width, original.height, maxPixels);
     const size = sizeFor(original);
     const { data, info } = await image
-      .resize(size.width, size.height, { fit: 'fill', kernel: 'linear' })
       .flatten({ background: '#ffffff' })
       .toColourspace('srgb')
       .raw()
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels instead of 3`);
+    const decoded = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const same = size.width === info.width && size.height === info.height;
     return {
-      rgb: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+      rgb: same ? decoded : resizeBilinearRGB(decoded, { width: info.width, height: info.height }, size),
       size,
       original: { width: original.width, height: original.height },
     };

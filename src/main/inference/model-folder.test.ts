@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { caught, tempDirs } from './__test__/helpers';
-import { DESCRIPTOR_FILE, locateModel } from './model-folder';
+import { DESCRIPTOR_FILE, locateModel, readImageProcessorRule } from './model-folder';
 
 const newDir = tempDirs('model-folder');
 
@@ -173,5 +173,106 @@ describe('locateModel', () => {
     const e = await caught(() => locateModel(dir), 'model-not-found');
     expect(e.message).toContain(dir);
     expect(e.message).toContain(path.join(dir, 'onnx'));
+  });
+});
+
+describe('readImageProcessorRule', () => {
+  const IMAGENET = { image_mean: [0.485, 0.456, 0.406], image_std: [0.229, 0.224, 0.225] };
+
+  it("reads transformers 5's processor_config.json one folder above onnx/model.onnx", async () => {
+    const dir = await folder({
+      'onnx/model.onnx': '',
+      'processor_config.json': JSON.stringify({
+        processor_class: 'GroundingDinoProcessor',
+        image_processor: {
+          ...IMAGENET,
+          resample: 2,
+          rescale_factor: 0.00392156862745098,
+          size: { longest_edge: 1333, shortest_edge: 800 },
+        },
+      }),
+    });
+    expect(readImageProcessorRule(path.join(dir, 'onnx', 'model.onnx'))).toEqual({
+      kind: 'shortest-edge',
+      shortestEdge: 800,
+      longestEdge: 1333,
+    });
+  });
+
+  it('prefers preprocessor_config.json, the file older exports carry, beside the model', async () => {
+    const dir = await folder({
+      'model.onnx': '',
+      'preprocessor_config.json': JSON.stringify({ size: { shortest_edge: 640, longest_edge: 1024 } }),
+      'processor_config.json': JSON.stringify({
+        image_processor: { size: { shortest_edge: 800, longest_edge: 1333 } },
+      }),
+    });
+    expect(readImageProcessorRule(path.join(dir, 'model.onnx'))).toEqual({
+      kind: 'shortest-edge',
+      shortestEdge: 640,
+      longestEdge: 1024,
+    });
+  });
+
+  it('reads the old form "size": 800 with "max_size", and a fixed height and width', async () => {
+    const old = await folder({ 'preprocessor_config.json': JSON.stringify({ size: 600, max_size: 1000 }) });
+    expect(readImageProcessorRule(path.join(old, 'm.onnx'))).toEqual({
+      kind: 'shortest-edge',
+      shortestEdge: 600,
+      longestEdge: 1000,
+    });
+    const fixed = await folder({
+      'preprocessor_config.json': JSON.stringify({ size: { height: 800, width: 800 } }),
+    });
+    expect(readImageProcessorRule(path.join(fixed, 'm.onnx'))).toEqual({
+      kind: 'fixed',
+      size: { height: 800, width: 800 },
+    });
+  });
+
+  it("gives transformers' default when the config does not say the size", async () => {
+    const dir = await folder({ 'preprocessor_config.json': JSON.stringify({ do_resize: true }) });
+    expect(readImageProcessorRule(path.join(dir, 'm.onnx'))).toEqual({
+      kind: 'shortest-edge',
+      shortestEdge: 800,
+      longestEdge: 1333,
+    });
+  });
+
+  it('gives null for a folder without a processor config', async () => {
+    const dir = await folder({
+      'model.onnx': '',
+      'processor_config.json': JSON.stringify({ processor_class: 'X' }),
+    });
+    expect(readImageProcessorRule(path.join(dir, 'model.onnx'))).toBeNull();
+  });
+
+  it.each([
+    [{ resample: 3 }, '"resample" is 3'],
+    [{ image_mean: [0.5, 0.5, 0.5] }, '"image_mean" is [0.5, 0.5, 0.5]'],
+    [{ rescale_factor: 1 }, '"rescale_factor" is 1'],
+    [{ do_normalize: false }, '"do_normalize" is false'],
+    [{ do_resize: false }, '"do_resize" is false'],
+    [{ size: { shortest_edge: 800 } }, '"size" is {"shortest_edge":800}'],
+  ])(
+    'refuses a config GroundLabel cannot follow (%j), naming the file and the setting',
+    async (config, said) => {
+      const dir = await folder({ 'preprocessor_config.json': JSON.stringify(config) });
+      const e = await caught(() => readImageProcessorRule(path.join(dir, 'm.onnx')), 'model-unsupported');
+      expect(e.message).toContain(path.join(dir, 'preprocessor_config.json'));
+      expect(e.message).toContain(said);
+    },
+  );
+
+  it('refuses a processor config that is not JSON with model-invalid, naming the file and line', async () => {
+    const dir = await folder({ 'preprocessor_config.json': '{\n  "size": 800,\n  oops\n}' });
+    const e = await caught(() => readImageProcessorRule(path.join(dir, 'm.onnx')), 'model-invalid');
+    expect(e.message).toContain('preprocessor_config.json:3');
+  });
+
+  it('refuses a size of the wrong type with model-invalid, naming the field', async () => {
+    const dir = await folder({ 'preprocessor_config.json': JSON.stringify({ resample: 'bilinear' }) });
+    const e = await caught(() => readImageProcessorRule(path.join(dir, 'm.onnx')), 'model-invalid');
+    expect(e.message).toContain('resample');
   });
 });

@@ -1,11 +1,13 @@
 import { describeIssues } from '../../shared/validation';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { GroundLabelError, messageOf } from '../../shared/errors';
 import { isInside } from '../fs/paths';
 import { parseJsonText } from '../../shared/json-text';
+import { MEAN, STD } from './normalise';
+import { TRANSFORMERS_DEFAULT_RULE, type InputSizeRule } from './resize';
 
 /** `groundlabel.json`: optional facts about a model that its file cannot tell. */
 export const descriptorSchema = z
@@ -100,4 +102,110 @@ export async function locateModel(target: string): Promise<ModelLocation> {
     'model-not-found',
     `No .onnx file in ${target} (nor in ${path.join(target, 'onnx')}).`,
   );
+}
+
+/**
+ * The image processor settings a Hugging Face model folder ships: `preprocessor_config.json` (older
+ * transformers and the onnx-community exports) or the `image_processor` part of
+ * `processor_config.json` (transformers 5). Only what GroundLabel's preprocessing acts on is read.
+ */
+const imageProcessorSchema = z.object({
+  do_resize: z.boolean().optional(),
+  size: z
+    .union([
+      z.number().int().positive(),
+      z.object({
+        shortest_edge: z.number().int().positive().nullish(),
+        longest_edge: z.number().int().positive().nullish(),
+        height: z.number().int().positive().nullish(),
+        width: z.number().int().positive().nullish(),
+      }),
+    ])
+    .optional(),
+  max_size: z.number().int().positive().nullish(),
+  resample: z.number().int().nullish(),
+  do_rescale: z.boolean().optional(),
+  rescale_factor: z.number().optional(),
+  do_normalize: z.boolean().optional(),
+  image_mean: z.array(z.number()).length(3).optional(),
+  image_std: z.array(z.number()).length(3).optional(),
+});
+
+type ImageProcessorConfig = z.infer<typeof imageProcessorSchema>;
+
+const PROCESSOR_FILES = [
+  { name: 'preprocessor_config.json', pick: (json: unknown) => json },
+  {
+    name: 'processor_config.json',
+    pick: (json: unknown) => (json as { image_processor?: unknown } | null)?.image_processor,
+  },
+] as const;
+
+/** Pillow's number for bilinear resampling, the only filter GroundLabel implements. */
+const BILINEAR = 2;
+
+const near = (a: readonly number[], b: readonly number[]) => a.every((v, i) => Math.abs(v - b[i]) < 1e-6);
+
+/** The resize rule a processor config describes, or why GroundLabel cannot prepare images as it says. */
+function ruleOf(config: ImageProcessorConfig, file: string): InputSizeRule {
+  const refuse = (what: string) =>
+    new GroundLabelError(
+      'model-unsupported',
+      `${file}: ${what}; GroundLabel prepares images as Grounding DINO's processor does (bilinear resize, ` +
+        'x/255, ImageNet mean and std), so it cannot follow this setting.',
+    );
+  if (config.do_resize === false) throw refuse('"do_resize" is false');
+  if (config.resample != null && config.resample !== BILINEAR)
+    throw refuse(`"resample" is ${config.resample}, not ${BILINEAR} (bilinear)`);
+  if (config.do_rescale === false) throw refuse('"do_rescale" is false');
+  if (config.rescale_factor !== undefined && Math.abs(config.rescale_factor - 1 / 255) > 1e-9)
+    throw refuse(`"rescale_factor" is ${config.rescale_factor}, not 1/255`);
+  if (config.do_normalize === false) throw refuse('"do_normalize" is false');
+  if (config.image_mean && !near(config.image_mean, MEAN))
+    throw refuse(`"image_mean" is [${config.image_mean.join(', ')}], not [${MEAN.join(', ')}]`);
+  if (config.image_std && !near(config.image_std, STD))
+    throw refuse(`"image_std" is [${config.image_std.join(', ')}], not [${STD.join(', ')}]`);
+
+  const { size } = config;
+  if (size === undefined) return TRANSFORMERS_DEFAULT_RULE;
+  // The old form: size is the shorter side, max_size the cap (1333 when absent, as transformers reads it).
+  if (typeof size === 'number')
+    return { kind: 'shortest-edge', shortestEdge: size, longestEdge: config.max_size ?? 1333 };
+  if (size.shortest_edge != null && size.longest_edge != null)
+    return { kind: 'shortest-edge', shortestEdge: size.shortest_edge, longestEdge: size.longest_edge };
+  if (size.height != null && size.width != null)
+    return { kind: 'fixed', size: { height: size.height, width: size.width } };
+  throw refuse(
+    `"size" is ${JSON.stringify(size)}; expected {"shortest_edge", "longest_edge"} or {"height", "width"}`,
+  );
+}
+
+/**
+ * The image size rule of a Hugging Face model folder, from the processor config beside `modelFile`
+ * (or one folder up, for the `onnx/model.onnx` layout); null when there is none. Read synchronously:
+ * it is a small file, read once when a model opens.
+ */
+export function readImageProcessorRule(modelFile: string): InputSizeRule | null {
+  const dir = path.dirname(path.resolve(modelFile));
+  const dirs = path.basename(dir) === 'onnx' ? [dir, path.dirname(dir)] : [dir];
+  for (const folder of dirs) {
+    for (const { name, pick } of PROCESSOR_FILES) {
+      const file = path.join(folder, name);
+      if (!existsSync(file)) continue;
+      let json: unknown;
+      try {
+        json = parseJsonText(readFileSync(file, 'utf8'), file);
+      } catch (e) {
+        throw new GroundLabelError('model-invalid', messageOf(e), { cause: e });
+      }
+      const section = pick(json);
+      if (section === undefined) continue; // a processor_config.json without image settings
+      const parsed = imageProcessorSchema.safeParse(section);
+      if (!parsed.success) {
+        throw new GroundLabelError('model-invalid', `${file}: ${describeIssues(parsed.error, '(root)')}`);
+      }
+      return ruleOf(parsed.data, file);
+    }
+  }
+  return null;
 }

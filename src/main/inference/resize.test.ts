@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { describeSizeRule, originalRepoSize, roundHalfEven, targetSize } from './resize';
+import {
+  TRANSFORMERS_DEFAULT_RULE,
+  describeSizeRule,
+  originalRepoSize,
+  roundHalfEven,
+  targetSize,
+  transformersSize,
+} from './resize';
 
 describe('roundHalfEven', () => {
   it.each([
@@ -53,6 +60,46 @@ describe('originalRepoSize', () => {
   });
 });
 
+describe('transformersSize', () => {
+  // transformers 5.17 get_size_with_aspect_ratio((h, w), 800, 1333): target (h×w) for a source (w×h).
+  it.each([
+    [640, 480, 800, 1066],
+    [480, 640, 1066, 800],
+    [1920, 1080, 750, 1333],
+    [4000, 3000, 800, 1066],
+    [612, 408, 800, 1200],
+    [333, 500, 1201, 800],
+    [801, 600, 800, 1068],
+    [640, 427, 800, 1199],
+    [800, 800, 800, 800],
+    [100, 100, 800, 800],
+    [2666, 1001, 500, 1333],
+    [2000, 1000, 666, 1333],
+    [1000, 2000, 1333, 666],
+    [3000, 700, 311, 1333],
+  ])('resizes a %d×%d (w×h) image to %d×%d (h×w)', (w, h, th, tw) => {
+    expect(transformersSize({ width: w, height: h })).toEqual({ height: th, width: tw });
+  });
+
+  it('computes the capped long side from the unrounded short side, where the original repo uses the rounded one', () => {
+    expect(transformersSize({ width: 2000, height: 1000 })).toEqual({ width: 1333, height: 666 });
+    expect(originalRepoSize({ width: 2000, height: 1000 })).toEqual({ width: 1332, height: 666 });
+  });
+
+  it('follows other edges than 800 and 1333', () => {
+    expect(transformersSize({ width: 640, height: 480 }, 600, 1000)).toEqual({ width: 800, height: 600 });
+    expect(transformersSize({ width: 3000, height: 1000 }, 600, 1000)).toEqual({ width: 1000, height: 333 });
+  });
+
+  it('leaves an image whose shorter side already has the target size unchanged', () => {
+    expect(transformersSize({ width: 1000, height: 800 })).toEqual({ width: 1000, height: 800 });
+  });
+
+  it('never makes a side of 0 pixels, however long the image', () => {
+    expect(transformersSize({ width: 5000, height: 1 })).toEqual({ width: 1333, height: 1 });
+  });
+});
+
 describe('targetSize', () => {
   it('stretches any image to the fixed size of a traced export', () => {
     const rule = { kind: 'fixed', size: { height: 800, width: 1200 } } as const;
@@ -60,15 +107,19 @@ describe('targetSize', () => {
     expect(targetSize(rule, { width: 100, height: 3000 })).toEqual({ height: 800, width: 1200 });
   });
 
-  it('applies the original-repo rule for dynamic-size models', () => {
-    expect(targetSize({ kind: 'original-repo' }, { width: 1920, height: 1080 })).toEqual({
-      height: 750,
+  it("applies transformers' rule for a shortest-edge rule", () => {
+    expect(targetSize(TRANSFORMERS_DEFAULT_RULE, { width: 2000, height: 1000 })).toEqual({
+      height: 666,
       width: 1333,
     });
+    const small = { kind: 'shortest-edge', shortestEdge: 400, longestEdge: 600 } as const;
+    expect(targetSize(small, { width: 640, height: 480 })).toEqual({ height: 400, width: 533 });
   });
 
-  it('describes a fixed size as H×W and stretched', () => {
+  it('describes a fixed size as H×W and stretched, and a shortest-edge rule by its edges', () => {
     expect(describeSizeRule({ kind: 'fixed', size: { height: 800, width: 1200 } })).toContain('800×1200');
-    expect(describeSizeRule({ kind: 'original-repo' })).toContain('1333');
+    expect(describeSizeRule(TRANSFORMERS_DEFAULT_RULE)).toBe(
+      "short side 800, long side ≤ 1333 (transformers' rounding)",
+    );
   });
 });
