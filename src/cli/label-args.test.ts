@@ -66,4 +66,25 @@ describe('parseLabelArgs', () => {
   it('answers help', () => {
     expect(parseLabelArgs(['--help'])).toBe('help');
   });
+
+  it('reads --shard K/N, and --shard auto with --shards', () => {
+    expect(parseLabelArgs([...base, '--shard', '1/4'])).toMatchObject({
+      shard: { request: { kind: 'fixed', shard: { index: 1, count: 4 } } },
+    });
+    expect(parseLabelArgs([...base, '--shard', 'auto', '--shards', '8'])).toMatchObject({
+      shard: { request: { kind: 'auto' }, count: 8 },
+    });
+    expect(parseLabelArgs(base)).not.toHaveProperty('shard');
+  });
+
+  it.each([
+    [['--shard', '4/4'], '--shard 4/4: the shard index must be a whole number from 0 to 3'],
+    [['--shards', '4'], '--shards is the shard count of --shard auto'],
+    [['--shard', '0/2', '--format', 'yolo'], '--format cannot go with --shard'],
+    [['--shard', 'auto', '--copy-images'], '--copy-images cannot go with --shard'],
+  ])('refuses %j naming the option', (extra, message) => {
+    expect(() => parseLabelArgs([...base, ...extra])).toThrow(
+      expect.objectContaining({ code: 'bad-argument', message: expect.stringContaining(message) }),
+    );
+  });
 });

@@ -3,6 +3,7 @@ import type { ImageSize } from '../shared/geometry';
 import { DEVICES, type Device } from '../main/inference/devices';
 import { bad, deviceArg, parseCli, THRESHOLD_OPTIONS, thresholdArgs, type ThresholdArgs } from './args';
 import { parseClassSpec } from '../shared/labels/class-map';
+import { parseShardCount, parseShardOption, type ShardRequest } from '../main/shards/scheduler-env';
 
 export const FORMATS = ['coco', 'yolo', 'voc'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -18,6 +19,8 @@ export interface LabelArgs extends ThresholdArgs {
   readonly classes: ReadonlyMap<string, string>;
   readonly copyImages: boolean;
   readonly perPhrase: boolean;
+  /** Label only one shard of the images, for `npm run merge` to join (see src/main/shards). */
+  readonly shard?: { readonly request: ShardRequest; readonly count?: number };
 }
 
 export const LABEL_USAGE = `Usage: npm run label -- --model <file-or-folder> --images <folder> --prompt "<text>" --out <folder>
@@ -29,7 +32,10 @@ export const LABEL_USAGE = `Usage: npm run label -- --model <file-or-folder> --i
   [--input-size HxW]            model input size, e.g. 800x1200
   [--classes "phrase=class,..."] map prompt phrases to class names
   [--per-phrase]                one forward pass per phrase
-  [--copy-images]               YOLO: copy images instead of linking them`;
+  [--copy-images]               YOLO: copy images instead of linking them
+  [--shard K/N|auto]            label only shard K of N (0-based) into <out>/shard-K-of-N, for npm run merge;
+                                auto: from JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID or GROUNDLABEL_SHARD=K/N
+  [--shards N]                  the shard count, for --shard auto in a Kubernetes Indexed Job`;
 
 function inputSize(raw: string | undefined): ImageSize | undefined {
   if (raw === undefined) return undefined;
@@ -50,13 +56,15 @@ export function parseLabelArgs(argv: readonly string[]): LabelArgs | 'help' {
         images: { type: 'string' },
         prompt: { type: 'string' },
         out: { type: 'string' },
-        format: { type: 'string', default: 'coco' },
+        format: { type: 'string' },
         ...THRESHOLD_OPTIONS,
         device: { type: 'string', default: 'auto' },
         'input-size': { type: 'string' },
         classes: { type: 'string', default: '' },
         'copy-images': { type: 'boolean', default: false },
         'per-phrase': { type: 'boolean', default: false },
+        shard: { type: 'string' },
+        shards: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }),
@@ -64,12 +72,13 @@ export function parseLabelArgs(argv: readonly string[]): LabelArgs | 'help' {
   if (values.help) return 'help';
   const missing = (['model', 'images', 'prompt', 'out'] as const).filter((k) => !values[k]);
   if (missing.length) throw bad(`missing ${missing.map((m) => `--${m}`).join(', ')}`);
-  const format = values.format as Format;
+  const format = (values.format ?? 'coco') as Format;
   if (!FORMATS.includes(format))
     throw bad(`--format must be one of ${FORMATS.join(', ')}, got "${values.format}"`);
   const device = deviceArg(values.device);
   const classes = parseClassSpec(values.classes);
   if (!classes.ok) throw bad(`--classes: ${classes.error}`);
+  const shard = shardArgs(values);
   return {
     model: values.model!,
     images: values.images!,
@@ -82,5 +91,30 @@ export function parseLabelArgs(argv: readonly string[]): LabelArgs | 'help' {
     classes: classes.value,
     copyImages: values['copy-images'],
     perPhrase: values['per-phrase'],
+    ...(shard && { shard }),
   };
+}
+
+/** `--shard` and `--shards`; a shard writes results for merge, which is where the format is chosen. */
+function shardArgs(values: {
+  shard?: string;
+  shards?: string;
+  format?: string;
+  'copy-images'?: boolean;
+}): LabelArgs['shard'] {
+  const count = parseShardCount(values.shards);
+  if (values.shard === undefined) {
+    if (count !== undefined) throw bad('--shards is the shard count of --shard auto; pass --shard auto too');
+    return undefined;
+  }
+  const request = parseShardOption(values.shard);
+  const notHere = [
+    values.format !== undefined && '--format',
+    values['copy-images'] && '--copy-images',
+  ].filter(Boolean);
+  if (notHere.length)
+    throw bad(
+      `${notHere.join(' and ')} cannot go with --shard: a shard writes its results for npm run merge, which writes the dataset (npm run merge -- --format …)`,
+    );
+  return count === undefined ? { request } : { request, count };
 }

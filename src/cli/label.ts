@@ -10,49 +10,25 @@ import { writeExport } from '../main/export/write-export';
 import { Detector } from '../main/inference/detector';
 import { describeSizeRule } from '../main/inference/resize';
 import { parsePhrases } from '../main/inference/text';
-import { labelImages, type LabelOutcome } from '../main/jobs/label-images';
+import { labelImages } from '../main/jobs/label-images';
 import { bundledVocabPath } from '../main/paths';
+import { imagesOfShard } from '../main/shards/assign';
 import { LABEL_USAGE, parseLabelArgs, type LabelArgs } from './label-args';
+import { reportFailures, summarise } from './label-summary';
 import { log, logModel, runCommand } from './command';
 import { startProgress } from './progress';
+import { labelShard, prepareShard } from './shard-label';
 
 async function ensureFolder(dir: string, what: string): Promise<void> {
   const info = await stat(dir).catch(() => null);
   if (!info?.isDirectory()) throw new GroundLabelError('bad-argument', `${what} ${dir} is not a folder`);
 }
 
-function summarise(
-  outcomes: readonly LabelOutcome[],
-  classes: readonly string[],
-  classOfPhrase: readonly number[],
-  nothingFound: number,
-): string[] {
-  const ok = outcomes.filter((o) => o.ok);
-  const perClass = new Array<number>(classes.length).fill(0);
-  for (const o of ok) for (const d of o.detections) perClass[classOfPhrase[d.phraseIndex]]++;
-  return [
-    `images: ${outcomes.length} (${ok.length - nothingFound} with boxes, ${nothingFound} where the model found nothing, ${outcomes.length - ok.length} failed)`,
-    ...classes.map((c, i) => `  ${c}: ${perClass[i]} boxes`),
-    ...(nothingFound
-      ? [
-          `${nothingFound} image(s) where the model found nothing: exported as negatives (a label run decides for every image it looked at; in the app they wait until a person marks them negative)`,
-        ]
-      : []),
-  ];
-}
-
-function reportFailures(outcomes: readonly LabelOutcome[]): number {
-  const failures = outcomes.filter((o) => !o.ok);
-  if (!failures.length) return 0;
-  log(`\n${failures.length} image(s) failed:`);
-  for (const f of failures) if (!f.ok) log(`  ${f.relPath}: [${f.error.code}] ${f.error.message}`);
-  return 1;
-}
-
 export async function runLabel(args: LabelArgs): Promise<number> {
   // Everything that could stop the run is checked before the model loads and the first image runs.
   await ensureFolder(args.images, '--images');
   await checkOutFolder(args.out, args.images);
+  const target = args.shard ? await prepareShard(args, args.shard) : null;
   const phrases = parsePhrases(args.prompt);
   const mapping = mapPhrasesToClasses(phrases, args.classes);
   if (!mapping.ok) throw new GroundLabelError('bad-argument', mapping.error);
@@ -63,9 +39,15 @@ export async function runLabel(args: LabelArgs): Promise<number> {
     throw e;
   }
   // Never the run's own output, an export of the app, or an earlier run's output (see listImages).
-  const relPaths = await listImages(args.images, [args.out]);
-  if (relPaths.length === 0)
-    throw new GroundLabelError('image-not-found', `No images found in ${args.images}`);
+  const listed = await listImages(args.images, [args.out]);
+  if (listed.length === 0) throw new GroundLabelError('image-not-found', `No images found in ${args.images}`);
+  // Each shard lists the whole folder and keeps its own images: no shard needs to hear from another.
+  const relPaths = target ? imagesOfShard(listed, target.shard) : listed;
+  const thresholds = {
+    ...(args.boxThreshold !== undefined && { box: args.boxThreshold }),
+    ...(args.textThreshold !== undefined && { text: args.textThreshold }),
+    ...(args.nmsIou !== undefined && { nmsIou: args.nmsIou }),
+  };
 
   const detector = await Detector.open({
     model: args.model,
@@ -80,6 +62,16 @@ export async function runLabel(args: LabelArgs): Promise<number> {
     const runs = detector.textRuns(args.prompt, args.perPhrase);
     if (runs.length > 1)
       log(`prompt: ${phrases.length} phrases in ${runs.length} passes of ≤ ${info.maxTokens} tokens each`);
+    if (target)
+      return await labelShard({
+        args,
+        target,
+        detector,
+        relPaths,
+        phrases,
+        mapping: mapping.value,
+        thresholds,
+      });
 
     const progress = startProgress(relPaths.length);
     const outcomes = await labelImages(
@@ -88,11 +80,7 @@ export async function runLabel(args: LabelArgs): Promise<number> {
       args.prompt,
       {
         perPhrase: args.perPhrase,
-        thresholds: {
-          ...(args.boxThreshold !== undefined && { box: args.boxThreshold }),
-          ...(args.textThreshold !== undefined && { text: args.textThreshold }),
-          ...(args.nmsIou !== undefined && { nmsIou: args.nmsIou }),
-        },
+        thresholds,
         onOutcome: () => progress.tick(),
       },
     );

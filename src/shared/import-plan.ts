@@ -1,11 +1,12 @@
 import { classByName, nextClassColor } from './classes';
 import { GroundLabelError } from './errors';
-import type { ExportImage } from './formats/types';
+import type { ExportBox, ExportImage } from './formats/types';
 import type { ImportIssue, ImportResult } from './formats/import';
 import { iou } from './geometry';
 import { newId } from './ids';
 import type { ImportMode, ImportPreview, ImportProblem } from './ipc/contract';
-import type { BoxRecord, ClassDef, ImageDoc, ProjectMeta } from './project';
+import type { BoxRecord, ClassDef, ImageDoc, ModelRun, ProjectMeta } from './project';
+import { withSuggestions } from './suggestions';
 
 /** An imported box overlapping an existing box of the same class this much is the same box again. */
 export const IMPORT_DUPLICATE_IOU = 0.95;
@@ -162,9 +163,29 @@ function withClasses(
 }
 
 /**
- * The documents an import writes. Images without annotations get the imported boxes; annotated ones
- * are merged (existing boxes kept, near-duplicates of confirmed boxes left out), replaced, or
- * skipped. Every written image is reviewed: one listed with no boxes is a reviewed negative.
+ * How imported boxes land. `labels`: a label file is someone's finished work, so its boxes are
+ * confirmed and the image reviewed. `suggestions`: a model run's results (a merged labeling run)
+ * land as a batch's would, pending review: the image's earlier suggestions are replaced, its
+ * confirmed boxes never touched (a new suggestion repeating one is dropped), `reviewed` left as it
+ * is, and the run recorded, so an image where the model found nothing shows as such.
+ */
+export type ImportLanding =
+  { readonly as: 'labels' } | { readonly as: 'suggestions'; readonly modelRun: ModelRun };
+
+const AS_LABELS: ImportLanding = { as: 'labels' };
+
+/** A model's box as a pending suggestion; a box without its proposal scores 1 under its class name. */
+function suggestionOf(result: ImportResult, b: ExportBox) {
+  const proposal = b.proposal ?? { score: 1, phrase: result.input.classes[b.classId], rawText: '' };
+  return { kind: 'suggestion' as const, ...proposal };
+}
+
+/**
+ * The documents an import writes. Landing as labels: images without annotations get the imported
+ * boxes; annotated ones are merged (existing boxes kept, near-duplicates of confirmed boxes left
+ * out), replaced, or skipped, and every written image is reviewed (one listed with no boxes is a
+ * reviewed negative). Landing as suggestions: see `ImportLanding`; 'skip' leaves annotated images
+ * alone, 'merge' and 'replace' both keep their confirmed boxes.
  */
 export function planImport(
   result: ImportResult,
@@ -172,6 +193,7 @@ export function planImport(
   mode: ImportMode,
   display: string,
   makeId: () => string = newId,
+  landing: ImportLanding = AS_LABELS,
 ): ImportPlan {
   const s = sort(result, target);
   refuseRejected(s, display);
@@ -197,6 +219,17 @@ export function planImport(
       reviewed: false,
       boxes: [],
     };
+    if (landing.as === 'suggestions') {
+      const records = im.boxes.map((b, i): BoxRecord => ({
+        ...incoming[i],
+        origin: suggestionOf(result, b),
+      }));
+      const doc = { ...withSuggestions(base, records), modelRun: landing.modelRun };
+      const added = doc.boxes.length - base.boxes.filter((b) => b.origin.kind !== 'suggestion').length;
+      const kind = hasAnnotations(before) ? 'merged' : 'new';
+      writes.push({ doc, kind, changed: true, added, duplicates: records.length - added });
+      continue;
+    }
     if (!hasAnnotations(before) || mode === 'replace') {
       const kind = hasAnnotations(before) ? 'replaced' : 'new';
       const doc = { ...base, reviewed: true, boxes: incoming };

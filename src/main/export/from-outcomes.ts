@@ -11,6 +11,11 @@ export interface RunExport {
   readonly nothingFound: number;
 }
 
+/** What the export needs of an outcome: the image's size and detections, or only that it failed. */
+export type ExportableOutcome =
+  | Pick<Extract<LabelOutcome, { ok: true }>, 'relPath' | 'ok' | 'image' | 'detections'>
+  | Pick<Extract<LabelOutcome, { ok: false }>, 'relPath' | 'ok'>;
+
 /**
  * What a labeling run exports, by the app's own rule: each image the model looked at gets the
  * document a batch in the app would write (pending suggestions, the run recorded), then the run —
@@ -19,7 +24,7 @@ export interface RunExport {
  * and are left out, counted as not labeled. Class ids are the indices of `mapping.classes`.
  */
 export function exportFromOutcomes(
-  outcomes: readonly LabelOutcome[],
+  outcomes: readonly ExportableOutcome[],
   mapping: ClassMapping,
   prompt: string,
   at: string = new Date().toISOString(),

@@ -2,8 +2,16 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { GroundLabelError, messageOf } from '../../shared/errors';
 import type { ImportFormat, ImportResult } from '../../shared/formats/import';
-import { planImport, previewImport, tally, type ImportTarget } from '../../shared/import-plan';
+import { newId } from '../../shared/ids';
+import {
+  planImport,
+  previewImport,
+  tally,
+  type ImportPlan,
+  type ImportTarget,
+} from '../../shared/import-plan';
 import type { ImportApplied, ImportPreview, ImportProblem, ParsedRequest } from '../../shared/ipc/contract';
+import type { ModelRun } from '../../shared/project';
 import { EXPORTS_DIR, type DatasetService } from '../dataset/dataset-service';
 import { loadLabels } from '../import/load-labels';
 
@@ -77,7 +85,27 @@ export async function applyLabelImport(
   request: ImportApplyRequest,
 ): Promise<ImportApplied> {
   const { result, from } = await read(d, request);
-  const plan = planImport(result, targetOf(d), request.mode, from);
+  return applyPlan(d, planImport(result, targetOf(d), request.mode, from));
+}
+
+/**
+ * Brings a model run's results (`npm run merge --into-project`) into the dataset as pending
+ * suggestions, through the same plan and writes as a label import; `display` names the run in
+ * messages. Returns what was written, like applyLabelImport.
+ */
+export function importSuggestions(
+  d: DatasetService,
+  result: ImportResult,
+  display: string,
+  modelRun: ModelRun,
+): Promise<ImportApplied> {
+  return applyPlan(
+    d,
+    planImport(result, targetOf(d), 'merge', display, newId, { as: 'suggestions', modelRun }),
+  );
+}
+
+async function applyPlan(d: DatasetService, plan: ImportPlan): Promise<ImportApplied> {
   if (plan.meta !== d.store.getMeta()) await d.saveMeta(plan.meta);
   const done = [];
   const problems: ImportProblem[] = [...plan.problems];

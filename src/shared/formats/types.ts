@@ -4,6 +4,11 @@ import type { Box } from '../geometry';
 export interface ExportBox extends Box {
   readonly classId: number;
   readonly difficult?: boolean;
+  /**
+   * The model's proposal the box is, when it comes from a labeling run: an import can then land it
+   * as a pending suggestion with its score and phrase. Writers ignore it.
+   */
+  readonly proposal?: { readonly score: number; readonly phrase: string; readonly rawText: string };
 }
 
 /**

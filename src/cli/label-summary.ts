@@ -1,0 +1,41 @@
+import type { LabelOutcome } from '../main/jobs/label-images';
+import { log } from './command';
+
+/** What a summary needs of an outcome: `label` has whole outcomes, `merge` the ones shards recorded. */
+export type SummaryOutcome =
+  | Pick<Extract<LabelOutcome, { ok: true }>, 'relPath' | 'ok' | 'detections'>
+  | Extract<LabelOutcome, { ok: false }>;
+
+/** What becomes of images where the model found nothing, when a run writes a dataset. */
+export const NOTHING_FOUND_EXPORTED =
+  'exported as negatives (a label run decides for every image it looked at; in the app they wait until a person marks them negative)';
+
+/**
+ * The lines `label` and `merge` end with: images by what became of them, boxes per class, and
+ * `nothingFoundNote` on the images where the model found nothing.
+ */
+export function summarise(
+  outcomes: readonly SummaryOutcome[],
+  classes: readonly string[],
+  classOfPhrase: readonly number[],
+  nothingFound: number,
+  nothingFoundNote = NOTHING_FOUND_EXPORTED,
+): string[] {
+  const ok = outcomes.filter((o) => o.ok);
+  const perClass = new Array<number>(classes.length).fill(0);
+  for (const o of ok) for (const d of o.detections) perClass[classOfPhrase[d.phraseIndex]]++;
+  return [
+    `images: ${outcomes.length} (${ok.length - nothingFound} with boxes, ${nothingFound} where the model found nothing, ${outcomes.length - ok.length} failed)`,
+    ...classes.map((c, i) => `  ${c}: ${perClass[i]} boxes`),
+    ...(nothingFound ? [`${nothingFound} image(s) where the model found nothing: ${nothingFoundNote}`] : []),
+  ];
+}
+
+/** Lists the images that failed, with their reasons; returns the exit code (1 when any failed). */
+export function reportFailures(outcomes: readonly SummaryOutcome[]): number {
+  const failures = outcomes.filter((o) => !o.ok);
+  if (!failures.length) return 0;
+  log(`\n${failures.length} image(s) failed:`);
+  for (const f of failures) if (!f.ok) log(`  ${f.relPath}: [${f.error.code}] ${f.error.message}`);
+  return 1;
+}
