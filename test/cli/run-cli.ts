@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
 export interface CliResult {
@@ -24,4 +24,35 @@ export function runCli(entry: string, args: readonly string[]): Promise<CliResul
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+export interface StartedCli {
+  readonly child: ChildProcess;
+  /** Text written to stderr so far. */
+  stderr(): string;
+  readonly done: Promise<CliResult & { readonly signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * Starts a CLI entry point as one process, node with tsx's loader (as `npm run batch` does), so that
+ * a signal sent to it reaches the command itself; `env` is added to the environment.
+ */
+export function startCli(
+  entry: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): StartedCli {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src', 'cli', entry), ...args], {
+    cwd: root,
+    env: { ...process.env, NO_COLOR: '1', ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<CliResult & { signal: NodeJS.Signals | null }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { child, stderr: () => stderr, done };
 }
