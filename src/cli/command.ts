@@ -1,6 +1,6 @@
 import { isGroundLabelError, messageOf } from '../shared/errors';
 import { ExportError } from '../shared/formats';
-import { describeDevice } from '../main/inference/devices';
+import { describeDevice, failureLines } from '../main/inference/devices';
 import type { ModelInfo } from '../main/inference/detector';
 
 /** Progress and diagnostics go to stderr; stdout is left for what a script reads. */
@@ -44,7 +44,6 @@ export async function runCommand<A>(argv: readonly string[], command: Command<A>
 export function logModel(info: ModelInfo): void {
   log(`model: ${info.name} (flavour ${info.flavour}, ${info.file})`);
   log(`device: ${describeDevice(info.device)}`);
-  if (info.device.fallback)
-    log(`warning: running on the CPU because the GPU provider failed to load: ${info.device.fallback}`);
+  for (const line of failureLines(info.device.failures)) log(line);
   if (info.threadFallback) log(`warning: the model runs on the main thread: ${info.threadFallback}`);
 }

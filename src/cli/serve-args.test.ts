@@ -19,7 +19,7 @@ beforeAll(async () => {
 
 describe('parseServeArgs', () => {
   it('listens on 8765 and allows no folder when given nothing', () => {
-    expect(parseServeArgs([])).toEqual({ roots: [], port: 8765, allowHosts: [], device: 'auto' });
+    expect(parseServeArgs([])).toEqual({ roots: [], port: 8765, allowHosts: [] });
   });
 
   it('allows the dataset and every --root, and reads each --allow-host', () => {

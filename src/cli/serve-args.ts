@@ -13,7 +13,8 @@ export interface ServeArgs {
   readonly model?: string;
   readonly port: number;
   readonly allowHosts: readonly HostRule[];
-  readonly device: Device;
+  /** Absent: the device chosen in the app (remembered in the settings file), else auto. */
+  readonly device?: Device;
 }
 
 export const SERVE_USAGE = `Usage: npm run serve -- [--dataset <folder>] [--root <folder>]... [--model <file-or-folder>]
@@ -25,7 +26,8 @@ Serves GroundLabel on http://127.0.0.1:${DEFAULT_PORT} for a browser (for exampl
   --port        ${DEFAULT_PORT} by default; 0 for any free port
   --allow-host  another name the browser reaches the server by, with the port it sees
                 (localhost:9000 for ssh -L 9000:127.0.0.1:${DEFAULT_PORT}); without a port, any port.
-                Repeatable.`;
+                Repeatable.
+  --device      where models run; by default the device chosen in the app, else auto`;
 
 function folder(flag: string, raw: string): string {
   if (!statSync(raw, { throwIfNoEntry: false })?.isDirectory()) throw bad(`--${flag} ${raw} is not a folder`);
@@ -42,7 +44,7 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs | 'help' {
         model: { type: 'string' },
         port: { type: 'string', default: String(DEFAULT_PORT) },
         'allow-host': { type: 'string', multiple: true, default: [] },
-        device: { type: 'string', default: 'auto' },
+        device: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }),
@@ -57,6 +59,6 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs | 'help' {
     ...(values.model !== undefined && { model: values.model }),
     port,
     allowHosts: values['allow-host'].map(parseHostRule),
-    device: deviceArg(values.device),
+    ...(values.device !== undefined && { device: deviceArg(values.device) }),
   };
 }

@@ -3,6 +3,8 @@ import path from 'node:path';
 import { GroundLabelError } from '../shared/errors';
 import { AppServices } from '../main/app-services';
 import { FolderAccess } from '../main/fs/folder-access';
+import { failureLines } from '../main/inference/devices';
+import { userSettingsFile } from '../main/inference/providers/install-location';
 import { appRoot, modelsDir } from '../main/paths';
 import { startServer } from '../main/server/http-server';
 import { EventHub } from '../main/server/sse';
@@ -27,6 +29,8 @@ async function main(argv: string[]): Promise<void> {
     mode: 'browser',
     emit: (e, p) => events.emit(e, p),
     device,
+    // The same settings file as the desktop app: a device chosen in either is used by both.
+    settingsFile: userSettingsFile(),
     access,
     // Models: from the given folders, the models folder, and the one --model names.
     modelAccess: new FolderAccess(
@@ -47,8 +51,9 @@ async function main(argv: string[]): Promise<void> {
   if (args.model) {
     const status = await services.models.open(args.model);
     log(
-      `model: ${status.name} (flavour ${status.flavour}) on ${status.provider}${status.fallback ? `, fell back from ${status.fallback}` : ''}`,
+      `model: ${status.name} (flavour ${status.flavour}) on ${status.provider} (asked for ${status.requested})`,
     );
+    for (const line of failureLines(status.fallbacks ?? [])) log(line);
   }
   if (args.dataset) {
     const dataset = await services.openDataset(args.dataset);

@@ -12,6 +12,7 @@ import { SuggestionAcceptor } from './jobs/accept';
 import { NothingFoundMarker } from './jobs/mark-negative';
 import { BatchService } from './jobs/batch';
 import type { Device } from './inference/devices';
+import { fileDeviceSetting } from './inference/providers/device-setting';
 import { appRoot, bundledVocabPath, modelsDir } from './paths';
 import { planExport } from '../shared/export-plan';
 import { runExport } from './services/export-service';
@@ -24,7 +25,10 @@ export interface AppServicesOptions {
   readonly mode: AppInfo['mode'];
   readonly emit: Emit;
   readonly root?: string;
+  /** The device of the command line, used until a person chooses another in the app. */
   readonly device?: Device;
+  /** The JSON file the chosen device is remembered in; without one, the choice lasts for this run. */
+  readonly settingsFile?: string;
   /** The folders datasets, imports and exports may use; none when not given. */
   readonly access?: FolderAccess;
   /**
@@ -65,6 +69,7 @@ export class AppServices {
       bundledVocab: bundledVocabPath(root),
       modelsDir: modelsDir(root),
       device: options.device,
+      ...(options.settingsFile && { deviceSetting: fileDeviceSetting(options.settingsFile) }),
     });
   }
 
@@ -164,6 +169,26 @@ export class AppServices {
       }
       const allowed = this.options.modelAccess;
       return this.models.open(allowed ? await allowed.check(target, 'model') : target);
+    },
+    'device:list': () => this.models.devices(),
+    'device:test': async ({ device, imageId }) => {
+      // The test shares the machine with a running batch: its time would mean nothing.
+      if (await this.batchRunning())
+        throw new GroundLabelError(
+          'batch-running',
+          'A batch is running; test the device when it has finished.',
+        );
+      const d = imageId ? this.requireDataset() : null;
+      const image = d && imageId ? { file: await d.fileOf(imageId), name: d.relPathOf(imageId) } : undefined;
+      return this.models.testDevice(device, image);
+    },
+    'device:choose': async ({ device }) => {
+      if (await this.batchRunning())
+        throw new GroundLabelError(
+          'batch-running',
+          'A batch is running with the current model. Cancel it or wait until it finishes before choosing another device.',
+        );
+      return this.models.chooseDevice(device);
     },
     'dataset:open': async ({ path: folder }) =>
       (await this.openDataset(await this.access.check(folder, 'dataset'))).snapshot(),

@@ -21,7 +21,12 @@ protocol.registerSchemesAsPrivileged([
 ]);
 
 const emit = eventSender(() => BrowserWindow.getAllWindows().map((w) => w.webContents));
-const services = new AppServices({ mode: 'electron', emit });
+// The chosen device is remembered in the app's own settings file (shared with `npm run serve`).
+const services = new AppServices({
+  mode: 'electron',
+  emit,
+  settingsFile: path.join(app.getPath('userData'), 'settings.json'),
+});
 const launch = { cwd: process.cwd(), defaultApp: process.defaultApp === true };
 
 function registerProtocols(): void {

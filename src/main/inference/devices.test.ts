@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { describeDevice, DEVICES, isDevice, providerCandidates } from './devices';
+import type { ProviderFailure } from '../../shared/devices';
+import { describeDevice, DEVICES, devicesFor, failureLines, isDevice, providerCandidates } from './devices';
 
 describe('providerCandidates', () => {
   it.each([
-    ['linux', ['cuda', 'cpu']],
-    ['win32', ['dml', 'cpu']],
-    ['darwin', ['coreml', 'cpu']],
+    ['linux', ['cuda', 'webgpu', 'cpu']],
+    ['win32', ['dml', 'webgpu', 'cpu']],
+    ['darwin', ['coreml', 'webgpu', 'cpu']],
     ['freebsd', ['cpu']],
     ['aix', ['cpu']],
-  ] as const)('tries the platform GPU then the CPU for auto on %s', (platform, expected) => {
+  ] as const)("tries the platform's GPU, then WebGPU, then the CPU for auto on %s", (platform, expected) => {
     expect(providerCandidates('auto', platform)).toEqual(expected);
   });
 
@@ -22,6 +23,15 @@ describe('providerCandidates', () => {
   );
 });
 
+describe('devicesFor', () => {
+  it('offers auto, the CPU and the GPU providers auto tries, on each platform', () => {
+    expect(devicesFor('linux')).toEqual(['auto', 'cpu', 'cuda', 'webgpu']);
+    expect(devicesFor('win32')).toEqual(['auto', 'cpu', 'dml', 'webgpu']);
+    expect(devicesFor('darwin')).toEqual(['auto', 'cpu', 'coreml', 'webgpu']);
+    expect(devicesFor('freebsd')).toEqual(['auto', 'cpu']);
+  });
+});
+
 describe('isDevice', () => {
   it('accepts every listed device and nothing else', () => {
     for (const d of DEVICES) expect(isDevice(d)).toBe(true);
@@ -32,17 +42,37 @@ describe('isDevice', () => {
 });
 
 describe('describeDevice', () => {
-  it('names the provider that runs', () => {
-    expect(describeDevice({ requested: 'auto', provider: 'cuda' })).toBe('cuda');
-    expect(describeDevice({ requested: 'cpu', provider: 'cpu' })).toBe('cpu');
+  it('names the provider that runs, and what was asked for when that differs', () => {
+    expect(describeDevice({ requested: 'auto', provider: 'cuda', failures: [] })).toBe('cuda (auto)');
+    expect(describeDevice({ requested: 'cpu', provider: 'cpu', failures: [] })).toBe('cpu');
+  });
+});
+
+describe('failureLines', () => {
+  const vulkan: ProviderFailure = {
+    provider: 'webgpu',
+    kind: 'no-vulkan',
+    missing: ['libvulkan.so.1'],
+    reason: 'WebGPU was not tried: no Vulkan loader (libvulkan.so.1).',
+    advice: 'Install the Vulkan loader.',
+  };
+  const cuda: ProviderFailure = {
+    provider: 'cuda',
+    kind: 'failed',
+    reason: 'CUDA did not load.',
+    advice: 'The details hold its message.',
+    detail: 'first line of the library\nsecond line',
+  };
+
+  it('says each failure once, with what to do and how to stop the message, and the first line of the library', () => {
+    expect(failureLines([vulkan, cuda])).toEqual([
+      'note: WebGPU was not tried: no Vulkan loader (libvulkan.so.1). Install the Vulkan loader. Or choose the CPU (--device cpu) to stop this message.',
+      'note: CUDA did not load. The details hold its message. Or choose the CPU (--device cpu) to stop this message.',
+      '      (ONNX Runtime: first line of the library)',
+    ]);
   });
 
-  it('says which providers failed and why when auto fell back to the CPU', () => {
-    const text = describeDevice({
-      requested: 'auto',
-      provider: 'cpu',
-      fallback: 'cuda: libcudart.so.12: cannot open shared object file',
-    });
-    expect(text).toBe('cpu (fell back from cuda: libcudart.so.12: cannot open shared object file)');
+  it('says nothing when nothing was passed over', () => {
+    expect(failureLines([])).toEqual([]);
   });
 });

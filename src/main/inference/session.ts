@@ -1,7 +1,17 @@
 import { existsSync } from 'node:fs';
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
 import { GroundLabelError, messageOf } from '../../shared/errors';
-import { providerCandidates, type Device, type DeviceReport, type Provider } from './devices';
+import {
+  providerCandidates,
+  type Device,
+  type DeviceReport,
+  type Provider,
+  type ProviderFailure,
+} from './devices';
+import { explainFailure, precheck, unavailableMessage, worthSaying } from './providers/failures';
+import { loadOrt } from './providers/ort-loader';
+import { systemProbe, type SystemProbe } from './providers/system-probe';
+import { sessionOptionsFor } from './session-options';
 import { describeFeed, type FeedTensor, type OutputTensor, type ValueInfo } from './tensors';
 
 /**
@@ -28,9 +38,6 @@ export interface RunOptions {
   readonly restore?: (name: string, data: FeedTensor['data']) => void;
 }
 
-// Provider-load failures are reported through DeviceReport; ORT's own log would repeat them as noise.
-ort.env.logLevel = 'fatal';
-
 const valueInfo = (m: ort.InferenceSession.ValueMetadata): ValueInfo =>
   m.isTensor
     ? {
@@ -41,7 +48,7 @@ const valueInfo = (m: ort.InferenceSession.ValueMetadata): ValueInfo =>
     : { name: m.name, type: 'non-tensor', dims: [] };
 
 function toOrt(t: FeedTensor): ort.Tensor {
-  return new ort.Tensor(t.type, t.data, t.dims);
+  return new (loadOrt().ort.Tensor)(t.type, t.data, t.dims);
 }
 
 export interface SessionOptions {
@@ -51,54 +58,66 @@ export interface SessionOptions {
   readonly intraOpSpinning?: boolean;
 }
 
-async function createWith(
+/** Opens `file` with one provider: the session, or a rejection carrying ONNX Runtime's reason. */
+export type ProviderAttempt = (
   file: string,
   provider: Provider,
   options: SessionOptions,
-): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(file, {
-    executionProviders: [provider],
-    graphOptimizationLevel: 'all',
-    ...(options.intraOpThreads !== undefined && { intraOpNumThreads: options.intraOpThreads }),
-    ...(options.intraOpSpinning === false && { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
-  });
+) => Promise<ort.InferenceSession>;
+
+/** How providers are tried and what the machine has; tests pass fakes to play a GPU. */
+export interface ProviderDeps {
+  readonly attempt: ProviderAttempt;
+  readonly probe: SystemProbe;
 }
 
+/** The real thing: ONNX Runtime (the copy beside an installed CUDA provider, if any) on this machine. */
+export const ortAttempt: ProviderAttempt = (file, provider, options) =>
+  loadOrt().ort.InferenceSession.create(file, sessionOptionsFor(provider, options));
+
+let machine: SystemProbe | null = null;
+const defaultDeps = (): ProviderDeps => ({ attempt: ortAttempt, probe: (machine ??= systemProbe()) });
+
 /**
- * Opens `file` on the requested device. `auto` tries the platform's GPU provider first and falls
- * back to the CPU, recording why; an explicitly requested provider that fails is an error.
+ * Opens `file` on the requested device. `auto` goes through the platform's providers in order
+ * (see providerCandidates), passing over those that cannot load and saying why once each, in the
+ * report; a provider asked for by name that cannot load is an error that says why.
  */
 export async function openSession(
   file: string,
   device: Device,
   options: SessionOptions = {},
+  deps: ProviderDeps = defaultDeps(),
 ): Promise<ModelSession> {
   if (!existsSync(file)) throw new GroundLabelError('model-not-found', `Model file not found: ${file}`);
-  const failures: string[] = [];
-  for (const provider of providerCandidates(device, process.platform)) {
+  const failures: ProviderFailure[] = [];
+  const passOver = (f: ProviderFailure) => {
+    if (device !== 'auto') throw new GroundLabelError('device-unavailable', unavailableMessage(f));
+    if (worthSaying(f, deps.probe)) failures.push(f);
+  };
+  for (const provider of providerCandidates(device, deps.probe.platform)) {
+    const ruledOut = precheck(provider, deps.probe);
+    if (ruledOut) {
+      passOver(ruledOut);
+      continue;
+    }
     let session: ort.InferenceSession;
     try {
-      session = await createWith(file, provider, options);
+      session = await deps.attempt(file, provider, options);
     } catch (e) {
-      const reason = messageOf(e);
       // The CPU provider is always present, so its failure is the model's.
       if (provider === 'cpu') {
-        throw new GroundLabelError('model-invalid', `${file} is not a loadable ONNX model: ${reason}`, {
+        throw new GroundLabelError('model-invalid', `${file} is not a loadable ONNX model: ${messageOf(e)}`, {
           cause: e,
         });
       }
-      failures.push(`${provider}: ${reason.split('\n')[0]}`);
+      passOver(explainFailure(provider, messageOf(e), deps.probe));
       continue;
     }
-    const report: DeviceReport = failures.length
-      ? { requested: device, provider, fallback: failures.join('; ') }
-      : { requested: device, provider };
-    return wrap(session, report);
+    return wrap(session, { requested: device, provider, failures });
   }
-  throw new GroundLabelError(
-    'device-unavailable',
-    `No execution provider could load ${file} for device "${device}": ${failures.join('; ')}`,
-  );
+  // Only reached when every candidate was passed over, which `auto` never does: the CPU comes last.
+  throw new GroundLabelError('device-unavailable', `No provider could load ${file} for device "${device}".`);
 }
 
 function wrap(session: ort.InferenceSession, device: DeviceReport): ModelSession {

@@ -4,8 +4,13 @@ import { DEFAULT_THRESHOLDS, type Thresholds } from '../../shared/detection';
 import { GroundLabelError } from '../../shared/errors';
 import type { InferResult, ModelStatus, PromptAnalysis } from '../../shared/ipc/contract';
 import { overlappingPhrases, repeatedPhrases } from '../../shared/prompt/overlap';
-import { Detector } from '../inference/detector';
-import type { Device } from '../inference/devices';
+import type { DeviceList, DeviceTestResult } from '../../shared/devices';
+import { Detector, type DetectorOptions } from '../inference/detector';
+import { devicesFor, fallbackSummary, providerCandidates, type Device } from '../inference/devices';
+import { memoryDeviceSetting, type DeviceSetting } from '../inference/providers/device-setting';
+import { precheck, unavailableMessage } from '../inference/providers/failures';
+import { systemProbe, type SystemProbe } from '../inference/providers/system-probe';
+import { testDevice, type OpenDetector } from './device-test';
 import { planTextRuns, countPromptTokens, parsePhrases } from '../inference/text';
 import { loadBundledVocab, type TextTokenizer } from '../inference/tokenizer';
 import { labelImages, type LabelOutcome, type LabelTarget } from '../jobs/label-images';
@@ -13,7 +18,14 @@ import { labelImages, type LabelOutcome, type LabelTarget } from '../jobs/label-
 export interface ModelServiceOptions {
   readonly bundledVocab: string;
   readonly modelsDir: string;
+  /** The device of the command line: used instead of the remembered one until a person chooses. */
   readonly device?: Device;
+  /** Where the chosen device is remembered (default: only for as long as the process runs). */
+  readonly deviceSetting?: DeviceSetting;
+  /** What this machine has, for the device list and test (default: asks the machine). */
+  readonly probe?: SystemProbe;
+  /** Opens a model (default: Detector.open). */
+  readonly openDetector?: OpenDetector;
   /** Where warnings about a loaded model go (default: the console). */
   readonly warn?: (message: string) => void;
 }
@@ -21,14 +33,35 @@ export interface ModelServiceOptions {
 /** Holds the one loaded model, and answers prompt questions even when there is none. */
 export class ModelService {
   private detector: Detector | null = null;
+  /** What the loaded model was opened from, to open it again on another device. */
+  private target: string | null = null;
   private bundled: TextTokenizer | null = null;
+  /** The device models open on; read from the setting on first use unless the command line named one. */
+  private device: Device | null;
+  private readonly setting: DeviceSetting;
+  private probeCache: SystemProbe | null = null;
 
-  constructor(private readonly options: ModelServiceOptions) {}
+  constructor(private readonly options: ModelServiceOptions) {
+    this.device = options.device ?? null;
+    this.setting = options.deviceSetting ?? memoryDeviceSetting();
+  }
+
+  private async currentDevice(): Promise<Device> {
+    return (this.device ??= (await this.setting.load()) ?? 'auto');
+  }
+
+  private get probe(): SystemProbe {
+    return (this.probeCache ??= this.options.probe ?? systemProbe());
+  }
+
+  private openWith(options: DetectorOptions): Promise<Detector> {
+    return (this.options.openDetector ?? ((o) => Detector.open(o)))(options);
+  }
 
   async open(target: string): Promise<ModelStatus> {
-    const next = await Detector.open({
+    const next = await this.openWith({
       model: target,
-      device: this.options.device ?? 'auto',
+      device: await this.currentDevice(),
       bundledVocab: this.options.bundledVocab,
     });
     if (next.info.threadFallback) {
@@ -38,7 +71,60 @@ export class ModelService {
     }
     const previous = this.detector;
     this.detector = next;
+    this.target = target;
     await previous?.close();
+    return this.status();
+  }
+
+  /** The devices this machine offers, whether each can load here (without trying a model), and the one chosen. */
+  async devices(): Promise<DeviceList> {
+    const { platform } = this.probe;
+    return {
+      chosen: await this.currentDevice(),
+      options: devicesFor(platform).map((device) => {
+        if (device === 'auto')
+          return { device, available: true, order: providerCandidates('auto', platform) };
+        const failure = precheck(device, this.probe);
+        return failure ? { device, available: false, failure } : { device, available: true };
+      }),
+      ...(this.setting.file && { settingsFile: this.setting.file }),
+    };
+  }
+
+  /** Opens the loaded model on `device` beside it, runs one image (`image`, or a built-in one) and times it. */
+  async testDevice(device: Device, image?: { file: string; name: string }): Promise<DeviceTestResult> {
+    this.requireDetector();
+    return testDevice({
+      open: (o) => this.openWith(o),
+      model: this.target as string,
+      bundledVocab: this.options.bundledVocab,
+      device,
+      probe: this.probe,
+      image,
+    });
+  }
+
+  /**
+   * Makes `device` the one models open on, and remembers it. A loaded model is opened there first:
+   * if that fails, nothing changes and the error says why. Without a model, a device that cannot
+   * load here at all is refused.
+   */
+  async chooseDevice(device: Device): Promise<ModelStatus> {
+    const previous = await this.currentDevice();
+    if (this.target) {
+      this.device = device;
+      try {
+        await this.open(this.target);
+      } catch (e) {
+        this.device = previous;
+        throw e;
+      }
+    } else {
+      const ruledOut = device === 'auto' ? null : precheck(device, this.probe);
+      if (ruledOut) throw new GroundLabelError('device-unavailable', unavailableMessage(ruledOut));
+      this.device = device;
+    }
+    await this.setting.save(device);
     return this.status();
   }
 
@@ -53,7 +139,9 @@ export class ModelService {
       file: info.file,
       flavour: info.flavour,
       provider: info.device.provider,
-      fallback: info.device.fallback,
+      requested: info.device.requested,
+      fallback: fallbackSummary(info.device),
+      fallbacks: info.device.failures,
       threadFallback: info.threadFallback,
       maxTokens: info.maxTokens,
       defaults: info.defaults,
@@ -116,6 +204,7 @@ export class ModelService {
   async close(): Promise<void> {
     await this.detector?.close();
     this.detector = null;
+    this.target = null;
   }
 }
 

@@ -1,5 +1,12 @@
 import { z } from 'zod';
 import type { Detection } from '../detection';
+import {
+  DEVICES,
+  type Device,
+  type DeviceList,
+  type DeviceTestResult,
+  type ProviderFailure,
+} from '../devices';
 import type { ErrorInfo } from '../errors';
 import {
   imageDocSchema,
@@ -35,6 +42,10 @@ export interface ModelStatus {
   /** The provider running the model, and why it is not the GPU when it fell back. */
   readonly provider?: string;
   readonly fallback?: string;
+  /** The device the model was opened for (`auto`, or one by name). */
+  readonly requested?: Device;
+  /** Each provider `auto` passed over on the way to `provider`, with why and what to do. */
+  readonly fallbacks?: readonly ProviderFailure[];
   /** Why the model runs on the main thread instead of its own (the window may pause while it runs). */
   readonly threadFallback?: string;
   readonly maxTokens: number;
@@ -267,6 +278,18 @@ export const channels = {
   'app:info': { request: z.object({}), reply: reply<AppInfo>() },
   'model:status': { request: z.object({}), reply: reply<ModelStatus>() },
   'model:open': { request: z.object({ path: z.string().min(1) }), reply: reply<ModelStatus>() },
+  /** The devices this machine offers for models, whether each can load here, and the one chosen. */
+  'device:list': { request: z.object({}), reply: reply<DeviceList>() },
+  /**
+   * Opens the loaded model on a device and runs one image through it twice (the image named, or a
+   * built-in one): the times, or why the device cannot run it. The loaded model stays as it is.
+   */
+  'device:test': {
+    request: z.object({ device: z.enum(DEVICES), imageId: z.string().min(1).optional() }),
+    reply: reply<DeviceTestResult>(),
+  },
+  /** Remembers the device models open on, and opens the loaded model again there. */
+  'device:choose': { request: z.object({ device: z.enum(DEVICES) }), reply: reply<ModelStatus>() },
   'dataset:open': { request: z.object({ path: z.string().min(1) }), reply: reply<DatasetSnapshot>() },
   'dataset:current': { request: z.object({}), reply: reply<DatasetSnapshot | null>() },
   'image:get': { request: z.object({ id: z.string().min(1) }), reply: reply<ImageDetail>() },

@@ -1,5 +1,6 @@
 import { ensurePhraseClasses } from '../../../shared/classes';
 import type { Detection } from '../../../shared/detection';
+import type { Device, DeviceList, DeviceTestResult } from '../../../shared/devices';
 import { isGroundLabelError, type ErrorInfo } from '../../../shared/errors';
 import type { ImportResult } from '../../../shared/formats/import';
 import { planImport, previewImport, tally, type ImportTarget } from '../../../shared/import-plan';
@@ -57,6 +58,10 @@ export interface FakeApiOptions {
   readonly imports?: Readonly<Record<string, ImportResult>>;
   /** Labels found in the folder; the snapshot offers them while no image is annotated, like the real service. */
   readonly labelSources?: readonly LabelSource[];
+  /** What device:list answers (default: auto chosen, every Linux device available). */
+  readonly devices?: DeviceList;
+  /** What device:test answers per device (default: a failure saying the fake has none). */
+  readonly deviceTests?: Partial<Record<Device, DeviceTestResult>>;
 }
 
 const ONE_PIXEL_GIF = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
@@ -71,6 +76,7 @@ export interface FakeApi extends Api {
   readonly ids: readonly string[];
   meta: ProjectMeta;
   model: ModelStatus;
+  devices: DeviceList;
   /** The last batch job, as batch:status reports it. */
   batch: BatchStatus | null;
   emit<E extends EventName>(event: E, payload: Events[E]): void;
@@ -276,6 +282,26 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     'model:status': () => fake.model,
     'model:open': ({ path }) =>
       (fake.model = { ...fake.model, loaded: true, name: path, file: path, provider: 'cpu' }),
+    'device:list': () => fake.devices,
+    'device:test': ({ device }) =>
+      options.deviceTests?.[device] ?? {
+        ok: false,
+        device,
+        message: `The fake has no test result for ${device}`,
+      },
+    // Like the service: the chosen device is remembered and a loaded model opens there, as asked.
+    'device:choose': ({ device }) => {
+      fake.devices = { ...fake.devices, chosen: device };
+      if (fake.model.loaded)
+        fake.model = {
+          ...fake.model,
+          requested: device,
+          provider: device === 'auto' ? 'cpu' : device,
+          fallback: undefined,
+          fallbacks: [],
+        };
+      return fake.model;
+    },
     'dataset:open': ({ path }) => {
       if (path !== root)
         throw new Fail({ code: 'io-failed', message: `Cannot open ${path}: no such folder` });
@@ -448,6 +474,15 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     ids,
     meta: options.meta ?? emptyProjectMeta(),
     batch: null,
+    devices: options.devices ?? {
+      chosen: 'auto',
+      options: [
+        { device: 'auto', available: true, order: ['cuda', 'webgpu', 'cpu'] },
+        { device: 'cpu', available: true },
+        { device: 'cuda', available: true },
+        { device: 'webgpu', available: true },
+      ],
+    },
     model: {
       loaded: false,
       maxTokens: 256,
