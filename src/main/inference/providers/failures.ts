@@ -34,7 +34,7 @@ const describeMissing = (libs: readonly MissingLibrary[]): string =>
     )
     .join(', ');
 
-function cudaRuntimeFailure(libs: readonly MissingLibrary[], detail?: string): ProviderFailure {
+export function cudaRuntimeFailure(libs: readonly MissingLibrary[], detail?: string): ProviderFailure {
   const driverMissing = libs.some((l) => l.name === 'libcuda.so.1');
   const advice = driverMissing
     ? "Install NVIDIA's driver if this machine has an NVIDIA GPU."
