@@ -171,3 +171,23 @@ export const worthSaying = (f: ProviderFailure, probe: SystemProbe): boolean =>
 /** What a person reads when the device they asked for cannot be used. */
 export const unavailableMessage = (f: ProviderFailure): string =>
   `Device "${f.provider}": ${f.reason} ${f.advice}${f.detail ? ` (ONNX Runtime: ${firstLine(f.detail)})` : ''}`;
+
+/** A provider attempt that knows in words why it cannot load; the session takes its failure as it is. */
+export class ProviderRuledOut extends Error {
+  override readonly name = 'ProviderRuledOut';
+  constructor(readonly failure: ProviderFailure) {
+    super(`${failure.reason} ${failure.detail ?? ''}`.trim());
+  }
+}
+
+/** The CUDA install is there, but the copy of ONNX Runtime beside it could not be used. */
+export const unusableInstall = (problem: string): ProviderFailure =>
+  failure(
+    'cuda',
+    'broken-install',
+    'CUDA was not tried: its installed provider could not be loaded.',
+    'Run `npm run install:cuda` again.',
+    {
+      detail: problem,
+    },
+  );
