@@ -6,6 +6,7 @@ import { DatasetService } from '../main/dataset/dataset-service';
 import { exportFromOutcomes } from '../main/export/from-outcomes';
 import { checkOutFolder } from '../main/export/out-folder';
 import { writeExport } from '../main/export/write-export';
+import { isInside } from '../main/fs/paths';
 import { importSuggestions } from '../main/services/import-service';
 import { importOfResults, outcomeOf } from '../main/shards/as-import';
 import type { ResultLine } from '../main/shards/manifest';
@@ -41,9 +42,9 @@ async function writeDataset(
   args: MergeArgs & { out: string },
   lines: readonly ResultLine[],
   set: ShardSet,
+  mapping: ClassMapping,
   imageRoot: string,
 ) {
-  const mapping = mappingOf(set);
   const { plan } = exportFromOutcomes(lines.map(outcomeOf), mapping, set.shards[0].manifest.prompt);
   if (plan.summary.reviewed === 0) {
     log(`nothing written to ${args.out}: no image could be labeled`);
@@ -65,7 +66,12 @@ async function writeDataset(
  * app uses. The dataset is opened through DatasetService, which takes its lock: the app, serve or a
  * batch holding it refuses the merge with a message naming that process.
  */
-async function intoProject(dataset: string, lines: readonly ResultLine[], set: ShardSet): Promise<void> {
+async function intoProject(
+  dataset: string,
+  lines: readonly ResultLine[],
+  set: ShardSet,
+  mapping: ClassMapping,
+): Promise<void> {
   const d = await DatasetService.open(dataset, { lock: { label: 'npm run merge' } });
   try {
     if (d.store.lockNotice) log(`warning: ${d.store.lockNotice}`);
@@ -74,7 +80,7 @@ async function intoProject(dataset: string, lines: readonly ResultLine[], set: S
       .map((s) => s.manifest.finishedAt)
       .sort()
       .at(-1)!;
-    const result = importOfResults(lines, mappingOf(set));
+    const result = importOfResults(lines, mapping);
     const inDataset = new Set(d.relPaths);
     const outside = result.input.images.filter((im) => !inDataset.has(im.relPath)).length;
     const applied = await importSuggestions(d, result, `the merged run "${prompt}"`, { prompt, at });
@@ -105,7 +111,15 @@ export async function runMerge(args: MergeArgs): Promise<number> {
   if (set.missing.length)
     log(`warning: ${describeMissing(set.missing, set.count)}; their images are left out`);
   const imageRoot = path.resolve(args.images ?? first.images.root);
-  if (args.out) await checkOutFolder(args.out, imageRoot);
+  if (args.out) {
+    await checkOutFolder(args.out, imageRoot);
+    const inShard = set.shards.find((s) => isInside(s.dir, path.resolve(args.out!)));
+    if (inShard)
+      throw new GroundLabelError(
+        'bad-argument',
+        `--out ${args.out} is inside the shard output ${inShard.dir}, which a rerun of the shard replaces; choose a folder of its own`,
+      );
+  }
 
   const lines = await mergedResults(set);
   const mapping = mappingOf(set);
@@ -114,7 +128,7 @@ export async function runMerge(args: MergeArgs): Promise<number> {
     ? undefined
     : 'in the project they show as "nothing found" until a person marks them negative';
   for (const line of summarise(lines, mapping.classes, mapping.classOfPhrase, nothingFound, note)) log(line);
-  if (args.out) await writeDataset({ ...args, out: args.out }, lines, set, imageRoot);
-  if (args.intoProject) await intoProject(args.intoProject, lines, set);
+  if (args.out) await writeDataset({ ...args, out: args.out }, lines, set, mapping, imageRoot);
+  if (args.intoProject) await intoProject(args.intoProject, lines, set, mapping);
   return reportFailures(lines);
 }

@@ -92,6 +92,7 @@ export interface ShardRun {
  * makes the dataset with the very code an unsharded `label` run uses, so N shards give the same
  * export as one run. Exit code 0 once the output is written, even when images failed: they are in
  * the manifest and merge reports them, and a scheduler retrying the shard would fail on them again.
+ * Only when every image failed is it 1.
  */
 export async function labelShard(run: ShardRun): Promise<number> {
   const { args, target, detector, relPaths } = run;
@@ -147,6 +148,11 @@ export async function labelShard(run: ShardRun): Promise<number> {
       `shard ${describeShard(target.shard)}: ${relPaths.length} image(s), ${failures.length} failed; wrote ${target.dir}`,
     );
     for (const f of failures) log(`  ${f.relPath}: [${f.code}] ${f.message}`);
+    // Every image failing is no broken file but a broken node or mount: worth the scheduler's retry.
+    if (relPaths.length > 0 && failures.length === relPaths.length) {
+      log(`no image of shard ${describeShard(target.shard)} could be labeled`);
+      return 1;
+    }
     return 0;
   } catch (e) {
     await writer.abort();

@@ -1,4 +1,4 @@
-import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,21 +67,10 @@ const NO_SCHEDULER = Object.fromEntries(
 );
 
 /** One copy of `label --shard auto`, as a scheduler starts it: the same command, its own variables. */
-const startShard = (out: string, env: Record<string, string>, prompt = PROMPT): StartedCli =>
+const startShard = (out: string, env: Record<string, string>, prompt = PROMPT, from = images): StartedCli =>
   startCli(
     'label.ts',
-    [
-      '--model',
-      models.flavourASmall,
-      '--images',
-      images,
-      '--prompt',
-      prompt,
-      '--out',
-      out,
-      '--shard',
-      'auto',
-    ],
+    ['--model', models.flavourASmall, '--images', from, '--prompt', prompt, '--out', out, '--shard', 'auto'],
     { ...NO_SCHEDULER, ...env },
   );
 
@@ -194,6 +183,24 @@ describe('a labeling run split over a cluster', () => {
     const merged = await merge('--from', ...folders, '--out', path.join(dir, 'slurm-coco'));
     expect(merged.code, merged.stderr).toBe(1);
     expect(await cocoOf(path.join(dir, 'slurm-coco'))).toBe(single);
+  });
+});
+
+describe('a shard where every image fails', () => {
+  it('writes its output and exits with 1, for the scheduler to retry it', async () => {
+    const broken = path.join(dir, 'broken-images');
+    await mkdir(broken);
+    await cp(path.join(images, 'broken.jpg'), path.join(broken, 'broken.jpg'));
+    const done = await startShard(path.join(dir, 'broken-run'), { GROUNDLABEL_SHARD: '0/1' }, PROMPT, broken)
+      .done;
+    expect(done.code, done.stderr).toBe(1);
+    expect(done.stderr).toContain('no image of shard 0/1 could be labeled');
+    const manifest = JSON.parse(
+      await readFile(path.join(dir, 'broken-run', 'shard-0-of-1', 'groundlabel-shard.json'), 'utf8'),
+    ) as { failures: { relPath: string; code: string }[] };
+    expect(manifest.failures).toEqual([
+      expect.objectContaining({ relPath: 'broken.jpg', code: 'image-unreadable' }),
+    ]);
   });
 });
 
