@@ -11,16 +11,19 @@ WORKDIR /app
 ENV ONNXRUNTIME_NODE_INSTALL=skip
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
-# The CUDA provider libraries, as `npm run install:cuda` adds them on a workstation.
-RUN ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js
 COPY tsconfig.json ./
 COPY src ./src
 # Of resources/models, only the bundled tokenizer vocabulary: models come in as a volume.
 COPY resources/models/bert-base-uncased ./resources/models/bert-base-uncased
+# The CUDA provider, installed and checked by `npm run install:cuda`, in a folder of the image.
+ENV GROUNDLABEL_PROVIDERS_DIR=/opt/groundlabel/providers
+RUN node --import tsx src/cli/install-cuda.ts
 
 FROM nvidia/cuda:12.6.3-cudnn-runtime-ubuntu24.04
 COPY --from=app /usr/local/bin/node /usr/local/bin/node
 COPY --from=app /app /app
+COPY --from=app /opt/groundlabel/providers /opt/groundlabel/providers
+ENV GROUNDLABEL_PROVIDERS_DIR=/opt/groundlabel/providers
 WORKDIR /app
 USER 1000:1000
 ENTRYPOINT ["node", "--import", "tsx"]

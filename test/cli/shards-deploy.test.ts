@@ -109,8 +109,11 @@ describe('deploy/', () => {
   it('puts the GPU image on the CUDA 12 and cuDNN 9 runtime with the CUDA provider installed', async () => {
     const text = await read('gpu.Dockerfile');
     expect(text).toMatch(/^FROM nvidia\/cuda:12\.[\d.]+-cudnn-runtime-ubuntu[\d.]+$/m);
-    expect(text).toContain(
-      'ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js',
-    );
+    // npm run install:cuda's own command, into a folder the final stage copies and points GroundLabel to.
+    expect(text).toMatch(/^RUN node --import tsx src\/cli\/install-cuda\.ts$/m);
+    const providers = [...text.matchAll(/^ENV GROUNDLABEL_PROVIDERS_DIR=(\S+)$/gm)].map((m) => m[1]);
+    expect(providers).toHaveLength(2);
+    expect(new Set(providers).size).toBe(1);
+    expect(text).toContain(`COPY --from=app ${providers[0]} ${providers[0]}`);
   });
 });
