@@ -11,8 +11,12 @@ export const useModelStore = defineStore('model', () => {
   const error = ref<string | null>(null);
 
   const loaded = computed(() => !!status.value?.loaded);
-  /** Set when a GPU provider failed and the model runs on the CPU: always shown, never hidden. */
-  const fallback = computed(() => status.value?.fallback ?? null);
+  /** Set when GPU providers failed and the model runs on the CPU: always shown, never hidden. */
+  const fallback = computed(() =>
+    status.value?.provider === 'cpu' || !status.value?.fallbacks ? (status.value?.fallback ?? null) : null,
+  );
+  /** Each provider `auto` passed over on the way to the one running, with why and what to do. */
+  const fallbacks = computed(() => status.value?.fallbacks ?? []);
   const device = computed(() => status.value?.provider ?? null);
   const maxTokens = computed(() => status.value?.maxTokens ?? 256);
 
@@ -32,5 +36,10 @@ export const useModelStore = defineStore('model', () => {
     return reply.ok;
   }
 
-  return { status, opening, error, loaded, fallback, device, maxTokens, refresh, open };
+  /** Takes the status a device change answered with. */
+  function apply(next: ModelStatus): void {
+    status.value = next;
+  }
+
+  return { status, opening, error, loaded, fallback, fallbacks, device, maxTokens, refresh, open, apply };
 });
