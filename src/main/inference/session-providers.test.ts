@@ -5,7 +5,8 @@ import { caught, tempDirs } from './__test__/helpers';
 import { failureLines } from './devices';
 import { CUDA_LIBS, deps, GPU_LINUX, ORT_SAYS } from './providers/__test__/fake-machine';
 import { VULKAN_LOADER } from './providers/system-probe';
-import { openSession } from './session';
+import { openSession, ortAttempt, type ProviderAttempt } from './session';
+import { ProviderRuledOut, unusableInstall } from './providers/failures';
 
 const tempDir = tempDirs('session-providers');
 let model: string;
@@ -102,6 +103,21 @@ describe('auto on Linux: CUDA, then WebGPU, then the CPU', () => {
     expect(tried).toEqual(['webgpu']);
     expect(session.device.failures[0]).toMatchObject({ kind: 'broken-install' });
     expect(session.device.failures[0].detail).toContain('groundlabel-provider.json');
+    await session.release();
+  });
+
+  it("takes a provider's reason as it is when the attempt gives it in words", async () => {
+    const { probe } = deps(GPU_LINUX, {});
+    const failure = unusableInstall(
+      'the ONNX Runtime in /p/node_modules/onnxruntime-node did not load: bad ELF',
+    );
+    const attempt: ProviderAttempt = async (file, provider, options) => {
+      if (provider === 'cuda') throw new ProviderRuledOut(failure);
+      return ortAttempt(file, 'cpu', options);
+    };
+    const session = await openSession(model, 'auto', {}, { attempt, probe });
+    expect(session.device.failures[0]).toEqual(failure);
+    expect(failure.advice).toContain('npm run install:cuda');
     await session.release();
   });
 

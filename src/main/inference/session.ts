@@ -8,7 +8,14 @@ import {
   type Provider,
   type ProviderFailure,
 } from './devices';
-import { explainFailure, precheck, unavailableMessage, worthSaying } from './providers/failures';
+import {
+  explainFailure,
+  precheck,
+  ProviderRuledOut,
+  unavailableMessage,
+  unusableInstall,
+  worthSaying,
+} from './providers/failures';
 import { loadOrt } from './providers/ort-loader';
 import { systemProbe, type SystemProbe } from './providers/system-probe';
 import { sessionOptionsFor } from './session-options';
@@ -72,8 +79,13 @@ export interface ProviderDeps {
 }
 
 /** The real thing: ONNX Runtime (the copy beside an installed CUDA provider, if any) on this machine. */
-export const ortAttempt: ProviderAttempt = (file, provider, options) =>
-  loadOrt().ort.InferenceSession.create(file, sessionOptionsFor(provider, options));
+export const ortAttempt: ProviderAttempt = async (file, provider, options) => {
+  const loaded = loadOrt();
+  // CUDA's provider is found only beside the copy of ONNX Runtime the installer made.
+  if (provider === 'cuda' && loaded.from !== 'cuda-install' && loaded.cudaProblem)
+    throw new ProviderRuledOut(unusableInstall(loaded.cudaProblem));
+  return loaded.ort.InferenceSession.create(file, sessionOptionsFor(provider, options));
+};
 
 let machine: SystemProbe | null = null;
 const defaultDeps = (): ProviderDeps => ({ attempt: ortAttempt, probe: (machine ??= systemProbe()) });
@@ -111,7 +123,9 @@ export async function openSession(
           cause: e,
         });
       }
-      passOver(explainFailure(provider, messageOf(e), deps.probe));
+      passOver(
+        e instanceof ProviderRuledOut ? e.failure : explainFailure(provider, messageOf(e), deps.probe),
+      );
       continue;
     }
     return wrap(session, { requested: device, provider, failures });
