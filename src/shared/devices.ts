@@ -10,16 +10,6 @@ export type Provider = Exclude<Device, 'auto'>;
 
 export const isDevice = (s: string): s is Device => (DEVICES as readonly string[]).includes(s);
 
-/** A person's name for each device, the same in the app and on the command line. */
-export const DEVICE_NAMES: Readonly<Record<Device, string>> = {
-  auto: 'Automatic',
-  cpu: 'CPU',
-  cuda: 'CUDA (NVIDIA)',
-  dml: 'DirectML',
-  coreml: 'Core ML',
-  webgpu: 'WebGPU',
-};
-
 /**
  * Why a provider could not be used, as a kind the page can put in its own language:
  * - `not-installed`: the provider's libraries are not on this machine (CUDA: `npm run install:cuda`);
@@ -31,16 +21,14 @@ export const DEVICE_NAMES: Readonly<Record<Device, string>> = {
  * - `broken-install`: the installed provider folder is incomplete or could not be loaded;
  * - `failed`: anything else; `detail` says what.
  */
-export const FAILURE_KINDS = [
-  'not-installed',
-  'runtime-missing',
-  'no-vulkan',
-  'no-adapter',
-  'not-built',
-  'broken-install',
-  'failed',
-] as const;
-export type FailureKind = (typeof FAILURE_KINDS)[number];
+export type FailureKind =
+  | 'not-installed'
+  | 'runtime-missing'
+  | 'no-vulkan'
+  | 'no-adapter'
+  | 'not-built'
+  | 'broken-install'
+  | 'failed';
 
 export interface ProviderFailure {
   readonly provider: Provider;
