@@ -71,7 +71,7 @@ export function textTable(rows: readonly TextRow[]): string {
   );
 }
 
-export function detectionTable(rows: readonly DetectionRow[], matchedAt = 'IoU≥0.99'): string {
+export function detectionTable(rows: readonly DetectionRow[], matchedAt = 'IoU≥0.99', labels = true): string {
   return table(
     [
       'image',
@@ -84,7 +84,7 @@ export function detectionTable(rows: readonly DetectionRow[], matchedAt = 'IoU�
       'max box err px',
       'max score diff',
       'phrase (rule)',
-      'transformers label same/merged/fragment/other',
+      ...(labels ? ['transformers label same/merged/fragment/other'] : []),
       's',
     ],
     rows.map((r) => {
@@ -100,7 +100,7 @@ export function detectionTable(rows: readonly DetectionRow[], matchedAt = 'IoU�
         p.maxBoxErrorPx.toPrecision(2),
         p.maxScoreDiff.toExponential(1),
         `${p.phraseSame}/${p.matched}`,
-        `${p.labels.same}/${p.labels.merged}/${p.labels.fragment}/${p.labels.other}`,
+        ...(labels ? [`${p.labels.same}/${p.labels.merged}/${p.labels.fragment}/${p.labels.other}`] : []),
         (r.ms / 1000).toFixed(1),
       ];
     }),
@@ -137,11 +137,14 @@ export function summarise(rows: readonly DetectionRow[]): Summary {
   };
 }
 
-const summaryLine = (s: Summary, what: string) =>
+const summaryLine = (s: Summary, what: string, labels: boolean) =>
   `${what}: ${s.matched}/${s.boxes} boxes matched (${s.unmatched} unmatched, ${s.borderline} at the threshold), ` +
   `box error max ${s.maxBoxErrorPx.toPrecision(2)} px / mean ${s.meanBoxErrorPx.toPrecision(2)} px, ` +
   `score diff max ${s.maxScoreDiff.toExponential(1)} / mean ${s.meanScoreDiff.toExponential(1)}, ` +
-  `${s.phraseDiffer} phrase(s) differing by GroundLabel's rule, ${s.labelsApart} where transformers' own label is not the phrase`;
+  `${s.phraseDiffer} phrase(s) differing` +
+  (labels
+    ? `; transformers' own label is not the phrase for ${s.labelsApart} (merges and fragments, not errors)`
+    : '');
 
 export function formatReport(report: ParityReport): string {
   const parts = [
@@ -167,15 +170,15 @@ export function formatReport(report: ParityReport): string {
       'Detections (GroundLabel against transformers, no NMS):',
       detectionTable(report.detections),
     );
-    parts.push('', summaryLine(summarise(report.detections), 'summary'));
+    parts.push('', summaryLine(summarise(report.detections), 'summary', true));
   }
   if (report.quantised) {
     parts.push(
       '',
       'Quantised graph (onnxruntime dynamic int8) against the fp32 graph, both through GroundLabel:',
-      detectionTable(report.quantised, 'IoU≥0.5'),
+      detectionTable(report.quantised, 'IoU≥0.5', false),
       '',
-      summaryLine(summarise(report.quantised), 'quantised'),
+      summaryLine(summarise(report.quantised), 'quantised', false),
     );
   }
   return parts.join('\n');

@@ -12,7 +12,7 @@ import { DEFAULT_CACHE, exportModel, runParity, type ModelSize } from './harness
 import { INSTALL_HINT, PYTHON, probePython } from './python';
 import { formatReport } from './report';
 
-const USAGE = `npm run conformance -- [--size full|tiny] [--images id,...] [--detect id,...] [--prompts id,...]
+const USAGE = `npm run conformance -- [--help] [--size full|tiny] [--images id,...] [--detect id,...] [--prompts id,...]
     [--all-pairs] [--quantised] [--box-threshold 0.35] [--text-threshold 0.25] [--threads N]
     [--cache DIR] [--json FILE]
 
@@ -35,6 +35,9 @@ const DETECT_DEFAULT = [
   'grey',
   'rgba',
 ];
+
+/** --help: the usage is printed, and nothing run. */
+export class HelpAsked extends Error {}
 
 export interface ConformanceArgs {
   readonly size: ModelSize;
@@ -78,9 +81,11 @@ export function parseConformanceArgs(argv: readonly string[]): ConformanceArgs {
       threads: { type: 'string' },
       cache: { type: 'string', default: DEFAULT_CACHE },
       json: { type: 'string' },
+      help: { type: 'boolean', default: false },
     },
     strict: true,
   });
+  if (values.help) throw new HelpAsked();
   if (values.size !== 'full' && values.size !== 'tiny')
     throw new Error(`--size is full or tiny, not "${values.size}"`);
   const detect = (list(values.detect) ?? DETECT_DEFAULT).map((id) => imageCase(id).id);
@@ -124,6 +129,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     args = parseConformanceArgs(argv);
   } catch (e) {
+    if (e instanceof HelpAsked) {
+      console.log(USAGE);
+      return 0;
+    }
     console.error(`${(e as Error).message}\n\n${USAGE}`);
     return 2;
   }

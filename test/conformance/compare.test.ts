@@ -10,7 +10,7 @@ import {
   words,
   type ReferenceBox,
 } from '../../conformance/compare';
-import { parseConformanceArgs } from '../../conformance/run';
+import { HelpAsked, parseConformanceArgs } from '../../conformance/run';
 
 const image = { width: 100, height: 80 };
 const det = (
@@ -233,6 +233,10 @@ describe('npm run conformance arguments', () => {
       ['grey', 'one-phrase'],
       ['grey', 'several'],
     ]);
+  });
+
+  it('asks for the usage with --help', () => {
+    expect(() => parseConformanceArgs(['--help'])).toThrow(HelpAsked);
   });
 
   it('refuses an unknown case or a threshold out of range, naming it', () => {
