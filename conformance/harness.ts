@@ -195,11 +195,12 @@ export async function runParity(options: ParityOptions): Promise<ParityReport> {
   const text: TextRow[] = options.prompts.flatMap((prompt) => {
     const mine = gl.text.get(prompt.id)!;
     const theirs = ref.text[prompt.id];
+    // One pass: against the processor on the prompt as written. Several: against each pass's caption.
     return mine.inputs.map((inputs, pass) => ({
       prompt,
       pass,
       passes: mine.inputs.length,
-      parity: compareText(inputs, theirs.runs[pass], delimiters),
+      parity: compareText(inputs, mine.inputs.length === 1 ? theirs.whole : theirs.runs[pass], delimiters),
     }));
   });
 
