@@ -14,6 +14,9 @@ export function sessionOptionsFor(
   return {
     executionProviders: [provider],
     graphOptimizationLevel: 'all',
+    // ORT's memory pattern pre-plans one block per input shape; on the full-size Grounding DINO-T it
+    // raised peak RSS by about 400 MiB (2,412 → 2,813 MiB at 800×1066) and made runs no faster.
+    enableMemPattern: false,
     ...(options.intraOpThreads !== undefined && { intraOpNumThreads: options.intraOpThreads }),
     ...(options.intraOpSpinning === false && { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
   };
