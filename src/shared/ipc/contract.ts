@@ -19,6 +19,11 @@ import {
 import type { ExportSummary } from '../export-plan';
 import { IMPORT_FORMATS, type ImportFormat } from '../formats/import/types';
 import type { DatasetStats } from '../stats';
+import { IMPORT_MODES, type ImportApplied, type ImportPreview } from './import-replies';
+import type { BatchStatus, DatasetStepUndone } from './job-replies';
+
+export * from './import-replies';
+export * from './job-replies';
 
 /**
  * The one contract between the renderer and the services: every channel's request schema (checked
@@ -151,118 +156,6 @@ const importRequestSchema = z.object({
    */
   path: z.string().trim().min(1),
 });
-
-/** What to do with images that already have boxes or were reviewed; other images always get the imported labels. */
-export const IMPORT_MODES = ['merge', 'replace', 'skip'] as const;
-export type ImportMode = (typeof IMPORT_MODES)[number];
-
-/** A line of an import's report, as the importer wrote it (`labels/a.txt:3: …`, `annotations[2].bbox …`). */
-export interface ImportProblem {
-  readonly level: 'error' | 'warning';
-  readonly message: string;
-}
-
-/** What importing a label file into the open dataset would do; nothing is written to make it. */
-export interface ImportPreview {
-  /** Dataset images the file labels, with boxes or as reviewed negatives. */
-  readonly matched: number;
-  /** Images named in the file that are not in the dataset. */
-  readonly notFound: number;
-  /** Matched images that already have boxes or were reviewed: the mode decides what happens to them. */
-  readonly annotated: number;
-  /** Boxes already on those images (what 'replace' removes). */
-  readonly annotatedBoxes: number;
-  readonly boxes: number;
-  /** Matched images the file lists with no boxes: they become reviewed negatives. */
-  readonly negatives: number;
-  /** Boxes reaching outside their image, clipped to it. */
-  readonly clipped: number;
-  /** Images whose labels were refused (the problems say why), or that cannot be written; left as they are. */
-  readonly rejected: number;
-  /** Class names of the file with no project class of that name: created on import, after the existing ones. */
-  readonly newClasses: readonly string[];
-  readonly problems: readonly ImportProblem[];
-}
-
-/** What an import did. */
-export interface ImportApplied {
-  /** Images written. */
-  readonly images: number;
-  /** Boxes added. */
-  readonly boxes: number;
-  /** Imported boxes left out in 'merge' because an existing box of the same class covers the same place. */
-  readonly duplicates: number;
-  readonly merged: number;
-  readonly replaced: number;
-  /** Images with annotations left as they were ('skip'). */
-  readonly skipped: number;
-  readonly newClasses: readonly string[];
-  readonly problems: readonly ImportProblem[];
-  /** The images that changed, for the image list. */
-  readonly entries: readonly ImageEntry[];
-  readonly meta: ProjectMeta;
-}
-
-/** What undoing a step across the dataset did: images put back, and those left as edited since. */
-export interface DatasetStepUndone {
-  readonly restored: number;
-  /** Paths of images edited after the step: left as they are. */
-  readonly skipped: readonly string[];
-  /** The images that changed back, for the image list. */
-  readonly entries: readonly ImageEntry[];
-}
-
-export type BatchState = 'running' | 'cancelled' | 'done';
-
-export interface BatchFailure {
-  readonly id: string;
-  readonly relPath: string;
-  readonly code: ErrorInfo['code'];
-  readonly message: string;
-}
-
-/** An image of a finished batch a person should look at first, and why. */
-export interface LookFirstEntry {
-  readonly id: string;
-  readonly relPath: string;
-  readonly reason: 'failed' | 'low-score' | 'many-boxes';
-  /** Pending suggestions on the image now. */
-  readonly suggestions: number;
-  /** Best pending suggestion score, when there is one. */
-  readonly topScore?: number;
-  /** Why it failed, for 'failed'. */
-  readonly message?: string;
-}
-
-export interface BatchClassCount {
-  readonly classId: string;
-  readonly name: string;
-  /** Pending suggestions of this class on the job's images. */
-  readonly suggestions: number;
-}
-
-/** A batch job as it stands: the running one, or the last one of the dataset (read from .groundlabel/batch.json). */
-export interface BatchStatus {
-  readonly jobId: string;
-  readonly state: BatchState;
-  readonly prompt: string;
-  readonly total: number;
-  /** Images dealt with: labeled, failed or skipped. */
-  readonly done: number;
-  readonly labeled: number;
-  readonly withSuggestions: number;
-  /** Images of the job where the model found nothing and no one has decided anything since. */
-  readonly nothingFound: number;
-  readonly skipped: number;
-  readonly failed: number;
-  /** Whether batch:resume has images left to run. */
-  readonly resumable: boolean;
-  readonly failures: readonly BatchFailure[];
-  readonly lookFirst: readonly LookFirstEntry[];
-  readonly perClass: readonly BatchClassCount[];
-  readonly startedAt: string;
-  readonly updatedAt: string;
-}
 
 const batchStartSchema = z.object({
   /** Image ids to run on, in order; the whole dataset when absent. */
