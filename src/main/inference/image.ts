@@ -81,7 +81,8 @@ export async function readOrientedSize(file: string, options: ImageLoadOptions =
  * to 3-channel 8-bit sRGB and resizes to what `sizeFor` asks for. Transparent pixels are flattened
  * onto white. libvips decodes at full size and the resize is Pillow's bilinear (resample.ts), the
  * filter transformers and the original repository use: libvips' own resize samples half a pixel off
- * when enlarging (up to 59 levels) and shrinks JPEGs while decoding (up to 16).
+ * when enlarging (up to 59 levels), rounds its shrinking weights coarser (up to 2 levels, 9 on the
+ * edges) and shrinks JPEGs while decoding (up to 16).
  */
 export async function loadModelPixels(
   file: string,

@@ -7,12 +7,21 @@ import type { ImageSize } from '../../shared/geometry';
  * 22-bit fixed point with an 8-bit intermediate image. transformers' image processor and the
  * original Grounding DINO repository both resize through Pillow (transformers' torchvision backend
  * uses torch's uint8 antialiased bilinear, a port of the same code), so this reproduces their
- * pixels to the level. libvips' own bilinear enlargement samples half a pixel off from this.
+ * pixels to the level. libvips' own bilinear enlargement samples half a pixel off from this; its
+ * shrinking rounds weights and positions coarser (up to 2 levels) and holds the edge pixel where
+ * Pillow shortens the window (up to 9 levels on the first and last rows and columns).
+ *
+ * The arithmetic is Pillow's; only the order of the loops differs, for speed: the horizontal pass
+ * does two rows at a time and spells out the two- and three-tap windows of enlarging and mild
+ * shrinking; the vertical pass sweeps whole rows, four source rows per sweep. Every sum is the same
+ * integer, so the pixels are the same.
  */
 
 const PRECISION_BITS = 32 - 8 - 2;
 const ROUNDING = 1 << (PRECISION_BITS - 1);
-const CLIP_HIGH = 255 << PRECISION_BITS;
+// Weights are ≥ 0 and sum to about 2^22, so every sum stays below 2^31. Pillow's clip8 (0 below
+// zero, 255 from 255 << PRECISION_BITS up) is `sum >> PRECISION_BITS` stored into a
+// Uint8ClampedArray: the store clamps, without a branch in the loop.
 
 /** The source pixels each output pixel reads along one axis, with their fixed-point weights. */
 interface AxisTaps {
@@ -63,9 +72,10 @@ function axisTaps(inSize: number, outSize: number): AxisTaps {
   return { first, count, weights, stride };
 }
 
-const clip8 = (acc: number): number => (acc >= CLIP_HIGH ? 255 : acc <= 0 ? 0 : acc >> PRECISION_BITS);
-
-/** Resamples rows [rowFrom, rowFrom + rows) of `src` horizontally to `outWidth`. */
+/**
+ * Resamples source rows [rowFrom, rowFrom + rows) of `src` horizontally to `outWidth` into `out`.
+ * Rows go in pairs: the pair shares each window's weights and position, which halves their loads.
+ */
 function horizontal(
   src: Uint8Array,
   width: number,
@@ -73,57 +83,150 @@ function horizontal(
   rows: number,
   outWidth: number,
   taps: AxisTaps,
-): Uint8Array {
-  const out = new Uint8Array(outWidth * rows * 3);
+  out: Uint8ClampedArray,
+): void {
   const { first, count, weights, stride } = taps;
-  for (let y = 0; y < rows; y++) {
-    const rowStart = (y + rowFrom) * width * 3;
-    const outRow = y * outWidth * 3;
-    for (let x = 0; x < outWidth; x++) {
+  const inRow = width * 3;
+  const outRow = outWidth * 3;
+  for (let y = 0; y < rows; y += 2) {
+    // An odd last row is paired with itself and written twice over.
+    const next = y + 1 < rows ? inRow : 0;
+    const o2 = next === 0 ? 0 : outRow;
+    const rowStart = (y + rowFrom) * inRow;
+    let o = y * outRow;
+    for (let x = 0; x < outWidth; x++, o += 3) {
       const n = count[x];
-      const w0 = x * stride;
+      let w = x * stride;
       let p = rowStart + first[x] * 3;
-      let r = ROUNDING;
-      let g = ROUNDING;
-      let b = ROUNDING;
-      for (let k = 0; k < n; k++, p += 3) {
-        const w = weights[w0 + k];
-        r += src[p] * w;
-        g += src[p + 1] * w;
-        b += src[p + 2] * w;
+      let q = p + next;
+      let r: number, g: number, b: number, r2: number, g2: number, b2: number;
+      if (n === 2) {
+        const wa = weights[w];
+        const wb = weights[w + 1];
+        r = ROUNDING + src[p] * wa + src[p + 3] * wb;
+        g = ROUNDING + src[p + 1] * wa + src[p + 4] * wb;
+        b = ROUNDING + src[p + 2] * wa + src[p + 5] * wb;
+        r2 = ROUNDING + src[q] * wa + src[q + 3] * wb;
+        g2 = ROUNDING + src[q + 1] * wa + src[q + 4] * wb;
+        b2 = ROUNDING + src[q + 2] * wa + src[q + 5] * wb;
+      } else if (n === 3) {
+        const wa = weights[w];
+        const wb = weights[w + 1];
+        const wc = weights[w + 2];
+        r = ROUNDING + src[p] * wa + src[p + 3] * wb + src[p + 6] * wc;
+        g = ROUNDING + src[p + 1] * wa + src[p + 4] * wb + src[p + 7] * wc;
+        b = ROUNDING + src[p + 2] * wa + src[p + 5] * wb + src[p + 8] * wc;
+        r2 = ROUNDING + src[q] * wa + src[q + 3] * wb + src[q + 6] * wc;
+        g2 = ROUNDING + src[q + 1] * wa + src[q + 4] * wb + src[q + 7] * wc;
+        b2 = ROUNDING + src[q + 2] * wa + src[q + 5] * wb + src[q + 8] * wc;
+      } else {
+        r = g = b = r2 = g2 = b2 = ROUNDING;
+        for (const end = w + n; w < end; w++, p += 3, q += 3) {
+          const wk = weights[w];
+          r += src[p] * wk;
+          g += src[p + 1] * wk;
+          b += src[p + 2] * wk;
+          r2 += src[q] * wk;
+          g2 += src[q + 1] * wk;
+          b2 += src[q + 2] * wk;
+        }
       }
-      const o = outRow + x * 3;
-      out[o] = clip8(r);
-      out[o + 1] = clip8(g);
-      out[o + 2] = clip8(b);
+      out[o] = r >> PRECISION_BITS;
+      out[o + 1] = g >> PRECISION_BITS;
+      out[o + 2] = b >> PRECISION_BITS;
+      out[o + o2] = r2 >> PRECISION_BITS;
+      out[o + o2 + 1] = g2 >> PRECISION_BITS;
+      out[o + o2 + 2] = b2 >> PRECISION_BITS;
     }
   }
-  return out;
 }
 
-/** Resamples `src` (whose first row is source row `rowFrom`) vertically to `outHeight`. */
+/**
+ * Resamples `src` (whose first row is source row `rowFrom`) vertically to `outHeight` into `out`.
+ * Each output row is a weighted sum of whole source rows: two or three taps (enlarging, mild
+ * shrinking) in one sweep; more in sweeps of four summed in `acc`.
+ */
 function vertical(
   src: Uint8Array,
   width: number,
   rowFrom: number,
   outHeight: number,
   taps: AxisTaps,
-): Uint8Array {
+  out: Uint8ClampedArray,
+  acc: Int32Array,
+): void {
   const rowLength = width * 3;
-  const out = new Uint8Array(rowLength * outHeight);
   const { first, count, weights, stride } = taps;
   for (let y = 0; y < outHeight; y++) {
-    const n = count[y];
-    const w0 = y * stride;
-    const top = (first[y] - rowFrom) * rowLength;
-    const outRow = y * rowLength;
-    for (let i = 0; i < rowLength; i++) {
-      let acc = ROUNDING;
-      for (let k = 0, p = top + i; k < n; k++, p += rowLength) acc += src[p] * weights[w0 + k];
-      out[outRow + i] = clip8(acc);
+    let n = count[y];
+    let w = y * stride;
+    let p = (first[y] - rowFrom) * rowLength;
+    const o = y * rowLength;
+    if (n === 2) {
+      const wa = weights[w];
+      const wb = weights[w + 1];
+      const p1 = p + rowLength;
+      for (let i = 0; i < rowLength; i++)
+        out[o + i] = (ROUNDING + src[p + i] * wa + src[p1 + i] * wb) >> PRECISION_BITS;
+      continue;
     }
+    if (n === 3) {
+      const wa = weights[w];
+      const wb = weights[w + 1];
+      const wc = weights[w + 2];
+      const p1 = p + rowLength;
+      const p2 = p1 + rowLength;
+      for (let i = 0; i < rowLength; i++)
+        out[o + i] = (ROUNDING + src[p + i] * wa + src[p1 + i] * wb + src[p2 + i] * wc) >> PRECISION_BITS;
+      continue;
+    }
+    acc.fill(ROUNDING, 0, rowLength);
+    for (; n > 4; n -= 4, w += 4, p += 4 * rowLength) {
+      const wa = weights[w];
+      const wb = weights[w + 1];
+      const wc = weights[w + 2];
+      const wd = weights[w + 3];
+      const p1 = p + rowLength;
+      const p2 = p1 + rowLength;
+      const p3 = p2 + rowLength;
+      for (let i = 0; i < rowLength; i++)
+        acc[i] += src[p + i] * wa + src[p1 + i] * wb + src[p2 + i] * wc + src[p3 + i] * wd;
+    }
+    // The last one to four taps; a missing tap reads row p with weight 0.
+    const wa = weights[w];
+    const wb = n > 1 ? weights[w + 1] : 0;
+    const wc = n > 2 ? weights[w + 2] : 0;
+    const wd = n > 3 ? weights[w + 3] : 0;
+    const p1 = n > 1 ? p + rowLength : p;
+    const p2 = n > 2 ? p1 + rowLength : p;
+    const p3 = n > 3 ? p2 + rowLength : p;
+    for (let i = 0; i < rowLength; i++)
+      out[o + i] =
+        (acc[i] + src[p + i] * wa + src[p1 + i] * wb + src[p2 + i] * wc + src[p3 + i] * wd) >> PRECISION_BITS;
   }
-  return out;
+}
+
+/**
+ * The horizontal pass's output and the vertical pass's sums, kept from one image to the next: a
+ * batch resizes image after image to about the same size, and a fresh 10 MB array costs about as
+ * much as a third of the pass that fills it. Larger ones are not kept.
+ */
+const KEEP_BYTES = 16 << 20;
+let scratchRows: Uint8Array | null = null;
+let scratchSums: Int32Array | null = null;
+
+function rowsBuffer(length: number): Uint8Array {
+  if (scratchRows && scratchRows.length >= length) return scratchRows.subarray(0, length);
+  const buffer = new Uint8Array(length);
+  if (length <= KEEP_BYTES) scratchRows = buffer;
+  return buffer;
+}
+
+function sumsBuffer(length: number): Int32Array {
+  if (scratchSums && scratchSums.length >= length) return scratchSums;
+  const buffer = new Int32Array(length);
+  if (length * 4 <= KEEP_BYTES) scratchSums = buffer;
+  return buffer;
 }
 
 /** Resizes interleaved 8-bit RGB from `from` to `to` with Pillow's bilinear filter; same size gives a copy. */
@@ -135,22 +238,23 @@ export function resizeBilinearRGB(rgb: Uint8Array, from: ImageSize, to: ImageSiz
   const needH = to.width !== from.width;
   const needV = to.height !== from.height;
   if (!needH && !needV) return rgb.slice();
-  const vTaps = needV ? axisTaps(from.height, to.height) : null;
+  const out = new Uint8Array(to.width * to.height * 3);
+  const clamped = new Uint8ClampedArray(out.buffer);
+  if (!needV) {
+    horizontal(rgb, from.width, 0, from.height, to.width, axisTaps(from.width, to.width), clamped);
+    return out;
+  }
+  const vTaps = axisTaps(from.height, to.height);
   let rows = rgb;
   let rowFrom = 0;
   if (needH) {
     // Only the source rows the vertical pass reads are resampled horizontally.
-    const firstRow = vTaps ? vTaps.first[0] : 0;
-    const lastRow = vTaps ? vTaps.first[to.height - 1] + vTaps.count[to.height - 1] : from.height;
-    rows = horizontal(
-      rgb,
-      from.width,
-      firstRow,
-      lastRow - firstRow,
-      to.width,
-      axisTaps(from.width, to.width),
-    );
-    rowFrom = firstRow;
+    rowFrom = vTaps.first[0];
+    const rowTo = vTaps.first[to.height - 1] + vTaps.count[to.height - 1];
+    rows = rowsBuffer((rowTo - rowFrom) * to.width * 3);
+    const written = new Uint8ClampedArray(rows.buffer, rows.byteOffset, rows.length);
+    horizontal(rgb, from.width, rowFrom, rowTo - rowFrom, to.width, axisTaps(from.width, to.width), written);
   }
-  return vTaps ? vertical(rows, to.width, rowFrom, to.height, vTaps) : rows;
+  vertical(rows, to.width, rowFrom, to.height, vTaps, clamped, sumsBuffer(to.width * 3));
+  return out;
 }
