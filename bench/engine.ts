@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: where the time of one image goes outside the model. Prints figures only; it asserts
  * nothing. session.run uses a FIXTURE model (a tiny colour graph) unless GDINO_MODEL names a real or
- * stand-in export, so its figure is not Grounding DINO's latency.
+ * stand-in export, so its figure is not Grounding DINO's latency. With arguments (`--model <folder>` …)
+ * it compares the labeling path with a bare session.run loop instead: see bench/overhead/run.ts.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -20,6 +21,7 @@ import { loadTokenizer } from '../src/main/inference/tokenizer';
 import { bundledVocabPath } from '../src/main/paths';
 import { writeFixtureModels } from '../test/fixtures/model-folders';
 import { writeBenchImages } from './images';
+import { runModelBench } from './overhead/run';
 import { syntheticOutputs } from './postprocess-input';
 import { runReference } from './reference';
 import { goalLine, ms, table, type Figure } from './report';
@@ -37,11 +39,17 @@ const started = performance.now();
 // the repeated runs of a benchmark.
 sharp.cache(false);
 
-const dir = await mkdtemp(path.join(os.tmpdir(), 'gl-bench-'));
-try {
-  await main(dir);
-} finally {
-  await rm(dir, { recursive: true, force: true });
+const argv = process.argv.slice(2);
+if (argv.length > 0) {
+  // `--model <folder>`: GroundLabel's labeling path against a bare session.run loop (bench/overhead).
+  await runModelBench(argv);
+} else {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'gl-bench-'));
+  try {
+    await main(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 async function main(dir: string): Promise<void> {

@@ -46,3 +46,14 @@ export async function writeBenchImages(jpegFile: string, pngFile: string): Promi
   const small = sharp(photoLike(640, 480, 678), { raw: { width: 640, height: 480, channels: 3 } });
   await writeFile(pngFile, await small.png().toBuffer());
 }
+
+/** One photo-like JPEG (quality 90) of `width`×`height`; each seed draws other noise. */
+export async function writePhotoJpeg(
+  file: string,
+  width: number,
+  height: number,
+  seed: number,
+): Promise<void> {
+  const raw = sharp(photoLike(width, height, seed), { raw: { width, height, channels: 3 } });
+  await writeFile(file, await raw.jpeg({ quality: 90 }).toBuffer());
+}

@@ -9,7 +9,7 @@ import { locateModel } from './model-folder';
 import { toNormalisedCHW } from './normalise';
 import { decodeDetections, finishDetections, type RawOutputs } from './postprocess';
 import { targetSize, type InputSizeRule } from './resize';
-import type { ModelSession } from './session';
+import type { ModelSession, SessionOptions } from './session';
 import { delimiterSet, planTextRuns, type TextRun } from './text';
 import { loadTokenizer, type TextTokenizer } from './tokenizer';
 import { openModelSession, type SessionThread } from './worker-session';
@@ -95,6 +95,14 @@ function sizeRuleFor(
   return size ? { kind: 'fixed', size } : flavour.defaultSize;
 }
 
+/** The session options a Detector opens its model with. */
+export const detectorSessionOptions = (
+  options: Pick<DetectorOptions, 'intraOpThreads' | 'intraOpSpinning'>,
+): SessionOptions => ({
+  intraOpThreads: options.intraOpThreads,
+  intraOpSpinning: options.intraOpSpinning ?? false,
+});
+
 /** One model, loaded once: images and prompts in, labelled boxes in original-image pixels out. */
 export class Detector {
   private readonly textCache = new Map<string, TextRun[]>();
@@ -119,11 +127,7 @@ export class Detector {
     const { session, thread, threadFallback } = await openModelSession(
       location.file,
       options.device ?? 'auto',
-      {
-        intraOpThreads: options.intraOpThreads,
-        intraOpSpinning: options.intraOpSpinning ?? false,
-        thread: options.thread,
-      },
+      { ...detectorSessionOptions(options), thread: options.thread },
     );
     let flavour: Flavour;
     try {
