@@ -21,7 +21,8 @@ const PRECISION_BITS = 32 - 8 - 2;
 const ROUNDING = 1 << (PRECISION_BITS - 1);
 // Weights are ≥ 0 and sum to about 2^22, so every sum stays below 2^31. Pillow's clip8 (0 below
 // zero, 255 from 255 << PRECISION_BITS up) is `sum >> PRECISION_BITS` stored into a
-// Uint8ClampedArray: the store clamps, without a branch in the loop.
+// Uint8ClampedArray: the store clamps, without a branch in the loop. Math.imul keeps the products
+// in 32-bit integers, where `*` may go through doubles (7 % of the horizontal pass).
 
 /** The source pixels each output pixel reads along one axis, with their fixed-point weights. */
 interface AxisTaps {
@@ -103,32 +104,32 @@ function horizontal(
       if (n === 2) {
         const wa = weights[w];
         const wb = weights[w + 1];
-        r = ROUNDING + src[p] * wa + src[p + 3] * wb;
-        g = ROUNDING + src[p + 1] * wa + src[p + 4] * wb;
-        b = ROUNDING + src[p + 2] * wa + src[p + 5] * wb;
-        r2 = ROUNDING + src[q] * wa + src[q + 3] * wb;
-        g2 = ROUNDING + src[q + 1] * wa + src[q + 4] * wb;
-        b2 = ROUNDING + src[q + 2] * wa + src[q + 5] * wb;
+        r = ROUNDING + Math.imul(src[p], wa) + Math.imul(src[p + 3], wb);
+        g = ROUNDING + Math.imul(src[p + 1], wa) + Math.imul(src[p + 4], wb);
+        b = ROUNDING + Math.imul(src[p + 2], wa) + Math.imul(src[p + 5], wb);
+        r2 = ROUNDING + Math.imul(src[q], wa) + Math.imul(src[q + 3], wb);
+        g2 = ROUNDING + Math.imul(src[q + 1], wa) + Math.imul(src[q + 4], wb);
+        b2 = ROUNDING + Math.imul(src[q + 2], wa) + Math.imul(src[q + 5], wb);
       } else if (n === 3) {
         const wa = weights[w];
         const wb = weights[w + 1];
         const wc = weights[w + 2];
-        r = ROUNDING + src[p] * wa + src[p + 3] * wb + src[p + 6] * wc;
-        g = ROUNDING + src[p + 1] * wa + src[p + 4] * wb + src[p + 7] * wc;
-        b = ROUNDING + src[p + 2] * wa + src[p + 5] * wb + src[p + 8] * wc;
-        r2 = ROUNDING + src[q] * wa + src[q + 3] * wb + src[q + 6] * wc;
-        g2 = ROUNDING + src[q + 1] * wa + src[q + 4] * wb + src[q + 7] * wc;
-        b2 = ROUNDING + src[q + 2] * wa + src[q + 5] * wb + src[q + 8] * wc;
+        r = ROUNDING + Math.imul(src[p], wa) + Math.imul(src[p + 3], wb) + Math.imul(src[p + 6], wc);
+        g = ROUNDING + Math.imul(src[p + 1], wa) + Math.imul(src[p + 4], wb) + Math.imul(src[p + 7], wc);
+        b = ROUNDING + Math.imul(src[p + 2], wa) + Math.imul(src[p + 5], wb) + Math.imul(src[p + 8], wc);
+        r2 = ROUNDING + Math.imul(src[q], wa) + Math.imul(src[q + 3], wb) + Math.imul(src[q + 6], wc);
+        g2 = ROUNDING + Math.imul(src[q + 1], wa) + Math.imul(src[q + 4], wb) + Math.imul(src[q + 7], wc);
+        b2 = ROUNDING + Math.imul(src[q + 2], wa) + Math.imul(src[q + 5], wb) + Math.imul(src[q + 8], wc);
       } else {
         r = g = b = r2 = g2 = b2 = ROUNDING;
         for (const end = w + n; w < end; w++, p += 3, q += 3) {
           const wk = weights[w];
-          r += src[p] * wk;
-          g += src[p + 1] * wk;
-          b += src[p + 2] * wk;
-          r2 += src[q] * wk;
-          g2 += src[q + 1] * wk;
-          b2 += src[q + 2] * wk;
+          r += Math.imul(src[p], wk);
+          g += Math.imul(src[p + 1], wk);
+          b += Math.imul(src[p + 2], wk);
+          r2 += Math.imul(src[q], wk);
+          g2 += Math.imul(src[q + 1], wk);
+          b2 += Math.imul(src[q + 2], wk);
         }
       }
       out[o] = r >> PRECISION_BITS;
@@ -167,7 +168,7 @@ function vertical(
       const wb = weights[w + 1];
       const p1 = p + rowLength;
       for (let i = 0; i < rowLength; i++)
-        out[o + i] = (ROUNDING + src[p + i] * wa + src[p1 + i] * wb) >> PRECISION_BITS;
+        out[o + i] = (ROUNDING + Math.imul(src[p + i], wa) + Math.imul(src[p1 + i], wb)) >> PRECISION_BITS;
       continue;
     }
     if (n === 3) {
@@ -177,7 +178,9 @@ function vertical(
       const p1 = p + rowLength;
       const p2 = p1 + rowLength;
       for (let i = 0; i < rowLength; i++)
-        out[o + i] = (ROUNDING + src[p + i] * wa + src[p1 + i] * wb + src[p2 + i] * wc) >> PRECISION_BITS;
+        out[o + i] =
+          (ROUNDING + Math.imul(src[p + i], wa) + Math.imul(src[p1 + i], wb) + Math.imul(src[p2 + i], wc)) >>
+          PRECISION_BITS;
       continue;
     }
     acc.fill(ROUNDING, 0, rowLength);
@@ -190,7 +193,11 @@ function vertical(
       const p2 = p1 + rowLength;
       const p3 = p2 + rowLength;
       for (let i = 0; i < rowLength; i++)
-        acc[i] += src[p + i] * wa + src[p1 + i] * wb + src[p2 + i] * wc + src[p3 + i] * wd;
+        acc[i] +=
+          Math.imul(src[p + i], wa) +
+          Math.imul(src[p1 + i], wb) +
+          Math.imul(src[p2 + i], wc) +
+          Math.imul(src[p3 + i], wd);
     }
     // The last one to four taps; a missing tap reads row p with weight 0.
     const wa = weights[w];
@@ -202,7 +209,12 @@ function vertical(
     const p3 = n > 3 ? p2 + rowLength : p;
     for (let i = 0; i < rowLength; i++)
       out[o + i] =
-        (acc[i] + src[p + i] * wa + src[p1 + i] * wb + src[p2 + i] * wc + src[p3 + i] * wd) >> PRECISION_BITS;
+        (acc[i] +
+          Math.imul(src[p + i], wa) +
+          Math.imul(src[p1 + i], wb) +
+          Math.imul(src[p2 + i], wc) +
+          Math.imul(src[p3 + i], wd)) >>
+        PRECISION_BITS;
   }
 }
 
