@@ -107,6 +107,16 @@ export async function runModelBench(argv: readonly string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  try {
+    await bench(args);
+  } catch (e) {
+    // A model or device that cannot be used is said in a line, as the other commands say it.
+    console.error(`bench --model: ${(e as Error).message}`);
+    process.exitCode = 1;
+  }
+}
+
+async function bench(args: ModelBenchArgs): Promise<void> {
   const started = performance.now();
   const model = (await locateModel(args.model)).file;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'gl-model-bench-'));
