@@ -29,7 +29,9 @@ export interface DetectorOptions {
   readonly intraOpThreads?: number;
   /**
    * Whether idle intra-op threads spin (see SessionOptions). Off by default: a spinning thread burns
-   * a core the next images are being decoded on, and a whole model's ops are long enough not to miss it.
+   * a core that decoding the next images, or any other program, could use. On 2 shared cores the
+   * full-size Grounding DINO-T ran no faster with it and took 10 % more CPU time (`npm run bench --
+   * --model`); with many cores a model of thousands of small operators may gain from it: measure there.
    */
   readonly intraOpSpinning?: boolean;
   /**
