@@ -3,9 +3,9 @@ import { DEFAULT_THRESHOLDS, type Detection, type Thresholds } from '../../share
 import { GroundLabelError } from '../../shared/errors';
 import type { ImageSize } from '../../shared/geometry';
 import type { Device, DeviceReport } from './devices';
-import { declaredImageSize, detectFlavour, maxTextTokens, type Flavour, type FlavourId } from './flavours';
+import { declaredImageSize, maxTextTokens, type Flavour, type FlavourId } from './flavours';
 import { loadModelPixels, type ImageLoadOptions } from './image';
-import { locateModel } from './model-folder';
+import { flavourOfModel, locateModel } from './model-folder';
 import { toNormalisedCHW } from './normalise';
 import { decodeDetections, finishDetections, type RawOutputs } from './postprocess';
 import { targetSize, type InputSizeRule } from './resize';
@@ -133,7 +133,7 @@ export class Detector {
     );
     let flavour: Flavour;
     try {
-      flavour = detectFlavour(location.file, session.inputs, session.outputs);
+      flavour = flavourOfModel(location.file, session.inputs, session.outputs);
     } catch (e) {
       await session.release();
       throw e;

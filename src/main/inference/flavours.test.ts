@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { caught, tempDirs } from './__test__/helpers';
 import { declaredImageSize, detectFlavour, FLAVOURS, maxTextTokens, type FeedSource } from './flavours';
+import { flavourOfModel } from './model-folder';
 import type { FeedTensor, ValueInfo } from './tensors';
 import type { TextRun } from './text';
 
@@ -181,7 +182,7 @@ describe('the default image size of each flavour', () => {
       path.join(dir, 'preprocessor_config.json'),
       JSON.stringify({ size: { shortest_edge: 600, longest_edge: 1000 }, resample: 2 }),
     );
-    expect(detectFlavour(path.join(dir, 'onnx', 'model.onnx'), B_INPUTS, B_OUTPUTS).defaultSize).toEqual({
+    expect(flavourOfModel(path.join(dir, 'onnx', 'model.onnx'), B_INPUTS, B_OUTPUTS).defaultSize).toEqual({
       kind: 'shortest-edge',
       shortestEdge: 600,
       longestEdge: 1000,
@@ -194,7 +195,7 @@ describe('the default image size of each flavour', () => {
       path.join(dir, 'preprocessor_config.json'),
       JSON.stringify({ size: { height: 5, width: 5 } }),
     );
-    expect(detectFlavour(path.join(dir, 'a.onnx'), A_INPUTS, A_OUTPUTS).defaultSize).toEqual({
+    expect(flavourOfModel(path.join(dir, 'a.onnx'), A_INPUTS, A_OUTPUTS).defaultSize).toEqual({
       kind: 'fixed',
       size: { height: 800, width: 1200 },
     });

@@ -1,6 +1,5 @@
 import { GroundLabelError } from '../../shared/errors';
 import type { ImageSize } from '../../shared/geometry';
-import { readImageProcessorRule } from './model-folder';
 import { TRANSFORMERS_DEFAULT_RULE, type InputSizeRule } from './resize';
 import type { TextRun } from './text';
 import { describeValue, int64, type FeedTensor, type ValueInfo } from './tensors';
@@ -133,9 +132,12 @@ export function detectFlavour(
       `${file} has the inputs of flavour ${flavour.id} but lacks the output(s) ${missing.join(', ')}; outputs found: ${outputs.map(describeValue).join(', ')}.`,
     );
   }
-  const fromConfig = flavour.readsProcessorConfig ? readImageProcessorRule(file) : null;
-  return fromConfig ? { ...flavour, defaultSize: fromConfig } : flavour;
+  return flavour;
 }
+
+/** A flavour whose images are prepared by the size rule of the model's own processor config, when it has one. */
+export const withProcessorRule = (flavour: Flavour, rule: InputSizeRule | null): Flavour =>
+  rule && flavour.readsProcessorConfig ? { ...flavour, defaultSize: rule } : flavour;
 
 /** A numeric H and W declared on the image input mean the export is static: use them. */
 export function declaredImageSize(flavour: Flavour, inputs: readonly ValueInfo[]): ImageSize | null {

@@ -7,7 +7,9 @@ import { GroundLabelError, messageOf } from '../../shared/errors';
 import { isInside } from '../fs/paths';
 import { parseJsonText } from '../../shared/json-text';
 import { MEAN, STD } from './normalise';
+import { detectFlavour, withProcessorRule, type Flavour } from './flavours';
 import { TRANSFORMERS_DEFAULT_RULE, type InputSizeRule } from './resize';
+import type { ValueInfo } from './tensors';
 
 /** `groundlabel.json`: optional facts about a model that its file cannot tell. */
 export const descriptorSchema = z
@@ -208,4 +210,14 @@ export function readImageProcessorRule(modelFile: string): InputSizeRule | null 
     }
   }
   return null;
+}
+
+/** The model's flavour, with the size rule of its own processor config where the flavour reads one. */
+export function flavourOfModel(
+  file: string,
+  inputs: readonly ValueInfo[],
+  outputs: readonly ValueInfo[],
+): Flavour {
+  const flavour = detectFlavour(file, inputs, outputs);
+  return withProcessorRule(flavour, flavour.readsProcessorConfig ? readImageProcessorRule(file) : null);
 }
