@@ -122,6 +122,29 @@ describe('resizeBilinearRGB', () => {
     );
   });
 
+  it("gives Pillow's pixels for rows wide enough to be copied in a few at a time", () => {
+    const [w, h, tw, th] = [30001, 9, 97, 4];
+    const src = Uint8Array.from({ length: w * h * 3 }, (_, i) => (i * 2654435761) >>> 24);
+    const out = resizeBilinearRGB(src, { width: w, height: h }, { width: tw, height: th });
+    expect(out).toEqual(pillowBilinear(src, w, h, tw, th));
+  });
+
+  it('resizes an image too large for the memory it keeps between images, row for row as small ones', () => {
+    // 6000 rows at 3000 pixels: the horizontal pass's output and the result take over 100 MB.
+    const w = 2;
+    const h = 6000;
+    const src = Uint8Array.from({ length: w * h * 3 }, (_, i) => (i * 2654435761) >>> 24);
+    const out = resizeBilinearRGB(src, { width: w, height: h }, { width: 3000, height: h });
+    for (let y = 0; y < h; y += 97) {
+      const row = resizeBilinearRGB(
+        src.subarray(y * w * 3, (y + 1) * w * 3),
+        { width: w, height: 1 },
+        { width: 3000, height: 1 },
+      );
+      expect(out.subarray(y * 9000, (y + 1) * 9000)).toEqual(row);
+    }
+  });
+
   it('refuses a buffer of the wrong length and an empty target', () => {
     expect(() =>
       resizeBilinearRGB(new Uint8Array(5), { width: 2, height: 1 }, { width: 4, height: 1 }),
