@@ -1,5 +1,4 @@
 import { stat } from 'node:fs/promises';
-import path from 'node:path';
 import { GroundLabelError } from '../shared/errors';
 import { checkClassList, exportLabels, ExportError } from '../shared/formats';
 import { mapPhrasesToClasses } from '../shared/labels/class-map';
@@ -10,13 +9,12 @@ import { writeExport } from '../main/export/write-export';
 import { Detector } from '../main/inference/detector';
 import { describeSizeRule } from '../main/inference/resize';
 import { parsePhrases } from '../main/inference/text';
-import { labelImages } from '../main/jobs/label-images';
 import { bundledVocabPath } from '../main/paths';
 import { imagesOfShard } from '../main/shards/assign';
 import { LABEL_USAGE, parseLabelArgs, type LabelArgs } from './label-args';
 import { reportFailures, summarise } from './label-summary';
 import { log, logModel, runCommand } from './command';
-import { startProgress } from './progress';
+import { labelFolderWithProgress } from './progress';
 import { labelShard, prepareShard } from './shard-label';
 
 async function ensureFolder(dir: string, what: string): Promise<void> {
@@ -73,18 +71,10 @@ export async function runLabel(args: LabelArgs): Promise<number> {
         thresholds,
       });
 
-    const progress = startProgress(relPaths.length);
-    const outcomes = await labelImages(
-      detector,
-      relPaths.map((relPath) => ({ relPath, file: path.join(args.images, relPath) })),
-      args.prompt,
-      {
-        perPhrase: args.perPhrase,
-        thresholds,
-        onOutcome: () => progress.tick(),
-      },
-    );
-    progress.stop();
+    const outcomes = await labelFolderWithProgress(detector, args.images, relPaths, args.prompt, {
+      perPhrase: args.perPhrase,
+      thresholds,
+    });
 
     const { plan, nothingFound } = exportFromOutcomes(outcomes, mapping.value, args.prompt.trim());
     for (const line of summarise(outcomes, mapping.value.classes, mapping.value.classOfPhrase, nothingFound))

@@ -1,4 +1,11 @@
+import path from 'node:path';
 import { SingleBar } from 'cli-progress';
+import {
+  labelImages,
+  type DetectorLike,
+  type LabelJobOptions,
+  type LabelOutcome,
+} from '../main/jobs/label-images';
 
 export interface Progress {
   tick(): void;
@@ -33,4 +40,35 @@ export function startProgress(total: number, stream: NodeJS.WriteStream = proces
     },
     stop: () => bar.stop(),
   };
+}
+
+/**
+ * Labels the images of a folder (paths relative to `images`) with a progress bar, as `label` does
+ * with or without `--shard`; `onOutcome` sees each image as it finishes.
+ */
+export async function labelFolderWithProgress(
+  detector: DetectorLike,
+  images: string,
+  relPaths: readonly string[],
+  prompt: string,
+  options: Omit<LabelJobOptions, 'onOutcome'> & { readonly onOutcome?: (outcome: LabelOutcome) => void },
+): Promise<LabelOutcome[]> {
+  const progress = startProgress(relPaths.length);
+  const { onOutcome, ...rest } = options;
+  try {
+    return await labelImages(
+      detector,
+      relPaths.map((relPath) => ({ relPath, file: path.join(images, relPath) })),
+      prompt,
+      {
+        ...rest,
+        onOutcome: (outcome) => {
+          onOutcome?.(outcome);
+          progress.tick();
+        },
+      },
+    );
+  } finally {
+    progress.stop();
+  }
 }

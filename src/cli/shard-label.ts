@@ -10,14 +10,14 @@ import { checkOutFolder } from '../main/export/out-folder';
 import type { Detector } from '../main/inference/detector';
 import { describeDevice } from '../main/inference/devices';
 import { describeSizeRule } from '../main/inference/resize';
-import { labelImages, type LabelOutcome } from '../main/jobs/label-images';
+import type { LabelOutcome } from '../main/jobs/label-images';
 import { ASSIGNMENT, describeShard, shardFolderName, type ShardSpec } from '../main/shards/assign';
 import { softwareVersion, type ResultLine, type ShardManifest } from '../main/shards/manifest';
 import { resolveShard, type Environment } from '../main/shards/scheduler-env';
 import { ShardWriter, shardFolderProblem } from '../main/shards/shard-writer';
 import type { LabelArgs } from './label-args';
 import { log } from './command';
-import { startProgress } from './progress';
+import { labelFolderWithProgress } from './progress';
 
 /** The shard a `label --shard` run labels, and the folder it writes. */
 export interface ShardTarget {
@@ -101,21 +101,11 @@ export async function labelShard(run: ShardRun): Promise<number> {
   modelHash.catch(() => undefined);
   const writer = await ShardWriter.create(target.dir);
   try {
-    const progress = startProgress(relPaths.length);
-    const outcomes = await labelImages(
-      detector,
-      relPaths.map((relPath) => ({ relPath, file: path.join(args.images, relPath) })),
-      args.prompt,
-      {
-        perPhrase: args.perPhrase,
-        thresholds: run.thresholds,
-        onOutcome: (outcome) => {
-          writer.add(resultLine(outcome));
-          progress.tick();
-        },
-      },
-    );
-    progress.stop();
+    const outcomes = await labelFolderWithProgress(detector, args.images, relPaths, args.prompt, {
+      perPhrase: args.perPhrase,
+      thresholds: run.thresholds,
+      onOutcome: (outcome) => writer.add(resultLine(outcome)),
+    });
     const failures = outcomes.flatMap((o) => (o.ok ? [] : [{ relPath: o.relPath, ...o.error }]));
     const { info } = detector;
     const manifest: Omit<ShardManifest, 'results'> = {
