@@ -12,7 +12,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'node',
-          include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'e2e/**/*.test.ts'],
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'e2e/**/*.test.ts', 'packaging/**/*.test.ts'],
           exclude: ['src/renderer/**/*.browser.test.ts', 'node_modules/**'],
           environment: 'node',
           pool: 'forks',
