@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import vue from '@vitejs/plugin-vue';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
@@ -6,6 +8,8 @@ import { CHROMIUM_ARGS, chromiumPath } from './e2e/fixtures/chromium.ts';
 export default defineConfig({
   test: {
     testTimeout: 60_000,
+    // Services under test never read or fill the person's own models folder.
+    env: { GROUNDLABEL_MODELS_DIR: path.join(os.tmpdir(), 'groundlabel-tests-no-models') },
     hookTimeout: 120_000,
     projects: [
       {

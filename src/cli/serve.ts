@@ -4,8 +4,8 @@ import { GroundLabelError } from '../shared/errors';
 import { AppServices } from '../main/app-services';
 import { FolderAccess } from '../main/fs/folder-access';
 import { failureLines } from '../main/inference/devices';
-import { userSettingsFile } from '../main/inference/providers/install-location';
-import { appRoot, modelsDir } from '../main/paths';
+import { appRoot, userDataPaths } from '../main/paths';
+import { fileSettings } from '../main/settings/settings-store';
 import { startServer } from '../main/server/http-server';
 import { EventHub } from '../main/server/sse';
 import { log, reportFailure } from './command';
@@ -25,16 +25,18 @@ async function main(argv: string[]): Promise<void> {
   }
 
   const events = new EventHub();
+  const user = userDataPaths();
   const services = new AppServices({
     mode: 'browser',
     emit: (e, p) => events.emit(e, p),
     device,
     // The same settings file as the desktop app: a device chosen in either is used by both.
-    settingsFile: userSettingsFile(),
+    settings: fileSettings(user.settingsFile),
+    modelsDir: user.modelsDir,
     access,
     // Models: from the given folders, the models folder, and the one --model names.
     modelAccess: new FolderAccess(
-      [...args.roots, modelsDir(appRoot()), ...(args.model ? [path.resolve(args.model)] : [])],
+      [...args.roots, user.modelsDir, ...(args.model ? [path.resolve(args.model)] : [])],
       'Put the model into the models folder or a --root folder.',
     ),
   });

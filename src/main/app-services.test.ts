@@ -13,7 +13,7 @@ import { AppServices } from './app-services';
 import { STORE_DIR } from './dataset/project-store';
 import { dispatch } from './dispatch';
 import { tempDirs } from './inference/__test__/helpers';
-import { appRoot } from './paths';
+import { appRoot, userDataPaths } from './paths';
 
 const tempDir = tempDirs('app-services');
 const NEVER = 600_000;
@@ -232,7 +232,7 @@ describe('AppServices', () => {
       maxTokens: 256,
     });
     const status = await call('model:status', {});
-    expect(status).toMatchObject({ loaded: false, modelsDir: path.join(appRoot(), 'resources', 'models') });
+    expect(status).toMatchObject({ loaded: false, modelsDir: userDataPaths().modelsDir });
     const root = await folder(['a.png']);
     const [a] = (await call('dataset:open', { path: root })).images;
     const error = await fails('infer:run', {
@@ -241,7 +241,7 @@ describe('AppServices', () => {
       thresholds: { box: 0.3, text: 0.2, nmsIou: null },
     });
     expect(error.code).toBe('model-not-loaded');
-    expect(error.message).toContain(path.join('resources', 'models'));
+    expect(error.message).toContain(userDataPaths().modelsDir);
     expect(
       (
         await fails('infer:run', {

@@ -12,8 +12,8 @@ import { SuggestionAcceptor } from './jobs/accept';
 import { NothingFoundMarker } from './jobs/mark-negative';
 import { BatchService } from './jobs/batch';
 import type { Device } from './inference/devices';
-import { fileDeviceSetting } from './inference/providers/device-setting';
-import { appRoot, bundledVocabPath, modelsDir } from './paths';
+import { appRoot, bundledVocabPath, userDataPaths } from './paths';
+import type { SettingsStore } from './settings/settings-store';
 import { planExport } from '../shared/export-plan';
 import { runExport } from './services/export-service';
 import { applyLabelImport, previewLabelImport } from './services/import-service';
@@ -27,8 +27,10 @@ export interface AppServicesOptions {
   readonly root?: string;
   /** The device of the command line, used until a person chooses another in the app. */
   readonly device?: Device;
-  /** The JSON file the chosen device is remembered in; without one, the choice lasts for this run. */
-  readonly settingsFile?: string;
+  /** Where the chosen device and the last model are remembered; without it, choices last for this run. */
+  readonly settings?: SettingsStore;
+  /** The models folder (default: the one in the person's data folder, never inside the app). */
+  readonly modelsDir?: string;
   /** The folders datasets, imports and exports may use; none when not given. */
   readonly access?: FolderAccess;
   /**
@@ -67,9 +69,9 @@ export class AppServices {
     const root = options.root ?? appRoot();
     this.models = new ModelService({
       bundledVocab: bundledVocabPath(root),
-      modelsDir: modelsDir(root),
+      modelsDir: options.modelsDir ?? userDataPaths().modelsDir,
       device: options.device,
-      ...(options.settingsFile && { deviceSetting: fileDeviceSetting(options.settingsFile) }),
+      ...(options.settings && { settings: options.settings }),
     });
   }
 
@@ -168,7 +170,7 @@ export class AppServices {
         );
       }
       const allowed = this.options.modelAccess;
-      return this.models.open(allowed ? await allowed.check(target, 'model') : target);
+      return this.models.open(allowed ? await allowed.check(target, 'model') : target, { remember: true });
     },
     'device:list': () => this.models.devices(),
     'device:test': async ({ device, imageId }) => {

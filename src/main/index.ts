@@ -8,6 +8,8 @@ import { answerImageRequest, imageRouteOf } from './dataset/image-requests';
 import { isInside } from './fs/paths';
 import { APP_SCHEME, bindIpc, eventSender } from './ipc/bind';
 import { folderArgument, folderOfSecondLaunch, type LaunchData } from './launch-folder';
+import { userDataPaths } from './paths';
+import { fileSettings } from './settings/settings-store';
 import { SECURE_WEB_PREFERENCES } from './window-options';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -21,11 +23,15 @@ protocol.registerSchemesAsPrivileged([
 ]);
 
 const emit = eventSender(() => BrowserWindow.getAllWindows().map((w) => w.webContents));
-// The chosen device is remembered in the app's own settings file (shared with `npm run serve`).
+// Settings, models and logs live in the person's own folders, never inside the app bundle; the
+// desktop app and `npm run serve` share them (Electron's userData is made the same folder).
+const user = userDataPaths();
+app.setPath('userData', path.dirname(user.settingsFile));
 const services = new AppServices({
   mode: 'electron',
   emit,
-  settingsFile: path.join(app.getPath('userData'), 'settings.json'),
+  settings: fileSettings(user.settingsFile),
+  modelsDir: user.modelsDir,
 });
 const launch = { cwd: process.cwd(), defaultApp: process.defaultApp === true };
 

@@ -7,6 +7,7 @@ import { DEFAULT_THRESHOLDS } from '../../shared/detection';
 import { iou } from '../../shared/geometry';
 import type { InferResult } from '../../shared/ipc/contract';
 import { BUNDLED_VOCAB_PATH, caught, tempDirs } from '../inference/__test__/helpers';
+import { memorySettings } from '../settings/settings-store';
 import { ModelService } from './model-service';
 
 const tempDir = tempDirs('model-service');
@@ -147,5 +148,49 @@ describe('ModelService with a fixture model', () => {
       ['broken.png', 2, 2],
     ]);
     await s.close();
+  });
+});
+
+describe('ModelService remembering the last model', () => {
+  it('opens the model a person opened last again at the next start', async () => {
+    const settings = memorySettings();
+    const first = new ModelService({ bundledVocab: BUNDLED_VOCAB_PATH, modelsDir, device: 'cpu', settings });
+    await first.open(models.flavourB, { remember: true });
+    await first.close();
+    const next = new ModelService({ bundledVocab: BUNDLED_VOCAB_PATH, modelsDir, device: 'cpu', settings });
+    const restoring = next.restoreLast();
+    expect(await next.status()).toMatchObject({ loaded: false, restoring: models.flavourB });
+    expect(await restoring).toMatchObject({ loaded: true, name: 'Colour fixture B' });
+    expect((await next.status()).restoring).toBeUndefined();
+    await next.close();
+  });
+
+  it('does not remember a model opened by a command line', async () => {
+    const settings = memorySettings();
+    const s = new ModelService({ bundledVocab: BUNDLED_VOCAB_PATH, modelsDir, device: 'cpu', settings });
+    await s.open(models.flavourB);
+    expect(await settings.get('lastModel')).toBeNull();
+    await s.close();
+  });
+
+  it('keeps the model a person opens while the last one is still opening in the background', async () => {
+    const settings = memorySettings({ lastModel: models.flavourA });
+    const s = new ModelService({ bundledVocab: BUNDLED_VOCAB_PATH, modelsDir, device: 'cpu', settings });
+    const restoring = s.restoreLast();
+    await s.open(models.flavourB, { remember: true });
+    await restoring;
+    expect(await s.status()).toMatchObject({ loaded: true, flavour: 'B' });
+    expect(await settings.get('lastModel')).toBe(models.flavourB);
+    await s.close();
+  });
+
+  it('says why the model opened last could not be opened again, and keeps it remembered', async () => {
+    const gone = path.join(modelsDir, 'gone.onnx');
+    const settings = memorySettings({ lastModel: gone });
+    const s = new ModelService({ bundledVocab: BUNDLED_VOCAB_PATH, modelsDir, device: 'cpu', settings });
+    const status = await s.restoreLast();
+    expect(status.loaded).toBe(false);
+    expect(status.restoreError).toContain(`The model opened last (${gone}) could not be opened`);
+    expect(await settings.get('lastModel')).toBe(gone);
   });
 });

@@ -1,13 +1,13 @@
-import { readdir } from 'node:fs/promises';
-import path from 'node:path';
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../../shared/detection';
-import { GroundLabelError } from '../../shared/errors';
+import { GroundLabelError, messageOf } from '../../shared/errors';
 import type { InferResult, ModelStatus, PromptAnalysis } from '../../shared/ipc/contract';
 import { overlappingPhrases, repeatedPhrases } from '../../shared/prompt/overlap';
 import type { DeviceList, DeviceTestResult } from '../../shared/devices';
 import { Detector, type DetectorOptions } from '../inference/detector';
 import { devicesFor, fallbackSummary, providerCandidates, type Device } from '../inference/devices';
-import { memoryDeviceSetting, type DeviceSetting } from '../inference/providers/device-setting';
+import { deviceSettingOf, memoryDeviceSetting, type DeviceSetting } from '../inference/providers/device-setting';
+import { ModelLibrary } from '../models/model-library';
+import type { SettingsStore } from '../settings/settings-store';
 import { precheck, unavailableMessage } from '../inference/providers/failures';
 import { systemProbe, type SystemProbe } from '../inference/providers/system-probe';
 import { testDevice, type OpenDetector } from './device-test';
@@ -20,8 +20,12 @@ export interface ModelServiceOptions {
   readonly modelsDir: string;
   /** The device of the command line: used instead of the remembered one until a person chooses. */
   readonly device?: Device;
-  /** Where the chosen device is remembered (default: only for as long as the process runs). */
+  /** Where the chosen device is remembered (default: the settings' device, or only for as long as the process runs). */
   readonly deviceSetting?: DeviceSetting;
+  /** Where the device and the last model opened are remembered (default: nowhere). */
+  readonly settings?: SettingsStore;
+  /** The models the manager added (default: the library of modelsDir). */
+  readonly library?: ModelLibrary;
   /** What this machine has, for the device list and test (default: asks the machine). */
   readonly probe?: SystemProbe;
   /** Opens a model (default: Detector.open). */
@@ -40,10 +44,18 @@ export class ModelService {
   private device: Device | null;
   private readonly setting: DeviceSetting;
   private probeCache: SystemProbe | null = null;
+  readonly library: ModelLibrary;
+  /** Counts opens, so that an open finishing after a later one never replaces its model. */
+  private generation = 0;
+  /** The model being opened in the background at start, and why the last one could not be. */
+  private restoring: string | null = null;
+  private restoreError: string | null = null;
 
   constructor(private readonly options: ModelServiceOptions) {
     this.device = options.device ?? null;
-    this.setting = options.deviceSetting ?? memoryDeviceSetting();
+    this.setting =
+      options.deviceSetting ?? (options.settings ? deviceSettingOf(options.settings) : memoryDeviceSetting());
+    this.library = options.library ?? new ModelLibrary(options.modelsDir, options.bundledVocab);
   }
 
   private async currentDevice(): Promise<Device> {
@@ -58,12 +70,24 @@ export class ModelService {
     return (this.options.openDetector ?? ((o) => Detector.open(o)))(options);
   }
 
-  async open(target: string): Promise<ModelStatus> {
+  /**
+   * Opens `target` and makes it the loaded model; `remember` keeps it as the one opened at the next
+   * start (a person's choice, not a command line's). An open overtaken by a later one is closed
+   * again and answers with the later one's status.
+   */
+  async open(target: string, { remember = false } = {}): Promise<ModelStatus> {
+    const generation = ++this.generation;
     const next = await this.openWith({
       model: target,
       device: await this.currentDevice(),
       bundledVocab: this.options.bundledVocab,
     });
+    if (generation !== this.generation) {
+      await next.close();
+      return this.status();
+    }
+    this.restoreError = null;
+    if (remember) await this.options.settings?.set('lastModel', target);
     if (next.info.threadFallback) {
       (this.options.warn ?? console.warn)(
         `${next.info.name} runs on the main thread, so images are not decoded while it runs: ${next.info.threadFallback}`,
@@ -73,6 +97,30 @@ export class ModelService {
     this.detector = next;
     this.target = target;
     await previous?.close();
+    return this.status();
+  }
+
+  /**
+   * Opens the model opened last, as remembered, in the background of a start: the window is usable
+   * meanwhile, status() says which model is on its way, and a failure is kept for status() to say
+   * (the setting stays, so a model on a drive plugged in later opens next time).
+   */
+  async restoreLast(): Promise<ModelStatus> {
+    const before = this.generation;
+    const last = await this.options.settings?.get('lastModel');
+    // A model opened (or opening) meanwhile is the one wanted.
+    if (!last || this.detector || this.generation !== before) return this.status();
+    this.restoring = last;
+    const generation = this.generation;
+    try {
+      await this.open(last);
+    } catch (e) {
+      // Only when nothing else was opened meanwhile: a person's own choice says all there is to say.
+      if (generation + 1 === this.generation)
+        this.restoreError = `The model opened last (${last}) could not be opened: ${messageOf(e)}`;
+    } finally {
+      this.restoring = null;
+    }
     return this.status();
   }
 
@@ -129,8 +177,14 @@ export class ModelService {
   }
 
   async status(): Promise<ModelStatus> {
-    const available = await this.availableModels();
-    const base = { modelsDir: this.options.modelsDir, available };
+    const { installed, found } = await this.library.list();
+    const available = [...installed.filter((m) => !m.problem).map((m) => m.path), ...found.map((f) => f.path)].sort();
+    const base = {
+      modelsDir: this.options.modelsDir,
+      available,
+      ...(this.restoring && { restoring: this.restoring }),
+      ...(this.restoreError && { restoreError: this.restoreError }),
+    };
     if (!this.detector) return { loaded: false, maxTokens: 256, defaults: DEFAULT_THRESHOLDS, ...base };
     const { info } = this.detector;
     return {
@@ -188,17 +242,6 @@ export class ModelService {
       onOutcome: (o, done, total) => onResult?.(toResult(o), done, total),
     });
     return outcomes.map(toResult);
-  }
-
-  private async availableModels(): Promise<string[]> {
-    const entries = await readdir(this.options.modelsDir, { withFileTypes: true }).catch(() => []);
-    return entries
-      .filter(
-        (e) =>
-          (e.isFile() && e.name.endsWith('.onnx')) || (e.isDirectory() && e.name !== 'bert-base-uncased'),
-      )
-      .map((e) => path.join(this.options.modelsDir, e.name))
-      .sort();
   }
 
   async close(): Promise<void> {

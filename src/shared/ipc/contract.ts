@@ -59,6 +59,10 @@ export interface ModelStatus {
   readonly modelsDir: string;
   /** Models found in the models folder, for a picker. */
   readonly available: readonly string[];
+  /** The model opened last, being opened again in the background at start. */
+  readonly restoring?: string;
+  /** Why the model opened last could not be opened again at start. */
+  readonly restoreError?: string;
 }
 
 export interface ImageEntry {

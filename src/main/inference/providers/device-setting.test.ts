@@ -27,7 +27,7 @@ describe('fileDeviceSetting', () => {
     await writeFile(file, JSON.stringify({ device: 'tpu' }));
     const warnings: string[] = [];
     expect(await fileDeviceSetting(file, (m) => warnings.push(m)).load()).toBeNull();
-    expect(warnings).toEqual([expect.stringContaining(`${file} names an unknown device "tpu"`)]);
+    expect(warnings).toEqual([expect.stringContaining(`${file} has an invalid "device" ("tpu")`)]);
   });
 
   it('never overwrites a settings file that does not parse, and names it', async () => {
