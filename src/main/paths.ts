@@ -23,7 +23,10 @@ export interface UserDataPaths {
   readonly logsDir: string;
 }
 
-export function userDataPaths(env: NodeJS.ProcessEnv = process.env, dirs: UserDirs = userDirs(env)): UserDataPaths {
+export function userDataPaths(
+  env: NodeJS.ProcessEnv = process.env,
+  dirs: UserDirs = userDirs(env),
+): UserDataPaths {
   return {
     settingsFile: path.join(dirs.config, 'settings.json'),
     modelsDir: env.GROUNDLABEL_MODELS_DIR || path.join(dirs.data, 'models'),

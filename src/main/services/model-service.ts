@@ -5,7 +5,11 @@ import { overlappingPhrases, repeatedPhrases } from '../../shared/prompt/overlap
 import type { DeviceList, DeviceTestResult } from '../../shared/devices';
 import { Detector, type DetectorOptions } from '../inference/detector';
 import { devicesFor, fallbackSummary, providerCandidates, type Device } from '../inference/devices';
-import { deviceSettingOf, memoryDeviceSetting, type DeviceSetting } from '../inference/providers/device-setting';
+import {
+  deviceSettingOf,
+  memoryDeviceSetting,
+  type DeviceSetting,
+} from '../inference/providers/device-setting';
 import { ModelLibrary } from '../models/model-library';
 import type { SettingsStore } from '../settings/settings-store';
 import { precheck, unavailableMessage } from '../inference/providers/failures';
@@ -178,7 +182,10 @@ export class ModelService {
 
   async status(): Promise<ModelStatus> {
     const { installed, found } = await this.library.list();
-    const available = [...installed.filter((m) => !m.problem).map((m) => m.path), ...found.map((f) => f.path)].sort();
+    const available = [
+      ...installed.filter((m) => !m.problem).map((m) => m.path),
+      ...found.map((f) => f.path),
+    ].sort();
     const base = {
       modelsDir: this.options.modelsDir,
       available,
