@@ -18,6 +18,12 @@ import { planExport } from '../shared/export-plan';
 import { runExport } from './services/export-service';
 import { applyLabelImport, previewLabelImport } from './services/import-service';
 import { ModelService } from './services/model-service';
+import {
+  deferredModelHandlers,
+  modelManagerHandlers,
+  type ModelHandlers,
+} from './services/model-manager-handlers';
+import { DownloadManager } from './models/downloads';
 
 export type Emit = <E extends EventName>(event: E, payload: Events[E]) => void;
 
@@ -62,6 +68,9 @@ export class AppServices {
   /** Sizes and thumbnails of the open dataset, filled in behind the list. */
   private fill: BackgroundFill | null = null;
   readonly models: ModelService;
+  /** Model downloads into the models folder, going on after a restart from what arrived. */
+  readonly downloads: DownloadManager;
+  private readonly modelManager: ModelHandlers;
   readonly access: FolderAccess;
 
   constructor(private readonly options: AppServicesOptions) {
@@ -72,6 +81,18 @@ export class AppServices {
       modelsDir: options.modelsDir ?? userDataPaths().modelsDir,
       device: options.device,
       ...(options.settings && { settings: options.settings }),
+    });
+    this.downloads = new DownloadManager({
+      library: this.models.library,
+      onChange: (status) => options.emit('download:progress', status),
+      onInstalled: (model, id) => options.emit('download:installed', { id, model }),
+    });
+    this.modelManager = modelManagerHandlers({
+      models: this.models,
+      downloads: this.downloads,
+      anyAddress: options.mode === 'electron',
+      ...(options.modelAccess && { modelAccess: options.modelAccess }),
+      batchRunning: () => this.batchRunning(),
     });
   }
 
@@ -155,6 +176,7 @@ export class AppServices {
   }
 
   readonly handlers: Handlers = {
+    ...deferredModelHandlers(() => this.modelManager),
     'app:info': async () => ({
       version: version(this.options.root ?? appRoot()),
       mode: this.options.mode,
@@ -303,6 +325,7 @@ export class AppServices {
     await this.fill?.close();
     await this.stopBatch();
     await this.dataset?.close();
+    await this.downloads.close();
     await this.models.close();
   }
 }

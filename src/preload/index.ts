@@ -1,5 +1,5 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import { CHANNELS, PICK_FOLDER, type Api, type EventName, type Events } from '../shared/ipc/contract';
+import { CHANNELS, PICK_FOLDER, PICK_MODEL, type Api, type EventName, type Events } from '../shared/ipc/contract';
 
 /**
  * The renderer's API, built from the contract's channel list: named functions only. ipcRenderer,
@@ -19,6 +19,7 @@ const api = {
   imageUrl: (id: string) => `gl-image://image/${encodeURIComponent(id)}`,
   thumbUrl: (id: string) => `gl-image://thumb/${encodeURIComponent(id)}`,
   pickFolder: () => ipcRenderer.invoke(PICK_FOLDER) as Promise<string | null>,
+  pickModel: (kind: 'file' | 'folder') => ipcRenderer.invoke(PICK_MODEL, kind) as Promise<string | null>,
 } as Api;
 
 contextBridge.exposeInMainWorld('api', api);

@@ -3,6 +3,8 @@
  * person has, the catalogue of known exports, and downloads under way. Pure types.
  */
 
+import type { Device } from './devices';
+
 export type ModelFlavour = 'A' | 'B';
 
 /** An input the model declares: symbolic dims are strings, unknown ones null. */
@@ -110,4 +112,6 @@ export interface ModelLibraryView {
   readonly active: string | null;
   /** Whether this mode may download from any address (the desktop app) or only the catalogue (browser mode). */
   readonly anyAddress: boolean;
+  /** The device models open on (the one chosen in the device settings). */
+  readonly device: Device;
 }

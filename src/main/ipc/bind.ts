@@ -1,5 +1,5 @@
 import { BrowserWindow, dialog, ipcMain, type WebContents } from 'electron';
-import { CHANNELS, PICK_FOLDER, type EventName, type Events } from '../../shared/ipc/contract';
+import { CHANNELS, PICK_FOLDER, PICK_MODEL, type EventName, type Events } from '../../shared/ipc/contract';
 import type { AppServices } from '../app-services';
 import { dispatch } from '../dispatch';
 
@@ -39,6 +39,16 @@ export function bindIpc(services: AppServices): void {
     // What the person picks in the system's dialog is theirs to open, import from and export into.
     if (picked !== null) services.access.allow(picked);
     return picked;
+  });
+  ipcMain.handle(PICK_MODEL, async (event, kind: unknown) => {
+    if (!trusted(event.senderFrame?.url)) return null;
+    const win = BrowserWindow.fromWebContents(event.sender);
+    const options: Electron.OpenDialogOptions =
+      kind === 'folder'
+        ? { properties: ['openDirectory'] }
+        : { properties: ['openFile'], filters: [{ name: 'ONNX model', extensions: ['onnx'] }] };
+    const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+    return result.canceled ? null : (result.filePaths[0] ?? null);
   });
 }
 

@@ -71,7 +71,7 @@ export interface DownloadManagerOptions {
   /** Called whenever a download changes: its progress (a few times a second), state or end. */
   readonly onChange?: (status: DownloadStatus) => void;
   /** Called once a download is registered as a model. */
-  readonly onInstalled?: (model: InstalledModel) => void;
+  readonly onInstalled?: (model: InstalledModel, downloadId: string) => void;
   /** Where the proxy variables are read (default: process.env). */
   readonly env?: NodeJS.ProcessEnv;
   /** Waits between tries after a connection breaks off (default 1, 3 and 10 s). */
@@ -315,7 +315,7 @@ export class DownloadManager {
       });
       await rm(path.join(this.root, job.id), { recursive: true, force: true });
       this.jobs.delete(job.id);
-      this.options.onInstalled?.(model);
+      this.options.onInstalled?.(model, job.id);
       return model;
     } catch (e) {
       await rm(path.join(this.root, job.id), { recursive: true, force: true });

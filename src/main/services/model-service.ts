@@ -62,6 +62,26 @@ export class ModelService {
     this.library = options.library ?? new ModelLibrary(options.modelsDir, options.bundledVocab);
   }
 
+  /** What the loaded model was opened from (a folder or an .onnx file); null when none is loaded. */
+  get openedFrom(): string | null {
+    return this.detector ? this.target : null;
+  }
+
+  /** The device models open on: the command line's, else the remembered one, else auto. */
+  chosenDevice(): Promise<Device> {
+    return this.currentDevice();
+  }
+
+  /**
+   * Forgets a model about to be deleted: closed when it is the loaded one, and no longer the one
+   * opened at the next start.
+   */
+  async forget(target: string): Promise<void> {
+    if (this.target === target) await this.close();
+    if ((await this.options.settings?.get('lastModel')) === target)
+      await this.options.settings?.set('lastModel', undefined);
+  }
+
   private async currentDevice(): Promise<Device> {
     return (this.device ??= (await this.setting.load()) ?? 'auto');
   }

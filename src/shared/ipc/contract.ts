@@ -21,9 +21,11 @@ import { IMPORT_FORMATS, type ImportFormat } from '../formats/import/types';
 import type { DatasetStats } from '../stats';
 import { IMPORT_MODES, type ImportApplied, type ImportPreview } from './import-replies';
 import type { BatchStatus, DatasetStepUndone } from './job-replies';
+import { modelChannels, type ModelEvents } from './model-channels';
 
 export * from './import-replies';
 export * from './job-replies';
+export * from './model-channels';
 
 /**
  * The one contract between the renderer and the services: every channel's request schema (checked
@@ -269,6 +271,7 @@ export const channels = {
     request: importRequestSchema.extend({ mode: z.enum(IMPORT_MODES) }),
     reply: reply<ImportApplied>(),
   },
+  ...modelChannels,
 } as const;
 
 export type Channel = keyof typeof channels;
@@ -280,7 +283,7 @@ export type Result<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ErrorInfo };
 
 /** Events pushed from the services to the renderer. */
-export interface Events {
+export interface Events extends ModelEvents {
   'save:status': { readonly state: SaveState; readonly message?: string };
   'infer:progress': { readonly done: number; readonly total: number; readonly result: InferResult };
   'export:progress': { readonly done: number; readonly total: number };
@@ -322,6 +325,8 @@ export type Api = { readonly [C in Channel]: (request: Request<C>) => Promise<Re
   thumbUrl(id: string): string;
   /** The system's folder picker; only the desktop app has one (browser mode types a path). */
   pickFolder?: () => Promise<string | null>;
+  /** The system's picker for a model: an .onnx file, or a folder holding one (desktop app only). */
+  pickModel?: (kind: 'file' | 'folder') => Promise<string | null>;
 };
 
 export const CHANNELS = Object.keys(channels) as Channel[];

@@ -31,6 +31,8 @@ import {
 import { datasetStats } from '../../../shared/stats';
 import { markNothingFoundNegative } from '../../../shared/decisions';
 import { nothingToExport, planExport } from '../../../shared/export-plan';
+import type { ModelLibraryView } from '../../../shared/models';
+import { FAKE_CATALOGUE, fakeModelHandlers } from './fake-models';
 
 export interface FakeImage {
   readonly relPath: string;
@@ -62,6 +64,8 @@ export interface FakeApiOptions {
   readonly devices?: DeviceList;
   /** What device:test answers per device (default: a failure saying the fake has none). */
   readonly deviceTests?: Partial<Record<Device, DeviceTestResult>>;
+  /** The model manager's folder (default: empty, with a small catalogue, in the desktop app). */
+  readonly library?: Partial<ModelLibraryView>;
 }
 
 const ONE_PIXEL_GIF = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
@@ -77,6 +81,8 @@ export interface FakeApi extends Api {
   meta: ProjectMeta;
   model: ModelStatus;
   devices: DeviceList;
+  /** The model manager's folder: models, catalogue, downloads; a test may change it. */
+  library: ModelLibraryView;
   /** The last batch job, as batch:status reports it. */
   batch: BatchStatus | null;
   emit<E extends EventName>(event: E, payload: Events[E]): void;
@@ -278,6 +284,12 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
   };
 
   const handlers: Handlers = {
+    ...fakeModelHandlers(
+      () => fake,
+      (code, message) => {
+        throw new Fail({ code, message });
+      },
+    ),
     'app:info': () => ({ version: '0.0.0-test', mode: 'browser', platform: 'test' }),
     'model:status': () => fake.model,
     'model:open': ({ path }) =>
@@ -490,6 +502,17 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       modelsDir: '/models',
       available: [],
       ...options.model,
+    },
+    library: {
+      modelsDir: '/models',
+      installed: [],
+      found: [],
+      catalogue: FAKE_CATALOGUE,
+      downloads: [],
+      active: null,
+      anyAddress: true,
+      device: 'auto',
+      ...options.library,
     },
     emit(event, payload) {
       for (const l of listeners.get(event) ?? []) (l as (p: typeof payload) => void)(payload);
