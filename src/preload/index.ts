@@ -1,5 +1,12 @@
 import { contextBridge, ipcRenderer } from 'electron';
-import { CHANNELS, PICK_FOLDER, PICK_MODEL, type Api, type EventName, type Events } from '../shared/ipc/contract';
+import {
+  CHANNELS,
+  PICK_FOLDER,
+  PICK_MODEL,
+  type Api,
+  type EventName,
+  type Events,
+} from '../shared/ipc/contract';
 
 /**
  * The renderer's API, built from the contract's channel list: named functions only. ipcRenderer,
