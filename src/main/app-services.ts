@@ -239,6 +239,12 @@ export class AppServices {
     },
     'suggestions:accept': async ({ minScore, classIds }) => {
       const d = this.requireDataset();
+      // The batch replaces suggestions as it goes: an accept between its read and write would be lost.
+      if (await this.batchRunning(d))
+        throw new GroundLabelError(
+          'batch-running',
+          'A batch is running on this dataset; wait until it finishes, then accept its suggestions.',
+        );
       const { token, accepted, relPaths } = await this.acceptor.accept(d, { minScore, classIds });
       return { token, accepted, images: relPaths.length, entries: relPaths.map((r) => d.entry(r)) };
     },

@@ -84,10 +84,11 @@ describe('batch and accept channels', () => {
     expect(detail.doc.boxes.map((b) => b.origin.kind)).toEqual(['suggestion', 'suggestion']);
   });
 
-  it('accepts suggestions above a score across the dataset, per class, and undoes it', async () => {
-    const { call, idOf, finished } = await app();
+  it('refuses to accept while the batch runs, then accepts suggestions above a score across the dataset, per class, and undoes it', async () => {
+    const { call, fails, idOf, finished } = await app();
     const done = finished();
     await call('batch:start', { prompt: PROMPT, thresholds });
+    await fails('suggestions:accept', { minScore: 0 }).then((e) => expect(e.code).toBe('batch-running'));
     await done;
     const { meta } = (await call('dataset:current', {}))!;
     const red = meta.phraseClasses['red'];
