@@ -71,7 +71,12 @@ export async function runBatch(args: BatchArgs): Promise<number> {
     progress.stop();
     await dataset.store.flush();
 
-    const stats = datasetStats(dataset.relPaths, (r) => dataset.store.get(r), dataset.store.getMeta());
+    const stats = datasetStats(
+      dataset.relPaths,
+      (r) => dataset.store.get(r),
+      dataset.store.getMeta(),
+      (r) => dataset.isUnreadable(r),
+    );
     process.stdout.write(`${batchReport(status, stats).join('\n')}\n`);
     if (status.state !== 'done') return EXIT_CANCELLED;
     return status.failed ? 1 : 0;

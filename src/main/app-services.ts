@@ -126,7 +126,10 @@ export class AppServices {
     this.dataset = next;
     await this.fill?.close();
     this.fill = fillDataset(next, {
-      onMeta: (entries) => this.options.emit('dataset:meta', { root: next.root, entries }),
+      onMeta: (entries) => {
+        for (const e of entries) if ('error' in e) next.markUnreadable(next.relPathOf(e.id), e.error);
+        this.options.emit('dataset:meta', { root: next.root, entries });
+      },
       // Waits while a batch runs on the dataset; inference pauses it by hand (infer:run).
       isBusy: () => this.batchRunning(next),
     });
@@ -265,7 +268,12 @@ export class AppServices {
     },
     'dataset:stats': async () => {
       const d = this.requireDataset();
-      return datasetStats(d.relPaths, (r) => d.store.get(r), d.store.getMeta());
+      return datasetStats(
+        d.relPaths,
+        (r) => d.store.get(r),
+        d.store.getMeta(),
+        (r) => d.isUnreadable(r),
+      );
     },
     'export:preview': async (request) => {
       const d = this.requireDataset();

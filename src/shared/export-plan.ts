@@ -1,6 +1,6 @@
 import { assignSplits } from './formats/split';
 import type { ExportImage, ExportInput } from './formats/types';
-import { imageStatus, type ClassDef, type ImageDoc } from './project';
+import { flagsOf, imageStatus, type ClassDef, type ImageDoc } from './project';
 
 /** Why an image stays out of an export: nobody declared it done yet. */
 export type LeftOutReason = 'unlabeled' | 'suggested' | 'nothing-found';
@@ -94,7 +94,7 @@ export function planExport(
       const classId = index.get(b.classId);
       if (b.origin.kind === 'suggestion' || classId === undefined) return [];
       perClass[classId]++;
-      return [{ classId, x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2 }];
+      return [{ classId, x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2, ...flagsOf(b) }];
     });
     const split = splits.get(relPath) ?? 'train';
     return { relPath, width: doc.width, height: doc.height, state: 'reviewed', boxes, split };

@@ -74,7 +74,7 @@ describe('npm run batch', () => {
       '2 image(s) where the model found nothing stay out of exports until marked negative',
     );
     expect(run.stdout).toContain(
-      'images: 1 unlabeled · 2 nothing-found · 4 suggested · 0 reviewed · 0 negative',
+      'images: 0 unlabeled · 1 unreadable · 2 nothing-found · 4 suggested · 0 reviewed · 0 negative',
     );
     expect(run.stdout).toMatch(/\n {2}red +0 +2\n/);
     expect(run.stdout).toMatch(/20 %–40 % │█+ *│ 2\n/);
@@ -177,7 +177,7 @@ describe('npm run batch', () => {
     expect(finished.done).toHaveLength(12);
     expect(new Set(finished.done).size).toBe(12);
     expect(finished.done.slice(0, job.done.length)).toEqual(job.done);
-    expect(resumed.stdout).toContain('images: 0 unlabeled · 0 nothing-found · 12 suggested');
+    expect(resumed.stdout).toContain('images: 0 unlabeled · 0 unreadable · 0 nothing-found · 12 suggested');
   });
 
   it('names the option when the arguments do not fit', async () => {

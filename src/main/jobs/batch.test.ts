@@ -144,11 +144,17 @@ describe('BatchService', () => {
         message: expect.stringContaining('broken.jpg'),
       },
     ]);
+    // A file that cannot be decoded gets its own state, not "unlabeled" for ever.
     expect(events.images.map((e) => [e.relPath, e.outcome, e.status])).toContainEqual([
       'broken.jpg',
       'failed',
-      'unlabeled',
+      'unreadable',
     ]);
+    expect(d.isUnreadable('broken.jpg')).toBe(true);
+    expect(d.entry('broken.jpg')).toMatchObject({
+      status: 'unreadable',
+      unreadable: expect.stringContaining('broken.jpg'),
+    });
     expect(events.images.find((e) => e.relPath === 'sub/b.jpg')).toMatchObject({
       id: d.idFor('sub/b.jpg'),
       status: 'suggested',

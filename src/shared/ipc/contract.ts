@@ -67,6 +67,8 @@ export interface ImageEntry {
   readonly relPath: string;
   readonly status: ImageStatus;
   readonly boxes: number;
+  /** The classes of its boxes (suggestions included), each once: the list's class filter reads them. */
+  readonly classIds?: readonly string[];
   /** Oriented size, when known: from the stored document, or read from the header in the background. */
   readonly width?: number;
   readonly height?: number;
@@ -303,6 +305,7 @@ export interface Events {
     readonly relPath: string;
     readonly status: ImageStatus;
     readonly boxes: number;
+    readonly classIds: readonly string[];
     readonly outcome: 'labeled' | 'failed' | 'skipped';
   };
   /** The batch stopped: done, cancelled, or cut short by an error (then `error` says why). */

@@ -100,7 +100,7 @@ export const useBatchStore = defineStore('batch', () => {
     };
   });
   api.on('batch:image', (e) => {
-    dataset.patchEntry(e.id, { status: e.status, boxes: e.boxes });
+    dataset.patchEntry(e.id, { status: e.status, boxes: e.boxes, classIds: e.classIds });
     if (e.outcome === 'labeled')
       landing = landing.then(() => editor.takeBackendSuggestions(e.id)).catch(() => undefined);
   });

@@ -21,7 +21,13 @@ import {
   type Reply,
   type Result,
 } from '../../../shared/ipc/contract';
-import { emptyProjectMeta, imageStatus, type ImageDoc, type ProjectMeta } from '../../../shared/project';
+import {
+  classesOf,
+  emptyProjectMeta,
+  imageStatus,
+  type ImageDoc,
+  type ProjectMeta,
+} from '../../../shared/project';
 import {
   acceptSuggestions,
   pendingOf,
@@ -128,7 +134,13 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     root,
     images: ids.map((id) => {
       const d = docOf(id);
-      return { id, relPath: d.relPath, status: imageStatus(d), boxes: d.boxes.length };
+      return {
+        id,
+        relPath: d.relPath,
+        status: imageStatus(d),
+        boxes: d.boxes.length,
+        classIds: classesOf(d),
+      };
     }),
     meta: fake.meta,
     readOnly: {},
@@ -150,7 +162,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
   const undoSteps = new Map<string, ImageDoc[]>();
   const entryOf = (id: string) => {
     const d = docOf(id);
-    return { id, relPath: d.relPath, status: imageStatus(d), boxes: d.boxes.length };
+    return { id, relPath: d.relPath, status: imageStatus(d), boxes: d.boxes.length, classIds: classesOf(d) };
   };
   const batchStatus = (
     jobId: string,
@@ -206,6 +218,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         relPath: doc.relPath,
         status: imageStatus(next),
         boxes: next.boxes.length,
+        classIds: classesOf(next),
         outcome: 'labeled',
       });
       fake.emit('batch:progress', {
