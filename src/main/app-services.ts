@@ -13,6 +13,7 @@ import { NothingFoundMarker } from './jobs/mark-negative';
 import { BatchService } from './jobs/batch';
 import type { Device } from './inference/devices';
 import { fileDeviceSetting } from './inference/providers/device-setting';
+import { setMaxPixels } from './inference/image-file';
 import { appRoot, bundledVocabPath, modelsDir } from './paths';
 import { planExport } from '../shared/export-plan';
 import { runExport } from './services/export-service';
@@ -29,6 +30,8 @@ export interface AppServicesOptions {
   readonly device?: Device;
   /** The JSON file the chosen device is remembered in; without one, the choice lasts for this run. */
   readonly settingsFile?: string;
+  /** The largest image opened, in pixels; else `maxPixels` in the settings file, else 100 MP. */
+  readonly maxPixels?: number;
   /** The folders datasets, imports and exports may use; none when not given. */
   readonly access?: FolderAccess;
   /**
@@ -38,6 +41,17 @@ export interface AppServicesOptions {
   readonly modelAccess?: FolderAccess;
   /** Quiet time before label files are rewritten (the journal makes every edit durable at once). */
   readonly saveDebounceMs?: number;
+}
+
+/** `maxPixels` of the JSON settings file, when it holds a positive whole number; nothing otherwise. */
+function pixelLimitSetting(file: string): number | undefined {
+  try {
+    const n = (JSON.parse(readFileSync(file, 'utf8')) as { maxPixels?: unknown }).maxPixels;
+    return typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : undefined;
+  } catch {
+    // No settings file yet, or one the device setting reports on: the default limit holds.
+    return undefined;
+  }
 }
 
 const version = (root: string): string => {
@@ -64,6 +78,8 @@ export class AppServices {
 
   constructor(private readonly options: AppServicesOptions) {
     this.access = options.access ?? new FolderAccess();
+    const limit = options.maxPixels ?? (options.settingsFile && pixelLimitSetting(options.settingsFile));
+    if (limit) setMaxPixels(limit);
     const root = options.root ?? appRoot();
     this.models = new ModelService({
       bundledVocab: bundledVocabPath(root),
