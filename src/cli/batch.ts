@@ -1,10 +1,12 @@
 import { DatasetService } from '../main/dataset/dataset-service';
 import { Detector } from '../main/inference/detector';
+import { setMaxPixels } from '../main/inference/image-file';
 import { BatchService } from '../main/jobs/batch';
 import { datasetStats } from '../shared/stats';
 import { bundledVocabPath } from '../main/paths';
 import { BATCH_USAGE, parseBatchArgs, type BatchArgs } from './batch-args';
 import { batchReport } from './batch-report';
+import { resumeCommand } from './batch-resume';
 import { log, logModel, runCommand } from './command';
 import { startProgress, type Progress } from './progress';
 
@@ -12,6 +14,7 @@ import { startProgress, type Progress } from './progress';
 export const EXIT_CANCELLED = 130;
 
 export async function runBatch(args: BatchArgs): Promise<number> {
+  if (args.maxPixels !== undefined) setMaxPixels(args.maxPixels);
   const dataset = await DatasetService.open(args.dataset, { lock: { label: 'npm run batch' } });
   if (dataset.store.lockNotice) log(`warning: ${dataset.store.lockNotice}`);
   let detector: Detector | null = null;
@@ -77,7 +80,9 @@ export async function runBatch(args: BatchArgs): Promise<number> {
       dataset.store.getMeta(),
       (r) => dataset.isUnreadable(r),
     );
-    process.stdout.write(`${batchReport(status, stats).join('\n')}\n`);
+    process.stdout.write(
+      `${batchReport(status, stats, { resumeCommand: resumeCommand(args) }).join('\n')}\n`,
+    );
     if (status.state !== 'done') return EXIT_CANCELLED;
     return status.failed ? 1 : 0;
   } finally {
