@@ -1,4 +1,5 @@
 import type { BatchStatus, LookFirstEntry } from '../shared/ipc/contract';
+import { count } from '../shared/plural';
 import { IMAGE_STATUSES } from '../shared/project';
 import { SIZE_BINS, type DatasetStats } from '../shared/stats';
 
@@ -15,9 +16,6 @@ export function histogram(counts: readonly number[], labels: readonly string[], 
 
 export const sizeLabels = (): string[] =>
   SIZE_BINS.map((edge, i) => (i === 0 ? `≤ ${pct(edge)}` : `${pct(SIZE_BINS[i - 1])}–${pct(edge)}`));
-
-/** "1 image", "2 images": English plurals, spelled out. */
-export const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 /** A message that starts with the file's name already, without it: the line names the image. */
 const withoutName = (relPath: string, message: string): string => {

@@ -9,6 +9,7 @@ import { batchReport } from './batch-report';
 import { resumeCommand } from './batch-resume';
 import { log, logModel, runCommand } from './command';
 import { startProgress, type Progress } from './progress';
+import { count } from '../shared/plural';
 
 /** Exit status of a batch stopped with Ctrl+C (128 + SIGINT), as shells report it. */
 export const EXIT_CANCELLED = 130;
@@ -67,7 +68,7 @@ export async function runBatch(args: BatchArgs): Promise<number> {
     const running = batch.status()!;
     seen = args.resume ? (before?.done ?? 0) : 0;
     log(
-      `${args.resume ? 'resuming' : 'started'} batch ${running.jobId} on ${running.total - seen} of ${running.total} image(s): "${running.prompt}"`,
+      `${args.resume ? 'resuming' : 'started'} batch ${running.jobId} on ${running.total - seen} of ${count(running.total, 'image')}: "${running.prompt}"`,
     );
     progress = startProgress(running.total - seen);
     const status = (await batch.wait())!;

@@ -1,6 +1,7 @@
 import { assignSplits } from './formats/split';
 import type { ExportImage, ExportInput } from './formats/types';
 import { flagsOf, imageStatus, type ClassDef, type ImageDoc } from './project';
+import { count } from './plural';
 
 /** Why an image stays out of an export: nobody declared it done yet. */
 export type LeftOutReason = 'unlabeled' | 'suggested' | 'nothing-found';
@@ -82,7 +83,7 @@ export function planExport(
       return unlabeled(relPath, doc);
     }
     const pending = doc.boxes.filter((b) => b.origin.kind === 'suggestion').length;
-    if (pending) problems.push(`${relPath}: ${pending} pending suggestion(s) left out`);
+    if (pending) problems.push(`${relPath}: ${count(pending, 'pending suggestion')} left out`);
     const orphans = doc.boxes.filter((b) => b.origin.kind !== 'suggestion' && !known.has(b.classId));
     if (orphans.length) {
       const ids = [...new Set(orphans.map((b) => b.classId))].join(', ');

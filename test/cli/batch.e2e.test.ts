@@ -170,7 +170,7 @@ describe('npm run batch', () => {
 
     const resumed = await batch(hint![1].split(' '));
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed.stderr).toContain(`resuming batch ${job.jobId} on ${12 - job.done.length} of 12 image(s)`);
+    expect(resumed.stderr).toContain(`resuming batch ${job.jobId} on ${12 - job.done.length} of 12 images`);
     const finished = JSON.parse(await readFile(batchFile(dataset), 'utf8')) as {
       state: string;
       done: string[];

@@ -173,7 +173,8 @@ export default {
     progress: '{done} / {total} · {rate} images/s · {eta} left',
     cancel: 'Cancel batch',
     resume: 'Resume batch',
-    stopped: 'A batch stopped after {done} of {total} images (“{prompt}”).',
+    stopped:
+      'A batch stopped after {done} of {total} image (“{prompt}”). | A batch stopped after {done} of {total} images (“{prompt}”).',
     skipReviewed: 'Skip reviewed images',
     summary:
       'Last batch: {labeled} labeled, {withSuggestions} with suggestions, {nothingFound} with nothing found, {skipped} skipped, {failed} failed',
@@ -181,9 +182,9 @@ export default {
       '{n} image where the model found nothing stays out of exports until it is marked negative (in the image list). | {n} images where the model found nothing stay out of exports until they are marked negative (in the image list).',
     perClass: 'Pending suggestions per class:',
     lookFirst: 'Look at these first:',
-    reasonFailed: 'failed',
-    reasonLowScore: 'least sure ({score})',
-    reasonManyBoxes: '{n} boxes',
+    reasonFailed: 'could not be read',
+    reasonLowScore: 'least sure: best score {score}',
+    reasonManyBoxes: 'more boxes than most: {n} box | more boxes than most: {n} boxes',
   },
   prompt: {
     title: 'Prompt',

@@ -172,7 +172,8 @@ const zhCN: typeof en = {
     progress: '{done} / {total} · 每秒 {rate} 张 · 剩余 {eta}',
     cancel: '取消批处理',
     resume: '继续批处理',
-    stopped: '批处理在 {done} / {total} 张图片后停止（“{prompt}”）。',
+    stopped:
+      '批处理在 {done} / {total} 张图片后停止（“{prompt}”）。 | 批处理在 {done} / {total} 张图片后停止（“{prompt}”）。',
     skipReviewed: '跳过已审核的图片',
     summary:
       '上次批处理：已标注 {labeled} 张，{withSuggestions} 张有候选框，{nothingFound} 张未检出，跳过 {skipped} 张，失败 {failed} 张',
@@ -180,9 +181,9 @@ const zhCN: typeof en = {
       '{n} 张未检出目标的图片在（于图片列表中）标为无目标之前不会导出。 | {n} 张未检出目标的图片在（于图片列表中）标为无目标之前不会导出。',
     perClass: '各类别待审核的候选框：',
     lookFirst: '建议先查看：',
-    reasonFailed: '失败',
-    reasonLowScore: '最不确定（{score}）',
-    reasonManyBoxes: '{n} 个框',
+    reasonFailed: '无法读取',
+    reasonLowScore: '最不确定：最高分 {score}',
+    reasonManyBoxes: '框比多数图片多：{n} 个 | 框比多数图片多：{n} 个',
   },
   prompt: {
     title: '提示词',
