@@ -230,6 +230,8 @@ export default {
     passedOver: 'Running on {device}. The automatic order passed over:',
     stopMessage: 'To stop this message, choose a device under Device (the CPU always works).',
     details: 'Details',
+    gotIt: 'Got it',
+    passedOverSeen: 'The GPU could not be used; the CPU stands in (choose a device under Device).',
     devices: {
       title: 'Device',
       legend: 'Where models run',

@@ -228,6 +228,8 @@ const zhCN: typeof en = {
     passedOver: '正在 {device} 上运行。自动顺序跳过了：',
     stopMessage: '如不想再看到此消息，请在“设备”中选择一个设备（CPU 始终可用）。',
     details: '详细信息',
+    gotIt: '知道了',
+    passedOverSeen: '无法使用 GPU，由 CPU 代替（可在“设备”中选择设备）。',
     devices: {
       title: '设备',
       legend: '模型运行的位置',
