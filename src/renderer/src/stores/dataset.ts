@@ -12,6 +12,7 @@ import { useProjectStore } from './project';
 import { useSaveStore } from './save';
 
 export type StatusFilter = ImageStatus | 'all';
+export type EntryPatch = Pick<ImageEntry, 'status' | 'boxes' | 'classIds'>;
 
 const sameIds = (a: readonly string[] | undefined, b: readonly string[] | undefined): boolean =>
   (a ?? []).length === (b ?? []).length && (a ?? []).every((x, i) => x === b?.[i]);
@@ -143,16 +144,26 @@ export const useDatasetStore = defineStore('dataset', () => {
     return false;
   }
 
-  function patchEntry(id: string, patch: Pick<ImageEntry, 'status' | 'boxes' | 'classIds'>): void {
-    const i = indexById.value.get(id);
-    if (i === undefined) return;
-    const old = images.value[i];
-    // A file that cannot be decoded stays marked so while nothing is labeled on it.
-    const status = old.unreadable !== undefined && patch.status === 'unlabeled' ? 'unreadable' : patch.status;
-    if (old.status === status && old.boxes === patch.boxes && sameIds(old.classIds, patch.classIds)) return;
-    const next = images.value.slice();
-    next[i] = { ...old, ...patch, status };
-    images.value = next;
+  function patchEntry(id: string, patch: EntryPatch): void {
+    patchEntries([[id, patch]]);
+  }
+
+  /** Several entries at once, as one new list: what the list shows is worked out once, not per image. */
+  function patchEntries(patches: Iterable<readonly [string, EntryPatch]>): void {
+    let next: ImageEntry[] | null = null;
+    for (const [id, patch] of patches) {
+      const i = indexById.value.get(id);
+      if (i === undefined) continue;
+      const old = (next ?? images.value)[i];
+      // A file that cannot be decoded stays marked so while nothing is labeled on it.
+      const status =
+        old.unreadable !== undefined && patch.status === 'unlabeled' ? 'unreadable' : patch.status;
+      if (old.status === status && old.boxes === patch.boxes && sameIds(old.classIds, patch.classIds))
+        continue;
+      next ??= images.value.slice();
+      next[i] = { ...old, ...patch, status };
+    }
+    if (next) images.value = next;
   }
 
   /** Sizes and failures the backend found in the background: one new list per batch, not per image. */
@@ -211,6 +222,7 @@ export const useDatasetStore = defineStore('dataset', () => {
     step,
     nextWithSuggestions,
     patchEntry,
+    patchEntries,
     mergeMeta,
   };
 });

@@ -2,6 +2,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import type { Detection } from '../../../../shared/detection';
 import App from '../../App.vue';
+import { BATCH_UPDATE_MS } from '../../stores/batch';
 import { hook, mountWith, solidImage, until } from '../../testing/mount';
 
 let unmount = () => {};
@@ -67,7 +68,9 @@ describe('batch in the app', () => {
   });
 
   it('runs Ctrl+B as one backend batch with progress, cancel and resume', async () => {
-    const { api } = await mountApp(150);
+    // Slow enough that the first progress the page shows (it follows a batch every
+    // BATCH_UPDATE_MS, not every image) comes before the batch ends.
+    const { api } = await mountApp(BATCH_UPDATE_MS * 0.8);
     (document.querySelector('[role="application"]') as HTMLElement).focus();
     await userEvent.keyboard('{Control>}b{/Control}');
     const cancel = page.getByRole('button', { name: 'Cancel batch', exact: true });
