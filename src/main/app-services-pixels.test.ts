@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppServices } from './app-services';
@@ -16,6 +16,25 @@ describe('the pixel limit of the app', () => {
     new AppServices({ mode: 'electron', device: 'cpu', emit, settingsFile });
     expect(maxPixels()).toBe(250_000_000);
     new AppServices({ mode: 'browser', device: 'cpu', emit, settingsFile, maxPixels: 300_000_000 });
+    expect(maxPixels()).toBe(300_000_000);
+  });
+
+  it('is raised from the page and remembered in the settings file, beside the device', async () => {
+    const settingsFile = path.join(await tempDir(), 'settings.json');
+    await writeFile(settingsFile, JSON.stringify({ device: 'cpu' }));
+    const app = new AppServices({ mode: 'electron', device: 'cpu', emit, settingsFile });
+    expect(await app.handlers['settings:pixel-limit']({})).toEqual({
+      maxPixels: DEFAULT_MAX_PIXELS,
+      defaultMaxPixels: DEFAULT_MAX_PIXELS,
+    });
+    await app.handlers['settings:pixel-limit']({ maxPixels: 300_000_000 });
+    expect(maxPixels()).toBe(300_000_000);
+    expect(JSON.parse(await readFile(settingsFile, 'utf8'))).toEqual({
+      device: 'cpu',
+      maxPixels: 300_000_000,
+    });
+    setMaxPixels(DEFAULT_MAX_PIXELS);
+    new AppServices({ mode: 'electron', device: 'cpu', emit, settingsFile });
     expect(maxPixels()).toBe(300_000_000);
   });
 

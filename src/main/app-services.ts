@@ -13,7 +13,8 @@ import { NothingFoundMarker } from './jobs/mark-negative';
 import { BatchService } from './jobs/batch';
 import type { Device } from './inference/devices';
 import { fileDeviceSetting } from './inference/providers/device-setting';
-import { setMaxPixels } from './inference/image-file';
+import { DEFAULT_MAX_PIXELS, maxPixels, setMaxPixels } from './inference/image-file';
+import { rememberSetting } from './inference/providers/device-setting';
 import { appRoot, bundledVocabPath, modelsDir } from './paths';
 import { planExport } from '../shared/export-plan';
 import { runExport } from './services/export-service';
@@ -190,6 +191,13 @@ export class AppServices {
       return this.models.open(allowed ? await allowed.check(target, 'model') : target);
     },
     'device:list': () => this.models.devices(),
+    'settings:pixel-limit': async ({ maxPixels: limit }) => {
+      if (limit !== undefined) {
+        setMaxPixels(limit);
+        if (this.options.settingsFile) await rememberSetting(this.options.settingsFile, 'maxPixels', limit);
+      }
+      return { maxPixels: maxPixels(), defaultMaxPixels: DEFAULT_MAX_PIXELS };
+    },
     'device:test': async ({ device, imageId }) => {
       // The test shares the machine with a running batch: its time would mean nothing.
       if (await this.batchRunning())

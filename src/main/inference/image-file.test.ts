@@ -86,7 +86,7 @@ describe('BMP images', () => {
     await writeFile(file, header);
     const e = await caught(() => loadModelPixels(file, same), 'image-too-large');
     expect(e.message).toBe(
-      'wide.bmp: 20000×10000 (200 MP) is more than the 100 MP pixel limit; the limit can be raised (--max-pixels, or "maxPixels" in the settings file)',
+      'wide.bmp: 20000×10000 (200 MP) is more than the 100 MP pixel limit; raise it under Model, "Largest image" (or with --max-pixels)',
     );
   });
 });
@@ -117,7 +117,7 @@ describe('decoder messages', () => {
     setMaxPixels(100_000);
     const e = await caught(() => loadModelPixels(file, same), 'image-too-large');
     expect(e.message).toBe(
-      'big.png: 400×300 (0.12 MP) is more than the 0.1 MP pixel limit; the limit can be raised (--max-pixels, or "maxPixels" in the settings file)',
+      'big.png: 400×300 (0.12 MP) is more than the 0.1 MP pixel limit; raise it under Model, "Largest image" (or with --max-pixels)',
     );
     await caught(() => readOrientedSize(file), 'image-too-large');
     await caught(() => orientedImageBytes(file), 'image-too-large');

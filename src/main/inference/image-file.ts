@@ -51,7 +51,7 @@ export function pixelLimitError(file: string, size: ImageSize, maxPixels: number
   const mp = (n: number) => `${Number((n / 1e6).toPrecision(3))} MP`;
   return new GroundLabelError(
     'image-too-large',
-    `${path.basename(file)}: ${size.width}×${size.height} (${mp(size.width * size.height)}) is more than the ${mp(maxPixels)} pixel limit; the limit can be raised (--max-pixels, or "maxPixels" in the settings file)`,
+    `${path.basename(file)}: ${size.width}×${size.height} (${mp(size.width * size.height)}) is more than the ${mp(maxPixels)} pixel limit; raise it under Model, "Largest image" (or with --max-pixels)`,
   );
 }
 

@@ -32,6 +32,13 @@ export default {
     language: 'Language',
     en: 'English',
     zhCN: '简体中文',
+    pixelLimit: 'Largest image',
+    pixelLimitSummary: 'Largest image: {mp} MP',
+    megapixels: 'MP',
+    apply: 'Apply',
+    pixelLimitHelp:
+      'Larger images are refused before they are read ({mp} MP unless changed). Raise it for large scans or aerial photos.',
+    pixelLimitRange: 'Give a number of megapixels from 1 to 2000.',
   },
   images: {
     list: 'Images',

@@ -34,6 +34,13 @@ const zhCN: typeof en = {
     language: '语言',
     en: 'English',
     zhCN: '简体中文',
+    pixelLimit: '最大图片',
+    pixelLimitSummary: '最大图片：{mp} 百万像素',
+    megapixels: '百万像素',
+    apply: '应用',
+    pixelLimitHelp:
+      '超过此大小的图片在读取前即被拒绝（默认 {mp} 百万像素）。处理大幅扫描或航拍图片时可调高。',
+    pixelLimitRange: '请输入 1 到 2000 之间的百万像素数。',
   },
   images: {
     list: '图片',

@@ -83,6 +83,8 @@ export interface FakeApi extends Api {
   meta: ProjectMeta;
   model: ModelStatus;
   devices: DeviceList;
+  /** The pixel limit settings:pixel-limit reports and sets. */
+  maxPixels: number;
   /** The last batch job, as batch:status reports it. */
   batch: BatchStatus | null;
   emit<E extends EventName>(event: E, payload: Events[E]): void;
@@ -296,6 +298,10 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     'model:open': ({ path }) =>
       (fake.model = { ...fake.model, loaded: true, name: path, file: path, provider: 'cpu' }),
     'device:list': () => fake.devices,
+    'settings:pixel-limit': ({ maxPixels }) => {
+      if (maxPixels !== undefined) fake.maxPixels = maxPixels;
+      return { maxPixels: fake.maxPixels, defaultMaxPixels: 100_000_000 };
+    },
     'device:test': ({ device }) =>
       options.deviceTests?.[device] ?? {
         ok: false,
@@ -487,6 +493,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     ids,
     meta: options.meta ?? emptyProjectMeta(),
     batch: null,
+    maxPixels: 100_000_000,
     devices: options.devices ?? {
       chosen: 'auto',
       options: [
