@@ -74,7 +74,9 @@ describe('keyboard-first labeling', { shuffle: false }, () => {
     expect(await activeRole()).toBe('listbox');
     expect(await ui.option('a.png').getAttribute('aria-selected')).toBe('true');
     expect(await ui.imageList.getAttribute('aria-activedescendant')).toBe('image-option-0');
-    // Tab goes from the list to the canvas.
+    // Tab goes from the list, over its resizable edge, to the canvas.
+    await press('Tab');
+    expect(await activeRole()).toBe('separator');
     await press('Tab');
     expect(await activeRole()).toBe('application');
   });

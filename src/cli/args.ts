@@ -52,3 +52,25 @@ export function deviceArg(raw: string): Device {
   if (!isDevice(raw)) throw bad(`--device must be one of ${DEVICES.join(', ')}, got "${raw}"`);
   return raw;
 }
+
+/** The largest image a run opens, above the default 100 MP: `--max-pixels 250000000` or `250M`. */
+export const MAX_PIXELS_OPTION = { 'max-pixels': { type: 'string' } } as const;
+
+export const MAX_PIXELS_USAGE =
+  '  [--max-pixels 100M]            open images up to this many pixels (100M is the default)';
+
+export function maxPixelsArg(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)\s*(m|mp)?$/i.exec(raw.trim());
+  const n = m ? Math.round(Number(m[1]) * (m[2] ? 1e6 : 1)) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw bad(`--max-pixels must be a number of pixels such as 250000000 or 250M, got "${raw}"`);
+  return n;
+}
+
+/** A prompt given but blank is a mistake of its own, not a missing option. */
+export function promptArg(raw: string | undefined): string | undefined {
+  if (raw !== undefined && !raw.replace(/[\s.]/g, ''))
+    throw bad('--prompt is empty: give the phrases to look for, such as --prompt "cat . dog"');
+  return raw;
+}

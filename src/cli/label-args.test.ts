@@ -63,6 +63,22 @@ describe('parseLabelArgs', () => {
     expect(() => parseLabelArgs(['--model', 'm.onnx'])).toThrow('missing --images, --prompt, --out');
   });
 
+  it('says an empty prompt is empty, rather than missing', () => {
+    for (const prompt of ['', '  ', ' . '])
+      expect(() => parseLabelArgs([...base, '--prompt', prompt])).toThrow(
+        '--prompt is empty: give the phrases to look for, such as --prompt "cat . dog"',
+      );
+  });
+
+  it('reads --max-pixels as a number of pixels or megapixels, and refuses anything else', () => {
+    expect(parseLabelArgs(base)).not.toHaveProperty('maxPixels');
+    expect(parseLabelArgs([...base, '--max-pixels', '250000000'])).toMatchObject({ maxPixels: 250_000_000 });
+    expect(parseLabelArgs([...base, '--max-pixels', '250M'])).toMatchObject({ maxPixels: 250_000_000 });
+    expect(parseLabelArgs([...base, '--max-pixels', '1.5mp'])).toMatchObject({ maxPixels: 1_500_000 });
+    for (const raw of ['0', 'lots', '1e9'])
+      expect(() => parseLabelArgs([...base, '--max-pixels', raw])).toThrow(`--max-pixels must be`);
+  });
+
   it('answers help', () => {
     expect(parseLabelArgs(['--help'])).toBe('help');
   });

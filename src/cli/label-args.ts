@@ -1,7 +1,18 @@
 import { parseArgs } from 'node:util';
 import type { ImageSize } from '../shared/geometry';
 import { DEVICES, type Device } from '../main/inference/devices';
-import { bad, deviceArg, parseCli, THRESHOLD_OPTIONS, thresholdArgs, type ThresholdArgs } from './args';
+import {
+  bad,
+  deviceArg,
+  MAX_PIXELS_OPTION,
+  MAX_PIXELS_USAGE,
+  maxPixelsArg,
+  parseCli,
+  promptArg,
+  THRESHOLD_OPTIONS,
+  thresholdArgs,
+  type ThresholdArgs,
+} from './args';
 import { parseClassSpec } from '../shared/labels/class-map';
 import { parseShardCount, parseShardOption, type ShardRequest } from '../main/shards/scheduler-env';
 
@@ -15,6 +26,7 @@ export interface LabelArgs extends ThresholdArgs {
   readonly out: string;
   readonly format: Format;
   readonly device: Device;
+  readonly maxPixels?: number;
   readonly inputSize?: ImageSize;
   readonly classes: ReadonlyMap<string, string>;
   readonly copyImages: boolean;
@@ -29,6 +41,7 @@ export const LABEL_USAGE = `Usage: npm run label -- --model <file-or-folder> --i
   [--text-threshold 0.25]       tokens above this make up the raw text shown with a box
   [--nms-iou 0.5|off]           per-phrase non-maximum suppression
   [--device ${DEVICES.join('|')}]  (default auto: the platform's GPU, else CPU)
+${MAX_PIXELS_USAGE}
   [--input-size HxW]            model input size, e.g. 800x1200
   [--classes "phrase=class,..."] map prompt phrases to class names
   [--per-phrase]                one forward pass per phrase
@@ -59,6 +72,7 @@ export function parseLabelArgs(argv: readonly string[]): LabelArgs | 'help' {
         format: { type: 'string' },
         ...THRESHOLD_OPTIONS,
         device: { type: 'string', default: 'auto' },
+        ...MAX_PIXELS_OPTION,
         'input-size': { type: 'string' },
         classes: { type: 'string', default: '' },
         'copy-images': { type: 'boolean', default: false },
@@ -70,7 +84,10 @@ export function parseLabelArgs(argv: readonly string[]): LabelArgs | 'help' {
     }),
   );
   if (values.help) return 'help';
-  const missing = (['model', 'images', 'prompt', 'out'] as const).filter((k) => !values[k]);
+  // A --prompt given empty is its own mistake (promptArg), not a missing option.
+  const missing = (['model', 'images', 'prompt', 'out'] as const).filter((k) =>
+    k === 'prompt' ? values.prompt === undefined : !values[k],
+  );
   if (missing.length) throw bad(`missing ${missing.map((m) => `--${m}`).join(', ')}`);
   const format = (values.format ?? 'coco') as Format;
   if (!FORMATS.includes(format))
@@ -79,6 +96,8 @@ export function parseLabelArgs(argv: readonly string[]): LabelArgs | 'help' {
   const classes = parseClassSpec(values.classes);
   if (!classes.ok) throw bad(`--classes: ${classes.error}`);
   const shard = shardArgs(values);
+  promptArg(values.prompt);
+  const maxPixels = maxPixelsArg(values['max-pixels']);
   return {
     model: values.model!,
     images: values.images!,
@@ -92,6 +111,7 @@ export function parseLabelArgs(argv: readonly string[]): LabelArgs | 'help' {
     copyImages: values['copy-images'],
     perPhrase: values['per-phrase'],
     ...(shard && { shard }),
+    ...(maxPixels !== undefined && { maxPixels }),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { LabelOutcome } from '../main/jobs/label-images';
 import { log } from './command';
+import { count } from '../shared/plural';
 
 /** What a summary needs of an outcome: `label` has whole outcomes, `merge` the ones shards recorded. */
 export type SummaryOutcome =
@@ -27,7 +28,9 @@ export function summarise(
   return [
     `images: ${outcomes.length} (${ok.length - nothingFound} with boxes, ${nothingFound} where the model found nothing, ${outcomes.length - ok.length} failed)`,
     ...classes.map((c, i) => `  ${c}: ${perClass[i]} boxes`),
-    ...(nothingFound ? [`${nothingFound} image(s) where the model found nothing: ${nothingFoundNote}`] : []),
+    ...(nothingFound
+      ? [`${count(nothingFound, 'image')} where the model found nothing: ${nothingFoundNote}`]
+      : []),
   ];
 }
 
@@ -35,7 +38,7 @@ export function summarise(
 export function reportFailures(outcomes: readonly SummaryOutcome[]): number {
   const failures = outcomes.filter((o) => !o.ok);
   if (!failures.length) return 0;
-  log(`\n${failures.length} image(s) failed:`);
+  log(`\n${count(failures.length, 'image')} failed:`);
   for (const f of failures) if (!f.ok) log(`  ${f.relPath}: [${f.error.code}] ${f.error.message}`);
   return 1;
 }

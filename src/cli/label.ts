@@ -7,6 +7,7 @@ import { exportFromOutcomes } from '../main/export/from-outcomes';
 import { checkOutFolder } from '../main/export/out-folder';
 import { writeExport } from '../main/export/write-export';
 import { Detector } from '../main/inference/detector';
+import { setMaxPixels } from '../main/inference/image-file';
 import { describeSizeRule } from '../main/inference/resize';
 import { parsePhrases } from '../main/inference/text';
 import { bundledVocabPath } from '../main/paths';
@@ -23,6 +24,7 @@ async function ensureFolder(dir: string, what: string): Promise<void> {
 }
 
 export async function runLabel(args: LabelArgs): Promise<number> {
+  if (args.maxPixels !== undefined) setMaxPixels(args.maxPixels);
   // Everything that could stop the run is checked before the model loads and the first image runs.
   await ensureFolder(args.images, '--images');
   await checkOutFolder(args.out, args.images);

@@ -15,6 +15,7 @@ import { findShards, readShardResults } from '../main/shards/shard-results';
 import { log } from './command';
 import { reportFailures, summarise } from './label-summary';
 import type { MergeArgs } from './merge-args';
+import { count } from '../shared/plural';
 
 const byCodeUnits = (a: ResultLine, b: ResultLine): number =>
   a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0;
@@ -86,12 +87,12 @@ async function intoProject(
     const applied = await importSuggestions(d, result, `the merged run "${prompt}"`, { prompt, at });
     await d.store.flush();
     log(
-      `into ${d.root}: ${applied.images} image(s) given ${applied.boxes} pending suggestion(s) to review` +
+      `into ${d.root}: ${count(applied.images, 'image')} given ${count(applied.boxes, 'pending suggestion')} to review` +
         (applied.newClasses.length ? `; new classes: ${applied.newClasses.join(', ')}` : ''),
     );
     if (outside)
       log(
-        `warning: ${outside} labeled image(s) are not images of ${d.root} (the shards labeled ${set.shards[0].manifest.images.root}); they were left out`,
+        `warning: ${count(outside, 'labeled image')} ${outside === 1 ? 'is not an image' : 'are not images'} of ${d.root} (the shards labeled ${set.shards[0].manifest.images.root}); they were left out`,
       );
     for (const p of applied.problems) log(`${p.level}: ${p.message}`);
   } finally {

@@ -18,6 +18,7 @@ import { ShardWriter, shardFolderProblem } from '../main/shards/shard-writer';
 import type { LabelArgs } from './label-args';
 import { log } from './command';
 import { labelFolderWithProgress } from './progress';
+import { count } from '../shared/plural';
 
 /** The shard a `label --shard` run labels, and the folder it writes. */
 export interface ShardTarget {
@@ -135,7 +136,7 @@ export async function labelShard(run: ShardRun): Promise<number> {
     };
     await writer.finish(manifest);
     log(
-      `shard ${describeShard(target.shard)}: ${relPaths.length} image(s), ${failures.length} failed; wrote ${target.dir}`,
+      `shard ${describeShard(target.shard)}: ${count(relPaths.length, 'image')}, ${failures.length} failed; wrote ${target.dir}`,
     );
     for (const f of failures) log(`  ${f.relPath}: [${f.code}] ${f.message}`);
     // Every image failing is no broken file but a broken node or mount: worth the scheduler's retry.

@@ -13,6 +13,8 @@ import { NothingFoundMarker } from './jobs/mark-negative';
 import { BatchService } from './jobs/batch';
 import type { Device } from './inference/devices';
 import { fileDeviceSetting } from './inference/providers/device-setting';
+import { DEFAULT_MAX_PIXELS, maxPixels, setMaxPixels } from './inference/image-file';
+import { rememberSetting } from './inference/providers/device-setting';
 import { appRoot, bundledVocabPath, modelsDir } from './paths';
 import { planExport } from '../shared/export-plan';
 import { runExport } from './services/export-service';
@@ -29,6 +31,8 @@ export interface AppServicesOptions {
   readonly device?: Device;
   /** The JSON file the chosen device is remembered in; without one, the choice lasts for this run. */
   readonly settingsFile?: string;
+  /** The largest image opened, in pixels; else `maxPixels` in the settings file, else 100 MP. */
+  readonly maxPixels?: number;
   /** The folders datasets, imports and exports may use; none when not given. */
   readonly access?: FolderAccess;
   /**
@@ -38,6 +42,17 @@ export interface AppServicesOptions {
   readonly modelAccess?: FolderAccess;
   /** Quiet time before label files are rewritten (the journal makes every edit durable at once). */
   readonly saveDebounceMs?: number;
+}
+
+/** `maxPixels` of the JSON settings file, when it holds a positive whole number; nothing otherwise. */
+function pixelLimitSetting(file: string): number | undefined {
+  try {
+    const n = (JSON.parse(readFileSync(file, 'utf8')) as { maxPixels?: unknown }).maxPixels;
+    return typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : undefined;
+  } catch {
+    // No settings file yet, or one the device setting reports on: the default limit holds.
+    return undefined;
+  }
 }
 
 const version = (root: string): string => {
@@ -64,6 +79,8 @@ export class AppServices {
 
   constructor(private readonly options: AppServicesOptions) {
     this.access = options.access ?? new FolderAccess();
+    const limit = options.maxPixels ?? (options.settingsFile && pixelLimitSetting(options.settingsFile));
+    if (limit) setMaxPixels(limit);
     const root = options.root ?? appRoot();
     this.models = new ModelService({
       bundledVocab: bundledVocabPath(root),
@@ -126,7 +143,10 @@ export class AppServices {
     this.dataset = next;
     await this.fill?.close();
     this.fill = fillDataset(next, {
-      onMeta: (entries) => this.options.emit('dataset:meta', { root: next.root, entries }),
+      onMeta: (entries) => {
+        for (const e of entries) if ('error' in e) next.markUnreadable(next.relPathOf(e.id), e.error);
+        this.options.emit('dataset:meta', { root: next.root, entries });
+      },
       // Waits while a batch runs on the dataset; inference pauses it by hand (infer:run).
       isBusy: () => this.batchRunning(next),
     });
@@ -171,6 +191,13 @@ export class AppServices {
       return this.models.open(allowed ? await allowed.check(target, 'model') : target);
     },
     'device:list': () => this.models.devices(),
+    'settings:pixel-limit': async ({ maxPixels: limit }) => {
+      if (limit !== undefined) {
+        setMaxPixels(limit);
+        if (this.options.settingsFile) await rememberSetting(this.options.settingsFile, 'maxPixels', limit);
+      }
+      return { maxPixels: maxPixels(), defaultMaxPixels: DEFAULT_MAX_PIXELS };
+    },
     'device:test': async ({ device, imageId }) => {
       // The test shares the machine with a running batch: its time would mean nothing.
       if (await this.batchRunning())
@@ -271,7 +298,12 @@ export class AppServices {
     },
     'dataset:stats': async () => {
       const d = this.requireDataset();
-      return datasetStats(d.relPaths, (r) => d.store.get(r), d.store.getMeta());
+      return datasetStats(
+        d.relPaths,
+        (r) => d.store.get(r),
+        d.store.getMeta(),
+        (r) => d.isUnreadable(r),
+      );
     },
     'export:preview': async (request) => {
       const d = this.requireDataset();

@@ -8,7 +8,7 @@ import { answerImageRequest, imageRouteOf } from './dataset/image-requests';
 import { isInside } from './fs/paths';
 import { APP_SCHEME, bindIpc, eventSender } from './ipc/bind';
 import { folderArgument, folderOfSecondLaunch, type LaunchData } from './launch-folder';
-import { SECURE_WEB_PREFERENCES } from './window-options';
+import { MIN_WINDOW_SIZE, SECURE_WEB_PREFERENCES } from './window-options';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererDir = path.join(here, '../renderer');
@@ -55,6 +55,7 @@ function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
     width: 1440,
     height: 900,
+    ...MIN_WINDOW_SIZE,
     show: false,
     title: 'GroundLabel',
     webPreferences: { ...SECURE_WEB_PREFERENCES, preload: path.join(here, '../preload/index.cjs') },

@@ -17,8 +17,26 @@ export const boxRecordSchema = z.object({
   x2: z.number().finite(),
   y2: z.number().finite(),
   origin: boxOriginSchema,
+  /**
+   * A person's flags on an object: hard to recognise (VOC's `difficult`, left out of its
+   * evaluation), or partly hidden behind something. Absent means false, as in files written before
+   * the flags existed.
+   */
+  difficult: z.boolean().optional(),
+  occluded: z.boolean().optional(),
 });
 export type BoxRecord = z.infer<typeof boxRecordSchema>;
+
+export interface BoxFlags {
+  readonly difficult?: boolean;
+  readonly occluded?: boolean;
+}
+
+/** The flags that are set, and nothing for those that are not: files stay as they were without them. */
+export const flagsOf = (b: BoxFlags): BoxFlags => ({
+  ...(b.difficult === true && { difficult: true }),
+  ...(b.occluded === true && { occluded: true }),
+});
 
 /** What is stored per image. `reviewed` means a person has looked: with no boxes it is a reviewed negative. */
 export const imageDocSchema = z.object({
@@ -68,7 +86,14 @@ export const projectMetaSchema = z.object({
 });
 export type ProjectMeta = z.infer<typeof projectMetaSchema>;
 
-export const IMAGE_STATUSES = ['unlabeled', 'nothing-found', 'suggested', 'reviewed', 'negative'] as const;
+export const IMAGE_STATUSES = [
+  'unlabeled',
+  'unreadable',
+  'nothing-found',
+  'suggested',
+  'reviewed',
+  'negative',
+] as const;
 export type ImageStatus = (typeof IMAGE_STATUSES)[number];
 
 export type ModelRun = NonNullable<ImageDoc['modelRun']>;
@@ -76,15 +101,29 @@ export type ModelRun = NonNullable<ImageDoc['modelRun']>;
 /**
  * The status shown in the image list, derived so it can never disagree with the boxes. "Nothing
  * found": the model ran and left no suggestion, and no person has decided anything yet.
+ * "Unreadable": the file cannot be decoded and nothing was ever labeled on it, so it is not work
+ * waiting to be done; labels made on it keep their own status.
  */
 export function imageStatus(
   doc: (Pick<ImageDoc, 'reviewed' | 'boxes'> & Partial<Pick<ImageDoc, 'modelRun'>>) | undefined,
+  unreadable = false,
 ): ImageStatus {
+  const status = labelStatus(doc);
+  return unreadable && status === 'unlabeled' ? 'unreadable' : status;
+}
+
+function labelStatus(
+  doc: (Pick<ImageDoc, 'reviewed' | 'boxes'> & Partial<Pick<ImageDoc, 'modelRun'>>) | undefined,
+): Exclude<ImageStatus, 'unreadable'> {
   if (!doc) return 'unlabeled';
   if (doc.boxes.some((b) => b.origin.kind === 'suggestion')) return 'suggested';
   if (doc.reviewed) return doc.boxes.length > 0 ? 'reviewed' : 'negative';
   if (doc.boxes.length > 0) return 'reviewed';
   return doc.modelRun ? 'nothing-found' : 'unlabeled';
 }
+
+/** The classes an image's boxes belong to, each once, in the order they first appear. */
+export const classesOf = (doc: Pick<ImageDoc, 'boxes'> | undefined): string[] =>
+  doc ? [...new Set(doc.boxes.map((b) => b.classId))] : [];
 
 export const emptyProjectMeta = (): ProjectMeta => ({ classes: [], phraseClasses: {}, promptHistory: [] });

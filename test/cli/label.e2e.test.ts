@@ -231,7 +231,7 @@ describe('npm run label', () => {
     // d-empty.png has nothing to find; f-faint.png's purple scores below the box threshold.
     expect(run.stderr).toContain('images: 7 (4 with boxes, 2 where the model found nothing, 1 failed)');
     expect(run.stderr).toContain(
-      '2 image(s) where the model found nothing: exported as negatives (a label run decides for every image it looked at; in the app they wait until a person marks them negative)',
+      '2 images where the model found nothing: exported as negatives (a label run decides for every image it looked at; in the app they wait until a person marks them negative)',
     );
     const coco = await readCoco('told');
     const empty = coco.images.find((i) => i.file_name === 'd-empty.png')!;

@@ -72,7 +72,7 @@ describe('batch and accept channels', () => {
     expect(images.map((i) => [i.id, i.status, i.boxes])).toEqual([
       [ids[0], 'suggested', 2],
       [ids[1], 'suggested', 2],
-      [ids[2], 'unlabeled', 0],
+      [ids[2], 'unreadable', 0],
     ]);
     const progress = events.flatMap((e) => (e.event === 'batch:progress' ? [e.payload] : []));
     expect(progress.map((p) => `${p.done}/${p.total} ${p.relPath}`)).toEqual([
@@ -133,7 +133,8 @@ describe('batch and accept channels', () => {
         .sort(),
     ).toEqual(['d-empty.png', 'f-faint.png']);
     const before = (await call('dataset:stats', {})).images;
-    expect(before).toMatchObject({ 'nothing-found': 2, unlabeled: 1, negative: 0 });
+    // The image the model could not read is unreadable, not work waiting to be done.
+    expect(before).toMatchObject({ 'nothing-found': 2, unreadable: 1, unlabeled: 0, negative: 0 });
     const exportBefore = await call('export:preview', { format: 'coco' });
     expect(exportBefore.leftOut['nothing-found']).toBe(2);
 

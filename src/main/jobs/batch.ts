@@ -4,7 +4,7 @@ import type { Thresholds } from '../../shared/detection';
 import { GroundLabelError, isGroundLabelError, messageOf, type ErrorInfo } from '../../shared/errors';
 import { newId } from '../../shared/ids';
 import type { BatchStatus, Events } from '../../shared/ipc/contract';
-import { imageStatus, type ImageDoc, type ProjectMeta } from '../../shared/project';
+import { classesOf, imageStatus, type ImageDoc, type ProjectMeta } from '../../shared/project';
 import { suggestionRecords, withSuggestions } from '../../shared/suggestions';
 import { parsePhrases } from '../inference/text';
 import { readBatchJob, writeBatchJob, type BatchJob } from './batch-file';
@@ -24,6 +24,9 @@ export interface BatchDataset {
   };
   idFor(relPath: string): string;
   fileOf(id: string): Promise<string>;
+  /** Images whose file cannot be decoded: their status says so instead of "unlabeled". */
+  markUnreadable?(relPath: string, reason: string): void;
+  isUnreadable?(relPath: string): boolean;
 }
 
 export interface BatchRequest {
@@ -53,6 +56,9 @@ export function isReviewed(doc: ImageDoc | undefined): boolean {
   const status = imageStatus(doc);
   return doc.reviewed || status === 'reviewed' || status === 'negative';
 }
+
+/** Failures that say the file itself cannot be decoded, not that something went wrong around it. */
+const UNDECODABLE: ReadonlySet<string> = new Set(['image-unreadable', 'image-too-large']);
 
 const toErrorInfo = (e: unknown): ErrorInfo =>
   isGroundLabelError(e) ? e.toJSON() : { code: 'io-failed', message: messageOf(e) };
@@ -272,8 +278,9 @@ export class BatchService {
         jobId: job.jobId,
         id: this.dataset.idFor(outcome.relPath),
         relPath: outcome.relPath,
-        status: imageStatus(doc),
+        status: imageStatus(doc, this.dataset.isUnreadable?.(outcome.relPath)),
         boxes: doc?.boxes.length ?? 0,
+        classIds: classesOf(doc),
         outcome: result,
       });
       this.options.onProgress?.({
@@ -336,6 +343,7 @@ export class BatchService {
     const { relPath } = outcome;
     if (!outcome.ok) {
       job.failures.push({ relPath, ...outcome.error });
+      if (UNDECODABLE.has(outcome.error.code)) this.dataset.markUnreadable?.(relPath, outcome.error.message);
       return 'failed';
     }
     const { store } = this.dataset;

@@ -17,7 +17,7 @@ describe('toYolo', () => {
   });
 
   it('normalises a row by the oriented size: (160, 360, 64, 96) in 640×480 is 0.25 0.75 0.1 0.2', () => {
-    const box = { classId: 1, x1: 128, y1: 312, x2: 192, y2: 408, difficult: false };
+    const box = { classId: 1, x1: 128, y1: 312, x2: 192, y2: 408, difficult: false, occluded: false };
     expect(yoloRow(box, 640, 480)).toBe('1 0.250000 0.750000 0.100000 0.200000');
   });
 

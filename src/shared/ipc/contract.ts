@@ -21,9 +21,11 @@ import { IMPORT_FORMATS, type ImportFormat } from '../formats/import/types';
 import type { DatasetStats } from '../stats';
 import { IMPORT_MODES, type ImportApplied, type ImportPreview } from './import-replies';
 import type { BatchStatus, DatasetStepUndone } from './job-replies';
+import type { PixelLimit } from './settings-replies';
 
 export * from './import-replies';
 export * from './job-replies';
+export * from './settings-replies';
 
 /**
  * The one contract between the renderer and the services: every channel's request schema (checked
@@ -67,6 +69,8 @@ export interface ImageEntry {
   readonly relPath: string;
   readonly status: ImageStatus;
   readonly boxes: number;
+  /** The classes of its boxes (suggestions included), each once: the list's class filter reads them. */
+  readonly classIds?: readonly string[];
   /** Oriented size, when known: from the stored document, or read from the header in the background. */
   readonly width?: number;
   readonly height?: number;
@@ -173,6 +177,11 @@ export const channels = {
   'model:open': { request: z.object({ path: z.string().min(1) }), reply: reply<ModelStatus>() },
   /** The devices this machine offers for models, whether each can load here, and the one chosen. */
   'device:list': { request: z.object({}), reply: reply<DeviceList>() },
+  /** The largest image opened, in pixels; with `maxPixels`, set it (and remember it) first. */
+  'settings:pixel-limit': {
+    request: z.object({ maxPixels: z.number().int().min(1_000_000).max(2_000_000_000).optional() }),
+    reply: reply<PixelLimit>(),
+  },
   /**
    * Opens the loaded model on a device and runs one image through it twice (the image named, or a
    * built-in one): the times, or why the device cannot run it. The loaded model stays as it is.
@@ -303,6 +312,7 @@ export interface Events {
     readonly relPath: string;
     readonly status: ImageStatus;
     readonly boxes: number;
+    readonly classIds: readonly string[];
     readonly outcome: 'labeled' | 'failed' | 'skipped';
   };
   /** The batch stopped: done, cancelled, or cut short by an error (then `error` says why). */

@@ -71,6 +71,15 @@ export function fileDeviceSetting(
   };
 }
 
+/**
+ * Writes one more setting into the same JSON file, beside what it already holds; a file that does
+ * not parse is refused with its name rather than replaced.
+ */
+export async function rememberSetting(file: string, key: string, value: unknown): Promise<void> {
+  const settings = (await readSettings(file)) ?? {};
+  await writeFileAtomic(file, `${JSON.stringify({ ...settings, [key]: value }, null, 2)}\n`);
+}
+
 /** A setting that lasts as long as the process: command-line runs and tests. */
 export function memoryDeviceSetting(initial: Device | null = null): DeviceSetting {
   let device = initial;

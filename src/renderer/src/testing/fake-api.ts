@@ -21,7 +21,13 @@ import {
   type Reply,
   type Result,
 } from '../../../shared/ipc/contract';
-import { emptyProjectMeta, imageStatus, type ImageDoc, type ProjectMeta } from '../../../shared/project';
+import {
+  classesOf,
+  emptyProjectMeta,
+  imageStatus,
+  type ImageDoc,
+  type ProjectMeta,
+} from '../../../shared/project';
 import {
   acceptSuggestions,
   pendingOf,
@@ -77,6 +83,8 @@ export interface FakeApi extends Api {
   meta: ProjectMeta;
   model: ModelStatus;
   devices: DeviceList;
+  /** The pixel limit settings:pixel-limit reports and sets. */
+  maxPixels: number;
   /** The last batch job, as batch:status reports it. */
   batch: BatchStatus | null;
   emit<E extends EventName>(event: E, payload: Events[E]): void;
@@ -128,7 +136,13 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     root,
     images: ids.map((id) => {
       const d = docOf(id);
-      return { id, relPath: d.relPath, status: imageStatus(d), boxes: d.boxes.length };
+      return {
+        id,
+        relPath: d.relPath,
+        status: imageStatus(d),
+        boxes: d.boxes.length,
+        classIds: classesOf(d),
+      };
     }),
     meta: fake.meta,
     readOnly: {},
@@ -150,7 +164,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
   const undoSteps = new Map<string, ImageDoc[]>();
   const entryOf = (id: string) => {
     const d = docOf(id);
-    return { id, relPath: d.relPath, status: imageStatus(d), boxes: d.boxes.length };
+    return { id, relPath: d.relPath, status: imageStatus(d), boxes: d.boxes.length, classIds: classesOf(d) };
   };
   const batchStatus = (
     jobId: string,
@@ -206,6 +220,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         relPath: doc.relPath,
         status: imageStatus(next),
         boxes: next.boxes.length,
+        classIds: classesOf(next),
         outcome: 'labeled',
       });
       fake.emit('batch:progress', {
@@ -283,6 +298,10 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     'model:open': ({ path }) =>
       (fake.model = { ...fake.model, loaded: true, name: path, file: path, provider: 'cpu' }),
     'device:list': () => fake.devices,
+    'settings:pixel-limit': ({ maxPixels }) => {
+      if (maxPixels !== undefined) fake.maxPixels = maxPixels;
+      return { maxPixels: fake.maxPixels, defaultMaxPixels: 100_000_000 };
+    },
     'device:test': ({ device }) =>
       options.deviceTests?.[device] ?? {
         ok: false,
@@ -474,6 +493,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     ids,
     meta: options.meta ?? emptyProjectMeta(),
     batch: null,
+    maxPixels: 100_000_000,
     devices: options.devices ?? {
       chosen: 'auto',
       options: [
