@@ -1,5 +1,6 @@
 import { GroundLabelError, messageOf } from '../shared/errors';
 import { DEVICES, isDevice, type Device } from '../main/inference/devices';
+import { MAX_REC_TOP_K, type RecOptions } from '../shared/prompt/units';
 
 /** What every command line says about itself: a 'bad-argument' error naming the option. */
 export const bad = (message: string): GroundLabelError => new GroundLabelError('bad-argument', message);
@@ -51,4 +52,28 @@ export function thresholdArgs(values: {
 export function deviceArg(raw: string): Device {
   if (!isDevice(raw)) throw bad(`--device must be one of ${DEVICES.join(', ')}, got "${raw}"`);
   return raw;
+}
+
+/** `--rec` and `--top-k`: referring expressions, one per line of the prompt, each with its best k boxes. */
+export const REC_OPTIONS = {
+  rec: { type: 'boolean', default: false },
+  'top-k': { type: 'string' },
+} as const;
+
+export const REC_USAGE = `  [--rec]                       each line of the prompt is one referring expression ("the man in the red shirt"),
+                                scored over all of its words, yielding its best box
+  [--top-k 1]                   with --rec: the best k boxes of each expression`;
+
+export function recArgs(values: { rec?: boolean; 'top-k'?: string }): RecOptions | undefined {
+  const raw = values['top-k'];
+  if (!values.rec) {
+    if (raw !== undefined)
+      throw bad('--top-k is the number of boxes per referring expression; pass --rec too');
+    return undefined;
+  }
+  if (raw === undefined) return { topK: 1 };
+  const k = Number(raw);
+  if (!Number.isInteger(k) || k < 1 || k > MAX_REC_TOP_K)
+    throw bad(`--top-k must be a whole number from 1 to ${MAX_REC_TOP_K}, got "${raw}"`);
+  return { topK: k };
 }

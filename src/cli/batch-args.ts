@@ -1,6 +1,17 @@
 import { parseArgs } from 'node:util';
 import { DEVICES, type Device } from '../main/inference/devices';
-import { bad, deviceArg, parseCli, THRESHOLD_OPTIONS, thresholdArgs, type ThresholdArgs } from './args';
+import {
+  bad,
+  deviceArg,
+  parseCli,
+  REC_OPTIONS,
+  REC_USAGE,
+  recArgs,
+  THRESHOLD_OPTIONS,
+  thresholdArgs,
+  type ThresholdArgs,
+} from './args';
+import type { RecOptions } from '../shared/prompt/units';
 
 export interface BatchArgs extends ThresholdArgs {
   readonly dataset: string;
@@ -8,6 +19,8 @@ export interface BatchArgs extends ThresholdArgs {
   /** Absent with --resume: the saved job's prompt is used. */
   readonly prompt?: string;
   readonly perPhrase: boolean;
+  /** Referring expressions instead of phrases. */
+  readonly rec?: RecOptions;
   readonly skipReviewed: boolean;
   readonly resume: boolean;
   readonly device: Device;
@@ -20,6 +33,7 @@ export const BATCH_USAGE = `Usage: npm run batch -- --dataset <folder> --model <
   [--text-threshold 0.25]       tokens above this make up the raw text shown with a box
   [--nms-iou 0.5|off]           per-phrase non-maximum suppression
   [--per-phrase]                one forward pass per phrase
+${REC_USAGE}
   [--skip-reviewed]             leave out images a person has already reviewed
   [--resume]                    go on with the batch that was stopped (Ctrl+C), instead of --prompt
   [--device ${DEVICES.join('|')}]  (default auto: the platform's GPU, else CPU)
@@ -37,6 +51,7 @@ export function parseBatchArgs(argv: readonly string[]): BatchArgs | 'help' {
         prompt: { type: 'string' },
         ...THRESHOLD_OPTIONS,
         'per-phrase': { type: 'boolean', default: false },
+        ...REC_OPTIONS,
         'skip-reviewed': { type: 'boolean', default: false },
         resume: { type: 'boolean', default: false },
         device: { type: 'string', default: 'auto' },
@@ -51,12 +66,15 @@ export function parseBatchArgs(argv: readonly string[]): BatchArgs | 'help' {
   if (values.resume && values.prompt !== undefined)
     throw bad('--resume goes on with the saved job and its prompt; leave out --prompt');
   const device = deviceArg(values.device);
+  const rec = recArgs(values);
+  if (values.resume && rec) throw bad('--resume goes on with the saved job and its mode; leave out --rec');
   return {
     dataset: values.dataset!,
     model: values.model!,
     prompt: values.prompt,
     ...thresholdArgs(values),
     perPhrase: values['per-phrase'],
+    ...(rec && { rec }),
     skipReviewed: values['skip-reviewed'],
     resume: values.resume,
     device,

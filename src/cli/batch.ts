@@ -53,6 +53,7 @@ export async function runBatch(args: BatchArgs): Promise<number> {
       await batch.start(detector, {
         prompt: args.prompt ?? '',
         perPhrase: args.perPhrase,
+        rec: args.rec,
         skipReviewed: args.skipReviewed,
         thresholds: {
           ...(args.boxThreshold !== undefined && { box: args.boxThreshold }),

@@ -16,6 +16,12 @@ describe('parseLabelArgs', () => {
     });
   });
 
+  it('reads phrases by default, and referring expressions with one box each under --rec', () => {
+    expect(parseLabelArgs(base)).not.toHaveProperty('rec');
+    expect(parseLabelArgs([...base, '--rec'])).toMatchObject({ rec: { topK: 1 } });
+    expect(parseLabelArgs([...base, '--rec', '--top-k', '3'])).toMatchObject({ rec: { topK: 3 } });
+  });
+
   it('reads every option', () => {
     const args = parseLabelArgs([
       ...base,

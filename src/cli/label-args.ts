@@ -1,7 +1,18 @@
 import { parseArgs } from 'node:util';
 import type { ImageSize } from '../shared/geometry';
 import { DEVICES, type Device } from '../main/inference/devices';
-import { bad, deviceArg, parseCli, THRESHOLD_OPTIONS, thresholdArgs, type ThresholdArgs } from './args';
+import {
+  bad,
+  deviceArg,
+  parseCli,
+  REC_OPTIONS,
+  REC_USAGE,
+  recArgs,
+  THRESHOLD_OPTIONS,
+  thresholdArgs,
+  type ThresholdArgs,
+} from './args';
+import type { RecOptions } from '../shared/prompt/units';
 import { parseClassSpec } from '../shared/labels/class-map';
 import { parseShardCount, parseShardOption, type ShardRequest } from '../main/shards/scheduler-env';
 
@@ -19,6 +30,8 @@ export interface LabelArgs extends ThresholdArgs {
   readonly classes: ReadonlyMap<string, string>;
   readonly copyImages: boolean;
   readonly perPhrase: boolean;
+  /** Referring expressions instead of phrases. */
+  readonly rec?: RecOptions;
   /** Label only one shard of the images, for `npm run merge` to join (see src/main/shards). */
   readonly shard?: { readonly request: ShardRequest; readonly count?: number };
 }
@@ -32,6 +45,7 @@ export const LABEL_USAGE = `Usage: npm run label -- --model <file-or-folder> --i
   [--input-size HxW]            model input size, e.g. 800x1200
   [--classes "phrase=class,..."] map prompt phrases to class names
   [--per-phrase]                one forward pass per phrase
+${REC_USAGE}
   [--copy-images]               YOLO: copy images instead of linking them
   [--shard K/N|auto]            label only shard K of N (0-based) into <out>/shard-K-of-N, for npm run merge;
                                 auto: from JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID or GROUNDLABEL_SHARD=K/N
@@ -63,6 +77,7 @@ export function parseLabelArgs(argv: readonly string[]): LabelArgs | 'help' {
         classes: { type: 'string', default: '' },
         'copy-images': { type: 'boolean', default: false },
         'per-phrase': { type: 'boolean', default: false },
+        ...REC_OPTIONS,
         shard: { type: 'string' },
         shards: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -79,6 +94,7 @@ export function parseLabelArgs(argv: readonly string[]): LabelArgs | 'help' {
   const classes = parseClassSpec(values.classes);
   if (!classes.ok) throw bad(`--classes: ${classes.error}`);
   const shard = shardArgs(values);
+  const rec = recArgs(values);
   return {
     model: values.model!,
     images: values.images!,
@@ -91,6 +107,7 @@ export function parseLabelArgs(argv: readonly string[]): LabelArgs | 'help' {
     classes: classes.value,
     copyImages: values['copy-images'],
     perPhrase: values['per-phrase'],
+    ...(rec && { rec }),
     ...(shard && { shard }),
   };
 }

@@ -8,7 +8,7 @@ import { checkOutFolder } from '../main/export/out-folder';
 import { writeExport } from '../main/export/write-export';
 import { Detector } from '../main/inference/detector';
 import { describeSizeRule } from '../main/inference/resize';
-import { parsePhrases } from '../main/inference/text';
+import { promptUnits } from '../shared/prompt/units';
 import { bundledVocabPath } from '../main/paths';
 import { imagesOfShard } from '../main/shards/assign';
 import { LABEL_USAGE, parseLabelArgs, type LabelArgs } from './label-args';
@@ -27,7 +27,7 @@ export async function runLabel(args: LabelArgs): Promise<number> {
   await ensureFolder(args.images, '--images');
   await checkOutFolder(args.out, args.images);
   const target = args.shard ? await prepareShard(args, args.shard) : null;
-  const phrases = parsePhrases(args.prompt);
+  const phrases = promptUnits(args.prompt, args.rec);
   const mapping = mapPhrasesToClasses(phrases, args.classes);
   if (!mapping.ok) throw new GroundLabelError('bad-argument', mapping.error);
   try {
@@ -57,9 +57,15 @@ export async function runLabel(args: LabelArgs): Promise<number> {
     const { info } = detector;
     logModel(info);
     log(`input size: ${describeSizeRule(info.sizeRule)}`);
-    const runs = detector.textRuns(args.prompt, args.perPhrase);
+    const runs = detector.textRuns(args.prompt, args.perPhrase, !!args.rec);
+    if (args.rec)
+      log(
+        `prompt: ${phrases.length} referring expression(s), each yielding its best ${args.rec.topK === 1 ? 'box' : `${args.rec.topK} boxes`}`,
+      );
     if (runs.length > 1)
-      log(`prompt: ${phrases.length} phrases in ${runs.length} passes of ≤ ${info.maxTokens} tokens each`);
+      log(
+        `prompt: ${phrases.length} ${args.rec ? 'expressions' : 'phrases'} in ${runs.length} passes of ≤ ${info.maxTokens} tokens each`,
+      );
     if (target)
       return await labelShard({
         args,
@@ -73,6 +79,7 @@ export async function runLabel(args: LabelArgs): Promise<number> {
 
     const outcomes = await labelFolderWithProgress(detector, args.images, relPaths, args.prompt, {
       perPhrase: args.perPhrase,
+      rec: args.rec,
       thresholds,
     });
 

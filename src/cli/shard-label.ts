@@ -103,6 +103,7 @@ export async function labelShard(run: ShardRun): Promise<number> {
   try {
     const outcomes = await labelFolderWithProgress(detector, args.images, relPaths, args.prompt, {
       perPhrase: args.perPhrase,
+      rec: args.rec,
       thresholds: run.thresholds,
       onOutcome: (outcome) => writer.add(resultLine(outcome)),
     });
@@ -119,6 +120,7 @@ export async function labelShard(run: ShardRun): Promise<number> {
       classOfPhrase: [...run.mapping.classOfPhrase],
       thresholds: { ...info.defaults, ...run.thresholds },
       perPhrase: args.perPhrase,
+      ...(args.rec && { rec: args.rec }),
       inputSize: describeSizeRule(info.sizeRule),
       model: {
         name: info.name,

@@ -200,8 +200,8 @@ export class AppServices {
     'image:save': (request) => this.requireDataset().save(request),
     // The meta names the revision it was read at; a save on an older one is refused.
     'project:save': (meta) => this.requireDataset().saveMeta(meta, meta.revision ?? 0),
-    'prompt:analyse': ({ prompt }) => this.models.analyse(prompt),
-    'infer:run': async ({ ids, prompt, thresholds, perPhrase }) => {
+    'prompt:analyse': ({ prompt, rec }) => this.models.analyse(prompt, rec),
+    'infer:run': async ({ ids, prompt, thresholds, perPhrase, rec }) => {
       const dataset = this.requireDataset();
       const targets = await Promise.all(
         ids.map(async (id) => ({ relPath: dataset.relPathOf(id), file: await dataset.fileOf(id) })),
@@ -212,14 +212,14 @@ export class AppServices {
           targets,
           prompt,
           { ...DEFAULT_THRESHOLDS, ...thresholds },
-          perPhrase,
+          { perPhrase, rec },
           (result, done, total) => this.options.emit('infer:progress', { done, total, result }),
         );
       } finally {
         resume?.();
       }
     },
-    'batch:start': async ({ ids, prompt, thresholds, perPhrase, skipReviewed }) => {
+    'batch:start': async ({ ids, prompt, thresholds, perPhrase, rec, skipReviewed }) => {
       const dataset = this.requireDataset();
       const relPaths = ids?.map((id) => dataset.relPathOf(id));
       const detector = this.models.requireDetector();
@@ -228,6 +228,7 @@ export class AppServices {
         prompt,
         thresholds,
         perPhrase,
+        rec,
         skipReviewed,
       });
     },

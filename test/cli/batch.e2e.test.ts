@@ -180,6 +180,30 @@ describe('npm run batch', () => {
     expect(resumed.stdout).toContain('images: 0 unlabeled · 0 nothing-found · 12 suggested');
   });
 
+  it('runs referring expressions with --rec: each expression its best suggestion, labelled with the expression', async () => {
+    const dataset = await tempDir();
+    await writeDataset(dataset);
+    const run = await batch([
+      '--dataset',
+      dataset,
+      '--model',
+      models.flavourASmall,
+      '--prompt',
+      'red\nblue thing',
+      '--rec',
+      '--device',
+      'cpu',
+    ]);
+    expect(run.code, run.stderr).toBe(1); // broken.jpg
+    const phrases = async (relPath: string) =>
+      (await label(dataset, relPath)).boxes.map((b) =>
+        b.origin.kind === 'suggestion' ? b.origin.phrase : '',
+      );
+    expect(await phrases('a.png')).toEqual(['red', 'blue thing']);
+    expect(await phrases('sub/deeper/c.png')).toEqual(['red']);
+    expect((await readBatchJob(dataset))?.rec).toEqual({ topK: 1 });
+  });
+
   it('names the option when the arguments do not fit', async () => {
     const run = await batch([
       '--dataset',

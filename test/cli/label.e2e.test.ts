@@ -212,6 +212,42 @@ describe('npm run label', () => {
     expectBoxesMatchTruth((rel) => cocoBoxes(coco, rel));
   });
 
+  it('labels with referring expressions (--rec): each expression its best box per image, named by its class', async () => {
+    const run = await runCli('label.ts', [
+      '--model',
+      models.flavourASmall,
+      '--images',
+      images,
+      '--prompt',
+      'red\nblue thing',
+      '--classes',
+      'blue thing=blue',
+      '--rec',
+      '--out',
+      path.join(dir, 'rec'),
+    ]);
+    expect(run.stderr).toContain('prompt: 2 referring expression(s), each yielding its best box');
+    const coco = await readCoco('rec');
+    expect(coco.categories.map((c) => c.name)).toEqual(['red', 'blue']);
+    // a.png holds a red and a blue rectangle, c.png a yellow and a red one, b.jpg neither colour.
+    expect(cocoBoxes(coco, 'a.png').map((b) => b.label)).toEqual(['red', 'blue']);
+    expect(cocoBoxes(coco, 'sub/deeper/c.png').map((b) => b.label)).toEqual(['red']);
+    expect(cocoBoxes(coco, 'sub/b.jpg')).toEqual([]);
+    for (const t of truth) {
+      const want = t.rects.filter((r) => r.colour === 'red' || r.colour === 'blue');
+      for (const score of matchBoxes(want, cocoBoxes(coco, t.relPath)))
+        expect(score, t.relPath).toBeGreaterThanOrEqual(0.9);
+    }
+  });
+
+  it('takes --top-k only with --rec, as a whole number', async () => {
+    const alone = await label(models.flavourB, 'never', '--top-k', '2');
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain('--top-k is the number of boxes per referring expression; pass --rec too');
+    const zero = await label(models.flavourB, 'never', '--rec', '--top-k', '0');
+    expect(zero.stderr).toContain('--top-k must be a whole number from 1 to 20, got "0"');
+  });
+
   it('refuses a model that is not Grounding DINO, naming its inputs', async () => {
     const run = await label(models.unknown, 'never');
     expect(run.code).toBe(2);

@@ -25,6 +25,8 @@ export const batchJobSchema = z.object({
   prompt: z.string().min(1),
   thresholds: z.object({ box: z.number(), text: z.number(), nmsIou: z.number().nullable() }).partial(),
   perPhrase: z.boolean(),
+  /** Referring expressions (one per line of the prompt) with the boxes each yields; absent for phrases. */
+  rec: z.object({ topK: z.int().positive() }).optional(),
   skipReviewed: z.boolean(),
   relPaths: z.array(z.string()),
   /** Images whose suggestions are in the store. */

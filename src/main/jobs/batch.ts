@@ -6,7 +6,7 @@ import { newId } from '../../shared/ids';
 import type { BatchStatus, Events } from '../../shared/ipc/contract';
 import { imageStatus, type ImageDoc, type ProjectMeta } from '../../shared/project';
 import { suggestionRecords, withSuggestions } from '../../shared/suggestions';
-import { parsePhrases } from '../inference/text';
+import { promptUnits, type RecOptions } from '../../shared/prompt/units';
 import { readBatchJob, writeBatchJob, type BatchJob } from './batch-file';
 import { batchStatus } from './batch-summary';
 import { labelImages, type DetectorLike, type LabelOutcome } from './label-images';
@@ -33,6 +33,8 @@ export interface BatchRequest {
   /** Missing ones are the model's defaults. */
   readonly thresholds?: Partial<Thresholds>;
   readonly perPhrase?: boolean;
+  /** Referring expressions, one per line of the prompt, instead of phrases. */
+  readonly rec?: RecOptions;
   readonly skipReviewed?: boolean;
 }
 
@@ -115,11 +117,13 @@ export class BatchService {
   async start(detector: DetectorLike, request: BatchRequest): Promise<{ jobId: string }> {
     this.refuseWhileRunning();
     const prompt = request.prompt.trim();
-    const phrases = parsePhrases(prompt);
+    const phrases = promptUnits(prompt, request.rec);
     if (!phrases.length)
       throw new GroundLabelError(
         'prompt-empty',
-        'The prompt has no phrases: separate them with " . ", e.g. "person . dog".',
+        request.rec
+          ? 'The prompt has no referring expressions: write one per line, e.g. "the man in the red shirt".'
+          : 'The prompt has no phrases: separate them with " . ", e.g. "person . dog".',
       );
     const relPaths = [...new Set(request.relPaths ?? this.dataset.relPaths)];
     if (!relPaths.length)
@@ -141,6 +145,7 @@ export class BatchService {
       prompt,
       thresholds: { ...request.thresholds },
       perPhrase: request.perPhrase ?? false,
+      ...(request.rec && { rec: request.rec }),
       skipReviewed: request.skipReviewed ?? false,
       relPaths,
       done: [],
@@ -300,6 +305,7 @@ export class BatchService {
         {
           thresholds: job.thresholds,
           perPhrase: job.perPhrase,
+          rec: job.rec,
           lookahead: this.options.lookahead,
           signal,
           onOutcome: (outcome) => {

@@ -23,6 +23,8 @@ const runSettingsSchema = z.object({
   classOfPhrase: z.array(z.int().nonnegative()),
   thresholds: z.object({ box: z.number(), text: z.number(), nmsIou: z.number().nullable() }),
   perPhrase: z.boolean(),
+  /** Referring expressions (one per line of the prompt) with the boxes each yields; absent for phrases. */
+  rec: z.object({ topK: z.int().positive() }).optional(),
   /** How images are sized for the model, in words ("400×600 (H×W, stretched)"). */
   inputSize: z.string(),
   model: z.object({

@@ -20,6 +20,7 @@ import type { ExportSummary } from '../export-plan';
 import { IMPORT_FORMATS, type ImportFormat } from '../formats/import/types';
 import type { DatasetStats } from '../stats';
 import { IMPORT_MODES, type ImportApplied, type ImportPreview } from './import-replies';
+import { MAX_REC_TOP_K } from '../prompt/units';
 import type { BatchStatus, DatasetStepUndone } from './job-replies';
 
 export * from './import-replies';
@@ -138,6 +139,9 @@ const thresholdsSchema = z.object({
   nmsIou: z.number().gt(0).lte(1).nullable(),
 });
 
+/** Referring expressions, one per line of the prompt, each yielding its best `topK` boxes; absent for phrases. */
+export const recSchema = z.object({ topK: z.int().min(1).max(MAX_REC_TOP_K) });
+
 const exportRequestSchema = z.object({
   format: z.enum(['coco', 'yolo', 'voc']),
   /** Class ids to export, in project order; boxes of other classes are left out. */
@@ -163,6 +167,7 @@ const batchStartSchema = z.object({
   prompt: promptSchema.min(1),
   thresholds: thresholdsSchema,
   perPhrase: z.boolean().default(false),
+  rec: recSchema.optional(),
   /** Leave out images a person has already reviewed. */
   skipReviewed: z.boolean().default(false),
 });
@@ -202,13 +207,18 @@ export const channels = {
   },
   /** Stores the project file; `revision` is the one it was read at, and a save on an older one is refused (edit-conflict). */
   'project:save': { request: projectMetaSchema, reply: reply<ProjectMeta>() },
-  'prompt:analyse': { request: z.object({ prompt: promptSchema }), reply: reply<PromptAnalysis>() },
+  /** Phrases, tokens and passes of a prompt, and what the lint says; `rec` reads it as referring expressions. */
+  'prompt:analyse': {
+    request: z.object({ prompt: promptSchema, rec: z.boolean().default(false) }),
+    reply: reply<PromptAnalysis>(),
+  },
   'infer:run': {
     request: z.object({
       ids: z.array(z.string().min(1)).min(1),
       prompt: promptSchema.min(1),
       thresholds: thresholdsSchema,
       perPhrase: z.boolean().default(false),
+      rec: recSchema.optional(),
     }),
     reply: reply<readonly InferResult[]>(),
   },
