@@ -24,9 +24,12 @@ export function summarise(
   const ok = outcomes.filter((o) => o.ok);
   const perClass = new Array<number>(classes.length).fill(0);
   for (const o of ok) for (const d of o.detections) perClass[classOfPhrase[d.phraseIndex]]++;
+  const empty = classes.filter((_, i) => perClass[i] === 0);
+  const shown = empty.slice(0, 12).join(', ') + (empty.length > 12 ? `, … (${empty.length - 12} more)` : '');
   return [
     `images: ${outcomes.length} (${ok.length - nothingFound} with boxes, ${nothingFound} where the model found nothing, ${outcomes.length - ok.length} failed)`,
-    ...classes.map((c, i) => `  ${c}: ${perClass[i]} boxes`),
+    ...classes.flatMap((c, i) => (perClass[i] ? [`  ${c}: ${perClass[i]} boxes`] : [])),
+    ...(empty.length ? [`  ${empty.length} class(es) found nothing and are left out: ${shown}`] : []),
     ...(nothingFound ? [`${nothingFound} image(s) where the model found nothing: ${nothingFoundNote}`] : []),
   ];
 }

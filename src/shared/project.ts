@@ -64,6 +64,12 @@ export const projectMetaSchema = z.object({
   revision: z.int().nonnegative().optional(),
   classes: z.array(classDefSchema),
   phraseClasses: z.record(z.string(), z.string()),
+  /**
+   * The class name a phrase's class gets when it is made, where that is not the phrase itself (a
+   * built-in class list writes "dining table" for COCO's class of that name, "baseball bat" for
+   * LVIS's "baseball_bat"). A class is made only when its phrase first finds something.
+   */
+  phraseNames: z.record(z.string(), z.string().trim().min(1)).optional(),
   promptHistory: z.array(promptSchema).max(50),
 });
 export type ProjectMeta = z.infer<typeof projectMetaSchema>;

@@ -130,12 +130,12 @@ export class BatchService {
       throw new GroundLabelError('image-not-found', `No images to run on in ${this.dataset.root}`);
     for (const relPath of relPaths) this.dataset.idFor(relPath); // names an image that is not in the dataset
 
-    // Every phrase gets its class now, in prompt order, as the renderer does before a run.
+    // Classes are made as their phrases find something (see record): a 126-phrase prompt leaves
+    // classes for what is in the images, not 126 empty ones.
     const { store } = this.dataset;
     const meta = store.getMeta();
-    const { meta: withClasses } = ensurePhraseClasses(meta, phrases);
     const promptHistory = [prompt, ...meta.promptHistory.filter((p) => p !== prompt)].slice(0, 50);
-    await store.putMeta({ ...withClasses, promptHistory });
+    await store.putMeta({ ...meta, promptHistory });
 
     const now = new Date().toISOString();
     const job: BatchJob = {
@@ -352,9 +352,11 @@ export class BatchService {
       return 'skipped';
     }
     try {
+      // In prompt order, so that the classes of one image's finds are listed as the prompt lists them.
+      const found = [...outcome.detections].sort((a, b) => a.phraseIndex - b.phraseIndex);
       const { meta, classOf, changed } = ensurePhraseClasses(
         store.getMeta(),
-        new Set(outcome.detections.map((d) => d.phrase)),
+        new Set(found.map((d) => d.phrase)),
       );
       if (changed) await store.putMeta(meta);
       // Read again after the last await: the document is read and rewritten in one go, so an edit a

@@ -143,6 +143,15 @@ export default {
     classOf: 'Class for “{phrase}”',
     newClass: 'New class “{phrase}”',
     needsModel: 'Load a model to run the prompt. Manual labeling works without one.',
+    mode: 'Read the prompt as',
+    modePhrases: 'Phrases, separated by " . "',
+    modeRec: 'Referring expressions, one per line',
+    hintRec: 'One expression per line: “the man in the red shirt”',
+    placeholderRec: 'the man in the red shirt',
+    topK: 'Boxes per expression',
+    unclassed:
+      '{n} phrase has no class yet: a class is made when its phrase finds something. | {n} phrases have no class yet: a class is made when its phrase finds something.',
+    addMissing: 'Add its class | Add their {n} classes',
   },
   model: {
     title: 'Model',

@@ -143,6 +143,15 @@ const zhCN: typeof en = {
     classOf: '“{phrase}”的类别',
     newClass: '新类别“{phrase}”',
     needsModel: '加载模型后才能运行提示词。没有模型也可以手工标注。',
+    mode: '提示词的读法',
+    modePhrases: '短语，用 " . " 分隔',
+    modeRec: '指代表达式，每行一个',
+    hintRec: '每行一个表达式：“穿红衬衫的男人”',
+    placeholderRec: 'the man in the red shirt',
+    topK: '每个表达式的框数',
+    unclassed:
+      '{n} 个短语还没有类别：短语找到目标时才创建它的类别。 | {n} 个短语还没有类别：短语找到目标时才创建它的类别。',
+    addMissing: '添加它的类别 | 添加这 {n} 个类别',
   },
   model: {
     title: '模型',

@@ -30,6 +30,7 @@ import {
 } from '../../../shared/suggestions';
 import { datasetStats } from '../../../shared/stats';
 import { markNothingFoundNegative } from '../../../shared/decisions';
+import { parseExpressions } from '../../../shared/prompt/units';
 import { nothingToExport, planExport } from '../../../shared/export-plan';
 
 export interface FakeImage {
@@ -338,11 +339,13 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         });
       return (fake.meta = { ...meta, revision: revision + 1 });
     },
-    'prompt:analyse': ({ prompt }) => {
-      const phrases = prompt
-        .split('.')
-        .map((p) => p.trim().toLowerCase())
-        .filter(Boolean);
+    'prompt:analyse': ({ prompt, rec }) => {
+      const phrases = rec
+        ? parseExpressions(prompt)
+        : prompt
+            .split('.')
+            .map((p) => p.trim().toLowerCase())
+            .filter(Boolean);
       const tokens = phrases.reduce((n, p) => n + p.split(/\s+/).length + 1, 2);
       const repeated = phrases.filter((p, i) => phrases.indexOf(p) !== i);
       return { phrases, tokens, maxTokens: fake.model.maxTokens, passes: 1, repeated, overlapping: [] };

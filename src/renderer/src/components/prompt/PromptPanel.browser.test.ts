@@ -1,0 +1,74 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { page, userEvent } from 'vitest/browser';
+import type { Detection } from '../../../../shared/detection';
+import App from '../../App.vue';
+import { mountWith, solidImage, until } from '../../testing/mount';
+
+let unmount = () => {};
+beforeAll(() => page.viewport(1400, 900));
+afterEach(() => {
+  unmount();
+  localStorage.clear();
+});
+
+const images = [
+  { relPath: 'img0.jpg', width: 320, height: 240 },
+  { relPath: 'img1.jpg', width: 320, height: 240 },
+];
+const found = (phrase: string, phraseIndex: number, score = 0.8): Detection => ({
+  box: { x1: 20 + 40 * phraseIndex, y1: 30, x2: 120 + 40 * phraseIndex, y2: 130 },
+  score,
+  phrase,
+  phraseIndex,
+  rawText: phrase,
+});
+
+async function mountApp(detect: (relPath: string, prompt: string) => Detection[]) {
+  const mounted = await mountWith(
+    App,
+    {
+      images,
+      model: { loaded: true, name: 'tiny', provider: 'cpu' },
+      detect: (relPath, request) => detect(relPath, request.prompt),
+      imageUrl: () => solidImage(320, 240, '#406080'),
+    },
+    { width: 1400, height: 900 },
+  );
+  unmount = mounted.unmount;
+  await until(() => window.__groundlabel?.imageReady);
+  return mounted;
+}
+
+const promptBox = () => page.getByRole('textbox', { name: 'Prompt' });
+
+describe('prompt panel', () => {
+  it('reads referring expressions one per line and runs them with the boxes each should yield', async () => {
+    const { api } = await mountApp((_, prompt) =>
+      prompt.split('\n').map((line, i) => found(line.trim().toLowerCase(), i)),
+    );
+    await userEvent.click(page.getByRole('radio', { name: 'Referring expressions, one per line' }));
+    await userEvent.fill(promptBox(), 'The cat on the left\nthe dog');
+    await userEvent.fill(page.getByRole('spinbutton', { name: 'Boxes per expression' }), '2');
+    await expect.element(page.getByText('One expression per line: “the man in the red shirt”')).toBeVisible();
+    await userEvent.click(page.getByRole('button', { name: 'Run prompt' }));
+    await expect.poll(() => api.meta.classes.map((c) => c.name)).toEqual(['the cat on the left', 'the dog']);
+    expect(api.callsOf('infer:run')[0]).toMatchObject({
+      prompt: 'The cat on the left\nthe dog',
+      rec: { topK: 2 },
+    });
+    await expect
+      .element(page.getByRole('combobox', { name: 'Class for “the cat on the left”' }))
+      .toBeVisible();
+  });
+
+  it('makes classes only for the phrases that found something, and offers the rest in one click', async () => {
+    const { api } = await mountApp(() => [found('cat', 0)]);
+    await userEvent.fill(promptBox(), 'cat . dog . bird');
+    await userEvent.click(page.getByRole('button', { name: 'Run prompt' }));
+    await expect.element(page.getByText(/^2 phrases have no class yet/)).toBeVisible();
+    expect(api.meta.classes.map((c) => c.name)).toEqual(['cat']);
+    await userEvent.click(page.getByRole('button', { name: 'Add their 2 classes' }));
+    await expect.poll(() => api.meta.classes.map((c) => c.name)).toEqual(['cat', 'dog', 'bird']);
+    await expect.element(page.getByText(/phrases? ha(s|ve) no class yet/)).not.toBeInTheDocument();
+  });
+});
