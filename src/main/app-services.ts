@@ -11,6 +11,9 @@ import { FolderAccess } from './fs/folder-access';
 import { SuggestionAcceptor } from './jobs/accept';
 import { NothingFoundMarker } from './jobs/mark-negative';
 import { BatchService } from './jobs/batch';
+import { comparePrompts } from './jobs/compare';
+import { sampleImages } from '../shared/compare';
+import { classNameForPhrase } from '../shared/classes';
 import type { Device } from './inference/devices';
 import { fileDeviceSetting } from './inference/providers/device-setting';
 import { appRoot, bundledVocabPath, modelsDir } from './paths';
@@ -59,6 +62,8 @@ export class AppServices {
   private readonly negatives = new NothingFoundMarker();
   /** Sizes and thumbnails of the open dataset, filled in behind the list. */
   private fill: BackgroundFill | null = null;
+  /** Stops the running comparison of prompts, while there is one. */
+  private comparing: AbortController | null = null;
   readonly models: ModelService;
   readonly access: FolderAccess;
 
@@ -221,6 +226,11 @@ export class AppServices {
     },
     'batch:start': async ({ ids, prompt, thresholds, perPhrase, rec, skipReviewed }) => {
       const dataset = this.requireDataset();
+      if (this.comparing)
+        throw new GroundLabelError(
+          'compare-running',
+          'Prompts are being compared; start the batch when the comparison has finished, or cancel it.',
+        );
       const relPaths = ids?.map((id) => dataset.relPathOf(id));
       const detector = this.models.requireDetector();
       return (await this.batchService()).start(detector, {
@@ -231,6 +241,47 @@ export class AppServices {
         rec,
         skipReviewed,
       });
+    },
+    'compare:run': async ({ variants, ids, sample }) => {
+      const d = this.requireDataset();
+      const detector = this.models.requireDetector();
+      if (this.comparing)
+        throw new GroundLabelError(
+          'compare-running',
+          'Prompts are being compared already; cancel that comparison or wait for it first.',
+        );
+      // A batch would share the model: both would crawl, and the counts would be of a changing model.
+      if (await this.batchRunning())
+        throw new GroundLabelError(
+          'batch-running',
+          'A batch is running; compare prompts when it has finished, or cancel it first.',
+        );
+      const relPaths = ids
+        ? ids.map((id) => d.relPathOf(id))
+        : sampleImages(d.relPaths, sample.size, sample.seed);
+      const targets = await Promise.all(
+        relPaths.map(async (relPath) => ({ relPath, file: await d.fileOf(d.idFor(relPath)) })),
+      );
+      const controller = new AbortController();
+      this.comparing = controller;
+      const resume = this.fill?.pause();
+      try {
+        // Counted under the project's class names, read now: nothing of the project changes.
+        const meta = d.store.getMeta();
+        return await comparePrompts(detector, targets, variants, {
+          classOf: (phrase) => classNameForPhrase(meta, phrase),
+          signal: controller.signal,
+          onProgress: (done, total) => this.options.emit('compare:progress', { done, total }),
+        });
+      } finally {
+        this.comparing = null;
+        resume?.();
+      }
+    },
+    'compare:cancel': async () => {
+      const running = this.comparing;
+      running?.abort();
+      return { cancelled: !!running };
     },
     'batch:cancel': async () => (await this.batchService()).cancel(),
     'batch:status': async () => (await this.batchService()).status(),
@@ -299,6 +350,7 @@ export class AppServices {
   };
 
   async close(): Promise<void> {
+    this.comparing?.abort();
     await this.fill?.close();
     await this.stopBatch();
     await this.dataset?.close();

@@ -47,6 +47,15 @@ export interface PhraseClasses {
 export const classNameOf = (meta: Pick<ProjectMeta, 'phraseNames'>, phrase: string): string =>
   meta.phraseNames?.[phrase] ?? phrase.trim();
 
+/** The name of a phrase's class: the class it is mapped to, or the one it would be made with. */
+export function classNameForPhrase(
+  meta: Pick<ProjectMeta, 'classes' | 'phraseClasses' | 'phraseNames'>,
+  phrase: string,
+): string {
+  const id = meta.phraseClasses[phrase];
+  return meta.classes.find((c) => c.id === id)?.name ?? classNameOf(meta, phrase);
+}
+
 /**
  * The class of each phrase through meta.phraseClasses. A phrase with no class, or whose class was
  * deleted, gets the class named by classNameOf, created when there is none (stable random id, the

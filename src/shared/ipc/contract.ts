@@ -20,8 +20,9 @@ import type { ExportSummary } from '../export-plan';
 import { IMPORT_FORMATS, type ImportFormat } from '../formats/import/types';
 import type { DatasetStats } from '../stats';
 import { IMPORT_MODES, type ImportApplied, type ImportPreview } from './import-replies';
-import { MAX_REC_TOP_K } from '../prompt/units';
 import type { BatchStatus, DatasetStepUndone } from './job-replies';
+import type { CompareReport } from '../compare';
+import { compareRequestSchema, recSchema, thresholdsSchema } from './prompt-requests';
 
 export * from './import-replies';
 export * from './job-replies';
@@ -133,15 +134,6 @@ export interface InferResult {
 
 export type SaveState = 'saving' | 'saved' | 'failed';
 
-const thresholdsSchema = z.object({
-  box: z.number().gt(0).lt(1),
-  text: z.number().gt(0).lt(1),
-  nmsIou: z.number().gt(0).lte(1).nullable(),
-});
-
-/** Referring expressions, one per line of the prompt, each yielding its best `topK` boxes; absent for phrases. */
-export const recSchema = z.object({ topK: z.int().min(1).max(MAX_REC_TOP_K) });
-
 const exportRequestSchema = z.object({
   format: z.enum(['coco', 'yolo', 'voc']),
   /** Class ids to export, in project order; boxes of other classes are left out. */
@@ -171,6 +163,8 @@ const batchStartSchema = z.object({
   /** Leave out images a person has already reviewed. */
   skipReviewed: z.boolean().default(false),
 });
+
+export type { CompareReport };
 
 export const channels = {
   'app:info': { request: z.object({}), reply: reply<AppInfo>() },
@@ -229,6 +223,13 @@ export const channels = {
   'batch:status': { request: z.object({}), reply: reply<BatchStatus | null>() },
   /** Goes on with the images a stopped (cancelled or interrupted) batch did not reach. */
   'batch:resume': { request: z.object({}), reply: reply<{ readonly jobId: string }>() },
+  /**
+   * Runs 2–4 prompt variants on a sample of images (or the ones named) and counts their boxes per
+   * class, with progress in compare:progress; the project is left untouched. One at a time.
+   */
+  'compare:run': { request: compareRequestSchema, reply: reply<CompareReport>() },
+  /** Stops the running comparison after the images on the model; its reply covers the images done. */
+  'compare:cancel': { request: z.object({}), reply: reply<{ readonly cancelled: boolean }>() },
   /** Accepts pending suggestions scoring at least minScore (of the given classes, or all) across the dataset. */
   'suggestions:accept': {
     request: z.object({
@@ -315,6 +316,8 @@ export interface Events {
     readonly boxes: number;
     readonly outcome: 'labeled' | 'failed' | 'skipped';
   };
+  /** Images a comparison of prompts has run every variant on. */
+  'compare:progress': { readonly done: number; readonly total: number };
   /** The batch stopped: done, cancelled, or cut short by an error (then `error` says why). */
   'batch:finished': { readonly status: BatchStatus; readonly error?: ErrorInfo };
 }

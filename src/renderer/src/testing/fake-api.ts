@@ -1,4 +1,5 @@
-import { ensurePhraseClasses } from '../../../shared/classes';
+import { classNameForPhrase, ensurePhraseClasses } from '../../../shared/classes';
+import { compareReport, countByClass, sampleImages, type ComparedImage } from '../../../shared/compare';
 import type { Detection } from '../../../shared/detection';
 import type { Device, DeviceList, DeviceTestResult } from '../../../shared/devices';
 import { isGroundLabelError, type ErrorInfo } from '../../../shared/errors';
@@ -274,6 +275,51 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     });
     return { restored: restored.length, skipped: [], entries: restored.map(entryOf) };
   };
+  // A comparison in the fake: one image per timer tick, so a test sees its progress and can cancel it.
+  let compareCancelled: boolean | null = null;
+  const runCompare = async ({ variants, ids: requested, sample }: ParsedRequest<'compare:run'>) => {
+    if (!fake.model.loaded)
+      throw new Fail({ code: 'model-not-loaded', message: `No model in ${fake.model.modelsDir}` });
+    if (compareCancelled !== null) throw new Fail({ code: 'compare-running', message: 'Already comparing' });
+    const relPaths = requested
+      ? requested.map((id) => docOf(id).relPath)
+      : sampleImages(
+          images.map((im) => im.relPath),
+          sample.size,
+          sample.seed,
+        );
+    compareCancelled = false;
+    const compared: ComparedImage[] = [];
+    try {
+      for (const relPath of relPaths) {
+        await new Promise((r) => setTimeout(r, options.batchMsPerImage ?? 0));
+        if (compareCancelled) break;
+        compared.push({
+          relPath,
+          variants: variants.map((v) => ({
+            ok: true,
+            perClass: countByClass(
+              options.detect?.(relPath, {
+                ids: [],
+                prompt: v.prompt,
+                thresholds: v.thresholds,
+                perPhrase: false,
+                rec: v.rec,
+              }) ?? [],
+              (phrase) => classNameForPhrase(fake.meta, phrase),
+            ),
+          })),
+        });
+        fake.emit('compare:progress', { done: compared.length, total: relPaths.length });
+      }
+      return compareReport(variants, compared, {
+        sampled: relPaths.length,
+        cancelled: compared.length < relPaths.length,
+      });
+    } finally {
+      compareCancelled = null;
+    }
+  };
   const refuseWhileRunning = () => {
     if (batchRun) throw new Fail({ code: 'batch-running', message: 'A batch is already running' });
   };
@@ -374,6 +420,12 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         done: [],
       };
       return startBatch(`job-${fake.calls.length}`);
+    },
+    'compare:run': (request) => runCompare(request),
+    'compare:cancel': () => {
+      const running = compareCancelled !== null;
+      if (running) compareCancelled = true;
+      return { cancelled: running };
     },
     'batch:cancel': async () => {
       cancelRequested = true;
