@@ -5,7 +5,7 @@ import { datasetStats } from '../shared/stats';
 import { bundledVocabPath } from '../main/paths';
 import { BATCH_USAGE, parseBatchArgs, type BatchArgs } from './batch-args';
 import { batchReport } from './batch-report';
-import { log, logModel, runCommand } from './command';
+import { log, logModel, runCommand, warnSeparators } from './command';
 import { startProgress, type Progress } from './progress';
 
 /** Exit status of a batch stopped with Ctrl+C (128 + SIGINT), as shells report it. */
@@ -35,6 +35,7 @@ export async function runBatch(args: BatchArgs): Promise<number> {
         for (; seen < p.done; seen++) progress?.tick();
       },
     });
+    if (!args.resume) warnSeparators(args.prompt ?? '', !!args.rec);
     if (args.resume)
       batch.resumable(); // says why there is nothing to resume before the model loads
     else if (batch.loadProblem) log(`warning: ${batch.loadProblem}`);

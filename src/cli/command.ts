@@ -2,6 +2,7 @@ import { isGroundLabelError, messageOf } from '../shared/errors';
 import { ExportError } from '../shared/formats';
 import { describeDevice, failureLines } from '../main/inference/devices';
 import type { ModelInfo } from '../main/inference/detector';
+import { missingSeparators } from '../shared/prompt/separators';
 
 /** Progress and diagnostics go to stderr; stdout is left for what a script reads. */
 export const log = (line = ''): void => void process.stderr.write(`${line}\n`);
@@ -46,4 +47,13 @@ export function logModel(info: ModelInfo): void {
   log(`device: ${describeDevice(info.device)}`);
   for (const line of failureLines(info.device.failures)) log(line);
   if (info.threadFallback) log(`warning: the model runs on the main thread: ${info.threadFallback}`);
+}
+
+/** Warns, as the app's lint does, when a phrase prompt without " . " reads as one phrase. */
+export function warnSeparators(prompt: string, rec: boolean): void {
+  const advice = rec ? null : missingSeparators(prompt);
+  if (advice)
+    log(
+      `warning: the prompt has no " . ", so it is one phrase, "${advice.asOne}"; if you meant ${advice.phrases.length} phrases, write --prompt "${advice.rewrite}"`,
+    );
 }

@@ -13,7 +13,7 @@ import { bundledVocabPath } from '../main/paths';
 import { imagesOfShard } from '../main/shards/assign';
 import { LABEL_USAGE, parseLabelArgs, type LabelArgs } from './label-args';
 import { reportFailures, summarise } from './label-summary';
-import { log, logModel, runCommand } from './command';
+import { log, logModel, runCommand, warnSeparators } from './command';
 import { labelFolderWithProgress } from './progress';
 import { labelShard, prepareShard } from './shard-label';
 
@@ -28,6 +28,7 @@ export async function runLabel(args: LabelArgs): Promise<number> {
   await checkOutFolder(args.out, args.images);
   const target = args.shard ? await prepareShard(args, args.shard) : null;
   const phrases = promptUnits(args.prompt, args.rec);
+  warnSeparators(args.prompt, !!args.rec);
   const mapping = mapPhrasesToClasses(phrases, args.classes);
   if (!mapping.ok) throw new GroundLabelError('bad-argument', mapping.error);
   try {

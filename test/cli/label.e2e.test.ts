@@ -246,6 +246,22 @@ describe('npm run label', () => {
     }
   });
 
+  it('warns that a prompt without " . " is one phrase, and how to write it', async () => {
+    const run = await runCli('label.ts', [
+      '--model',
+      models.flavourASmall,
+      '--images',
+      images,
+      '--prompt',
+      'red, blue',
+      '--out',
+      path.join(dir, 'one-phrase'),
+    ]);
+    expect(run.stderr).toContain(
+      'warning: the prompt has no " . ", so it is one phrase, "red, blue"; if you meant 2 phrases, write --prompt "red . blue ."',
+    );
+  });
+
   it('takes --top-k only with --rec, as a whole number', async () => {
     const alone = await label(models.flavourB, 'never', '--top-k', '2');
     expect(alone.code).toBe(2);

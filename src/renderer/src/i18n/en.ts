@@ -152,6 +152,12 @@ export default {
     unclassed:
       '{n} phrase has no class yet: a class is made when its phrase finds something. | {n} phrases have no class yet: a class is made when its phrase finds something.',
     addMissing: 'Add its class | Add their {n} classes',
+    history: 'Recent prompts',
+    historyPick: 'Earlier prompts (Up / Down in the field)',
+    noSeparators: 'No " . " in the prompt: the model reads it as one phrase, “{phrase}”.',
+    noSeparatorsWords:
+      'No " . " in the prompt: “{phrase}” is one phrase. If you meant separate things, separate them with " . ".',
+    rewrite: 'Rewrite as “{rewrite}”',
   },
   compare: {
     close: 'Close',

@@ -152,6 +152,11 @@ const zhCN: typeof en = {
     unclassed:
       '{n} 个短语还没有类别：短语找到目标时才创建它的类别。 | {n} 个短语还没有类别：短语找到目标时才创建它的类别。',
     addMissing: '添加它的类别 | 添加这 {n} 个类别',
+    history: '最近的提示词',
+    historyPick: '之前的提示词（在输入框中按上 / 下键）',
+    noSeparators: '提示词中没有 " . "：模型会把它读作一个短语“{phrase}”。',
+    noSeparatorsWords: '提示词中没有 " . "：“{phrase}”是一个短语。如果想表示不同的东西，请用 " . " 分隔。',
+    rewrite: '改写为“{rewrite}”',
   },
   compare: {
     close: '关闭',

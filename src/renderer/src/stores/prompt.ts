@@ -4,6 +4,7 @@ import { DEFAULT_THRESHOLDS, type Detection, type Thresholds } from '../../../sh
 import type { InferResult, PromptAnalysis } from '../../../shared/ipc/contract';
 import { classNameOf } from '../../../shared/classes';
 import type { BoxRecord } from '../../../shared/project';
+import { missingSeparators } from '../../../shared/prompt/separators';
 import { MAX_REC_TOP_K, parseExpressions, type RecOptions } from '../../../shared/prompt/units';
 import { replaceSuggestions } from '../editor/commands';
 import { newId } from '../editor/ids';
@@ -56,6 +57,9 @@ export const usePromptStore = defineStore('prompt', () => {
   /** Leave out images a person has already reviewed when running on many images. */
   const skipReviewed = ref(false);
   let analyseTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Where Up/Down is in the project's prompt history (-1: the prompt being written), and that prompt. */
+  const historyAt = ref(-1);
+  let draftText = '';
 
   const rec = computed<RecOptions | undefined>(() =>
     mode.value === 'rec'
@@ -101,13 +105,34 @@ export const usePromptStore = defineStore('prompt', () => {
       };
     }),
   );
+  /** A phrase prompt without " . " that reads as one phrase, and how to rewrite it. */
+  const separators = computed(() => (mode.value === 'phrases' ? missingSeparators(text.value) : null));
+  const history = computed(() => project.meta.promptHistory);
   /** Phrases of the prompt without a class yet: those that found nothing so far. */
   const unclassed = computed(() => phraseTable.value.filter((row) => !row.classId).map((row) => row.phrase));
 
-  function setText(next: string): void {
+  function setText(next: string, fromHistory = false): void {
+    if (!fromHistory) historyAt.value = -1;
     text.value = next;
     clearTimeout(analyseTimer);
     analyseTimer = setTimeout(() => void analyse(), ANALYSE_DELAY_MS);
+  }
+
+  /** Up (+1, older) and Down (-1, newer) through the project's prompts; below the newest is the draft. */
+  function stepHistory(delta: 1 | -1): boolean {
+    if (historyAt.value === -1) draftText = text.value;
+    const at = (i: number) => (i === -1 ? draftText : history.value[i]);
+    let next = historyAt.value + delta;
+    // An entry that reads as the prompt shown (the last one run, say) is passed over.
+    while (next >= 0 && next < history.value.length && at(next) === text.value) next += delta;
+    if (next < -1 || next >= history.value.length || at(next) === text.value) return false;
+    historyAt.value = next;
+    setText(at(next), true);
+    return true;
+  }
+
+  function applySeparators(): void {
+    if (separators.value) setText(separators.value.rewrite);
   }
 
   function setMode(next: PromptMode): void {
@@ -276,10 +301,15 @@ export const usePromptStore = defineStore('prompt', () => {
     passes,
     repeated,
     overlapping,
+    separators,
+    history,
+    historyAt,
     phraseTable,
     unclassed,
     setText,
     setMode,
+    stepHistory,
+    applySeparators,
     analyse,
     mapPhrase,
     addMissingClasses,

@@ -23,11 +23,15 @@ const found = (phrase: string, phraseIndex: number, score = 0.8): Detection => (
   rawText: phrase,
 });
 
-async function mountApp(detect: (relPath: string, prompt: string) => Detection[]) {
+async function mountApp(
+  detect: (relPath: string, prompt: string) => Detection[],
+  promptHistory: string[] = [],
+) {
   const mounted = await mountWith(
     App,
     {
       images,
+      meta: { classes: [], phraseClasses: {}, promptHistory },
       model: { loaded: true, name: 'tiny', provider: 'cpu' },
       detect: (relPath, request) => detect(relPath, request.prompt),
       imageUrl: () => solidImage(320, 240, '#406080'),
@@ -70,5 +74,32 @@ describe('prompt panel', () => {
     await userEvent.click(page.getByRole('button', { name: 'Add their 2 classes' }));
     await expect.poll(() => api.meta.classes.map((c) => c.name)).toEqual(['cat', 'dog', 'bird']);
     await expect.element(page.getByText(/phrases? ha(s|ve) no class yet/)).not.toBeInTheDocument();
+  });
+
+  it('warns when the prompt has no " . " and rewrites it in one click', async () => {
+    await mountApp(() => []);
+    await userEvent.fill(promptBox(), 'red, blue, green');
+    await expect
+      .element(
+        page.getByText('No " . " in the prompt: the model reads it as one phrase, “red, blue, green”.'),
+      )
+      .toBeVisible();
+    await userEvent.click(page.getByRole('button', { name: 'Rewrite as “red . blue . green .”' }));
+    await expect.element(promptBox()).toHaveValue('red . blue . green .');
+    await expect.element(page.getByText(/^No " \. " in the prompt/)).not.toBeInTheDocument();
+  });
+
+  it('steps through the project’s earlier prompts with Up and Down, and picks one from the list', async () => {
+    await mountApp(() => [], ['cat . dog', 'bus . car', 'tree']);
+    await expect.element(promptBox()).toHaveValue('cat . dog');
+    await userEvent.click(promptBox());
+    await userEvent.keyboard('{ArrowUp}');
+    await expect.element(promptBox()).toHaveValue('bus . car');
+    await userEvent.keyboard('{ArrowUp}{ArrowUp}');
+    await expect.element(promptBox()).toHaveValue('tree');
+    await userEvent.keyboard('{ArrowDown}{ArrowDown}');
+    await expect.element(promptBox()).toHaveValue('cat . dog');
+    await userEvent.selectOptions(page.getByRole('combobox', { name: 'Recent prompts' }), 'bus . car');
+    await expect.element(promptBox()).toHaveValue('bus . car');
   });
 });
