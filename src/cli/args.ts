@@ -19,6 +19,7 @@ export const THRESHOLD_OPTIONS = {
   'box-threshold': { type: 'string' },
   'text-threshold': { type: 'string' },
   'nms-iou': { type: 'string' },
+  'cross-iou': { type: 'string' },
 } as const;
 
 export function probability(name: string, raw: string | undefined): number | undefined {
@@ -34,18 +35,33 @@ export interface ThresholdArgs {
   readonly textThreshold?: number;
   /** undefined: the model's default; null: NMS off. */
   readonly nmsIou?: number | null;
+  /** Suppression across phrases above this IoU; undefined: off. */
+  readonly crossIou?: number;
 }
+
+export const CROSS_IOU_USAGE = `  [--cross-iou 0.7]             drop a box covering a better box of another phrase above this IoU
+                                (one object, one phrase), and report which phrases collided`;
+
+/** The thresholds a command line sets, for DetectOptions (the model's defaults fill the rest). */
+export const thresholdsOf = (a: ThresholdArgs) => ({
+  ...(a.boxThreshold !== undefined && { box: a.boxThreshold }),
+  ...(a.textThreshold !== undefined && { text: a.textThreshold }),
+  ...(a.nmsIou !== undefined && { nmsIou: a.nmsIou }),
+  ...(a.crossIou !== undefined && { crossIou: a.crossIou }),
+});
 
 export function thresholdArgs(values: {
   'box-threshold'?: string;
   'text-threshold'?: string;
   'nms-iou'?: string;
+  'cross-iou'?: string;
 }): ThresholdArgs {
   const nms = values['nms-iou'];
   return {
     boxThreshold: probability('box-threshold', values['box-threshold']),
     textThreshold: probability('text-threshold', values['text-threshold']),
     nmsIou: nms === undefined ? undefined : nms === 'off' ? null : probability('nms-iou', nms),
+    crossIou: probability('cross-iou', values['cross-iou']),
   };
 }
 

@@ -7,6 +7,7 @@ import {
   REC_OPTIONS,
   REC_USAGE,
   recArgs,
+  CROSS_IOU_USAGE,
   THRESHOLD_OPTIONS,
   thresholdArgs,
   type ThresholdArgs,
@@ -32,6 +33,7 @@ export const BATCH_USAGE = `Usage: npm run batch -- --dataset <folder> --model <
   [--box-threshold 0.35]        keep boxes scoring strictly above this
   [--text-threshold 0.25]       tokens above this make up the raw text shown with a box
   [--nms-iou 0.5|off]           per-phrase non-maximum suppression
+${CROSS_IOU_USAGE}
   [--per-phrase]                one forward pass per phrase
 ${REC_USAGE}
   [--skip-reviewed]             leave out images a person has already reviewed

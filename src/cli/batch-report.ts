@@ -1,5 +1,6 @@
 import type { BatchStatus, LookFirstEntry } from '../shared/ipc/contract';
 import { IMAGE_STATUSES } from '../shared/project';
+import { collisionLines } from './label-summary';
 import { SIZE_BINS, type DatasetStats } from '../shared/stats';
 
 const pct = (v: number) => `${Math.round(v * 100)} %`;
@@ -45,6 +46,7 @@ export function batchReport(status: BatchStatus, stats: DatasetStats): string[] 
     const pad = Math.max(...status.perClass.map((c) => c.name.length));
     for (const c of status.perClass) lines.push(`    ${c.name.padEnd(pad)}  ${c.suggestions}`);
   }
+  lines.push(...collisionLines(status.collisions).map((l) => `  ${l}`));
   if (status.lookFirst.length) lines.push('', 'look at first:', ...status.lookFirst.map(lookFirstLine));
 
   lines.push(

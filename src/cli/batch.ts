@@ -3,6 +3,7 @@ import { Detector } from '../main/inference/detector';
 import { BatchService } from '../main/jobs/batch';
 import { datasetStats } from '../shared/stats';
 import { bundledVocabPath } from '../main/paths';
+import { thresholdsOf } from './args';
 import { BATCH_USAGE, parseBatchArgs, type BatchArgs } from './batch-args';
 import { batchReport } from './batch-report';
 import { log, logModel, runCommand, warnSeparators } from './command';
@@ -56,11 +57,7 @@ export async function runBatch(args: BatchArgs): Promise<number> {
         perPhrase: args.perPhrase,
         rec: args.rec,
         skipReviewed: args.skipReviewed,
-        thresholds: {
-          ...(args.boxThreshold !== undefined && { box: args.boxThreshold }),
-          ...(args.textThreshold !== undefined && { text: args.textThreshold }),
-          ...(args.nmsIou !== undefined && { nmsIou: args.nmsIou }),
-        },
+        thresholds: thresholdsOf(args),
       });
     }
     const running = batch.status()!;

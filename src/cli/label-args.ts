@@ -8,6 +8,7 @@ import {
   REC_OPTIONS,
   REC_USAGE,
   recArgs,
+  CROSS_IOU_USAGE,
   THRESHOLD_OPTIONS,
   thresholdArgs,
   type ThresholdArgs,
@@ -41,6 +42,7 @@ export const LABEL_USAGE = `Usage: npm run label -- --model <file-or-folder> --i
   [--box-threshold 0.35]        keep boxes scoring strictly above this
   [--text-threshold 0.25]       tokens above this make up the raw text shown with a box
   [--nms-iou 0.5|off]           per-phrase non-maximum suppression
+${CROSS_IOU_USAGE}
   [--device ${DEVICES.join('|')}]  (default auto: the platform's GPU, else CPU)
   [--input-size HxW]            model input size, e.g. 800x1200
   [--classes "phrase=class,..."] map prompt phrases to class names

@@ -1,4 +1,5 @@
 import type { LabelOutcome } from '../main/jobs/label-images';
+import type { PhraseCollision } from '../shared/prompt/collisions';
 import { log } from './command';
 
 /** What a summary needs of an outcome: `label` has whole outcomes, `merge` the ones shards recorded. */
@@ -31,6 +32,22 @@ export function summarise(
     ...classes.flatMap((c, i) => (perClass[i] ? [`  ${c}: ${perClass[i]} boxes`] : [])),
     ...(empty.length ? [`  ${empty.length} class(es) found nothing and are left out: ${shown}`] : []),
     ...(nothingFound ? [`${nothingFound} image(s) where the model found nothing: ${nothingFoundNote}`] : []),
+  ];
+}
+
+/**
+ * What suppression across phrases (--cross-iou) dropped: each pair of phrases that claimed one object,
+ * and how often. Pairs that collide often are overlapping concepts: run them apart, or keep one.
+ */
+export function collisionLines(collisions: readonly PhraseCollision[], limit = 12): string[] {
+  if (!collisions.length) return [];
+  const total = collisions.reduce((n, c) => n + c.count, 0);
+  return [
+    `${total} box(es) dropped where two phrases claimed one object (--cross-iou):`,
+    ...collisions
+      .slice(0, limit)
+      .map((c) => `  "${c.dropped}" under "${c.kept}": ${c.count} time${c.count === 1 ? '' : 's'}`),
+    ...(collisions.length > limit ? [`  … ${collisions.length - limit} more pair(s)`] : []),
   ];
 }
 

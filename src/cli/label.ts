@@ -11,8 +11,10 @@ import { describeSizeRule } from '../main/inference/resize';
 import { promptUnits } from '../shared/prompt/units';
 import { bundledVocabPath } from '../main/paths';
 import { imagesOfShard } from '../main/shards/assign';
+import { thresholdsOf } from './args';
 import { LABEL_USAGE, parseLabelArgs, type LabelArgs } from './label-args';
-import { reportFailures, summarise } from './label-summary';
+import { collisionLines, reportFailures, summarise } from './label-summary';
+import { addCollisions } from '../shared/prompt/collisions';
 import { log, logModel, runCommand, warnSeparators } from './command';
 import { labelFolderWithProgress } from './progress';
 import { labelShard, prepareShard } from './shard-label';
@@ -42,11 +44,7 @@ export async function runLabel(args: LabelArgs): Promise<number> {
   if (listed.length === 0) throw new GroundLabelError('image-not-found', `No images found in ${args.images}`);
   // Each shard lists the whole folder and keeps its own images: no shard needs to hear from another.
   const relPaths = target ? imagesOfShard(listed, target.shard) : listed;
-  const thresholds = {
-    ...(args.boxThreshold !== undefined && { box: args.boxThreshold }),
-    ...(args.textThreshold !== undefined && { text: args.textThreshold }),
-    ...(args.nmsIou !== undefined && { nmsIou: args.nmsIou }),
-  };
+  const thresholds = thresholdsOf(args);
 
   const detector = await Detector.open({
     model: args.model,
@@ -86,6 +84,10 @@ export async function runLabel(args: LabelArgs): Promise<number> {
 
     const { plan, nothingFound } = exportFromOutcomes(outcomes, mapping.value, args.prompt.trim());
     for (const line of summarise(outcomes, mapping.value.classes, mapping.value.classOfPhrase, nothingFound))
+      log(line);
+    for (const line of collisionLines(
+      addCollisions(...outcomes.map((o) => (o.ok ? o.result.collisions : []))),
+    ))
       log(line);
     if (plan.summary.reviewed === 0) {
       log(`nothing written to ${args.out}: no image could be labeled`);

@@ -198,6 +198,35 @@ describe('npm run batch', () => {
     expect((await readBatchJob(dataset))?.rec).toEqual({ topK: 1 });
   });
 
+  it('suppresses boxes of different phrases on one object with --cross-iou and reports which phrases collided, across the batch', async () => {
+    const dataset = await tempDir();
+    await writeDataset(dataset);
+    const run = await batch([
+      '--dataset',
+      dataset,
+      '--model',
+      models.flavourASmall,
+      '--prompt',
+      'red . red car . green',
+      '--per-phrase',
+      '--cross-iou',
+      '0.5',
+      '--device',
+      'cpu',
+    ]);
+    expect(run.code, run.stderr).toBe(1); // broken.jpg
+    const job = await readBatchJob(dataset);
+    expect(job?.thresholds.crossIou).toBe(0.5);
+    expect(job?.collisions).toEqual([{ kept: 'red', dropped: 'red car', count: 2 }]);
+    expect(run.stdout).toContain(
+      '2 box(es) dropped where two phrases claimed one object (--cross-iou):\n    "red car" under "red": 2 times',
+    );
+    const phrases = (await label(dataset, 'a.png')).boxes.map((b) =>
+      b.origin.kind === 'suggestion' ? b.origin.phrase : '',
+    );
+    expect(phrases).not.toContain('red car');
+  });
+
   it('names the option when the arguments do not fit', async () => {
     const run = await batch([
       '--dataset',

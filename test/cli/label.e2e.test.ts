@@ -246,6 +246,28 @@ describe('npm run label', () => {
     }
   });
 
+  it('drops a box of another phrase on the same object with --cross-iou, and says which phrases collided', async () => {
+    const run = await runCli('label.ts', [
+      '--model',
+      models.flavourASmall,
+      '--images',
+      images,
+      '--prompt',
+      'red . red car',
+      '--per-phrase',
+      '--cross-iou',
+      '0.5',
+      '--out',
+      path.join(dir, 'cross'),
+    ]);
+    expect(run.code, run.stderr).toBe(1); // broken.jpg
+    expect(run.stderr).toMatch(
+      /\d+ box\(es\) dropped where two phrases claimed one object \(--cross-iou\):\n {2}"red car" under "red": \d+ times?/,
+    );
+    const coco = JSON.parse(await readFile(path.join(dir, 'cross', 'annotations.json'), 'utf8')) as Coco;
+    expect(coco.categories.map((c) => c.name)).toEqual(['red']);
+  });
+
   it('warns that a prompt without " . " is one phrase, and how to write it', async () => {
     const run = await runCli('label.ts', [
       '--model',

@@ -8,7 +8,14 @@ import { loadModelPixels, type ImageLoadOptions } from './image';
 import { flavourOfModel, locateModel } from './model-folder';
 import { toNormalisedCHW } from './normalise';
 import type { RecOptions } from '../../shared/prompt/units';
-import { decodeDetections, decodeExpressions, finishDetections, type RawOutputs } from './postprocess';
+import {
+  decodeDetections,
+  decodeExpressions,
+  finishDetections,
+  suppressAcrossPhrases,
+  type RawOutputs,
+} from './postprocess';
+import type { PhraseCollision } from '../../shared/prompt/collisions';
 import { targetSize, type InputSizeRule } from './resize';
 import type { ModelSession, SessionOptions } from './session';
 import { delimiterSet, planTextRuns, type TextRun } from './text';
@@ -86,6 +93,8 @@ export interface DetectResult {
   readonly file: string;
   readonly image: ImageSize;
   readonly detections: Detection[];
+  /** Phrase pairs whose boxes of one object were suppressed across phrases (thresholds.crossIou). */
+  readonly collisions: PhraseCollision[];
   readonly runs: number;
   readonly timings: DetectTimings;
 }
@@ -233,12 +242,16 @@ export class Detector {
       postprocessMs += performance.now() - t2;
     }
     const t3 = performance.now();
-    const detections = finishDetections(perRun, thresholds, !!rec);
+    const merged = finishDetections(perRun, thresholds, !!rec);
+    const crossIou = rec ? null : (thresholds.crossIou ?? null);
+    const { kept: detections, collisions } =
+      crossIou === null ? { kept: merged, collisions: [] } : suppressAcrossPhrases(merged, crossIou);
     postprocessMs += performance.now() - t3;
     return {
       file: prepared.file,
       image: prepared.original,
       detections,
+      collisions,
       runs: runs.length,
       timings: { preprocessMs: prepared.ms, textMs, runMs, postprocessMs },
     };

@@ -1,5 +1,6 @@
 import type { Detection, Thresholds } from '../../shared/detection';
 import { clampBox, iou, boxArea, type ImageSize } from '../../shared/geometry';
+import { addCollisions, type PhraseCollision } from '../../shared/prompt/collisions';
 import type { PhraseSpan } from './text';
 
 export const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
@@ -177,6 +178,26 @@ export function nmsPerPhrase(detections: readonly Detection[], iouThreshold: num
     if (!kept.some((k) => k.phraseIndex === d.phraseIndex && iou(k.box, d.box) > iouThreshold)) kept.push(d);
   }
   return kept;
+}
+
+/**
+ * Class-agnostic NMS across phrases: best first, a box is dropped when it covers a kept box of a
+ * *different* phrase by more than `iouThreshold` (the same object claimed twice, as "person . girl"
+ * does). Boxes of one phrase are left to nmsPerPhrase. Says which phrase pairs collided, how often.
+ */
+export function suppressAcrossPhrases(
+  detections: readonly Detection[],
+  iouThreshold: number,
+): { kept: Detection[]; collisions: PhraseCollision[] } {
+  const sorted = [...detections].sort((a, b) => b.score - a.score || a.phraseIndex - b.phraseIndex);
+  const kept: Detection[] = [];
+  const collisions: PhraseCollision[] = [];
+  for (const d of sorted) {
+    const winner = kept.find((k) => k.phraseIndex !== d.phraseIndex && iou(k.box, d.box) > iouThreshold);
+    if (winner) collisions.push({ kept: winner.phrase, dropped: d.phrase, count: 1 });
+    else kept.push(d);
+  }
+  return { kept, collisions: addCollisions(collisions) };
 }
 
 /**

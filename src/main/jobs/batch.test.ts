@@ -317,6 +317,7 @@ describe('BatchService', () => {
       done: ['a.png'],
       skipped: [],
       failures: [],
+      collisions: [],
       startedAt: now,
       updatedAt: now,
     });

@@ -1,3 +1,4 @@
+import { addCollisions } from '../../shared/prompt/collisions';
 import { performance } from 'node:perf_hooks';
 import { ensurePhraseClasses } from '../../shared/classes';
 import type { Thresholds } from '../../shared/detection';
@@ -151,6 +152,7 @@ export class BatchService {
       done: [],
       skipped: [],
       failures: [],
+      collisions: [],
       startedAt: now,
       updatedAt: now,
     };
@@ -373,6 +375,8 @@ export class BatchService {
       const modelRun = { prompt: job.prompt, at: new Date().toISOString() };
       await store.putImage({ ...withSuggestions(base, records), modelRun });
       job.done.push(relPath);
+      if (outcome.result.collisions.length)
+        job.collisions = addCollisions(job.collisions, outcome.result.collisions);
       return 'labeled';
     } catch (e) {
       job.failures.push({ relPath, ...toErrorInfo(e) });

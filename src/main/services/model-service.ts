@@ -213,4 +213,10 @@ export class ModelService {
 }
 
 const toResult = (o: LabelOutcome): InferResult =>
-  o.ok ? { relPath: o.relPath, detections: o.detections } : { relPath: o.relPath, error: o.error };
+  o.ok
+    ? {
+        relPath: o.relPath,
+        detections: o.detections,
+        ...(o.result.collisions.length && { collisions: o.result.collisions }),
+      }
+    : { relPath: o.relPath, error: o.error };

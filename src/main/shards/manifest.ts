@@ -21,7 +21,12 @@ const runSettingsSchema = z.object({
   phrases: z.array(z.string()),
   classes: z.array(z.string()),
   classOfPhrase: z.array(z.int().nonnegative()),
-  thresholds: z.object({ box: z.number(), text: z.number(), nmsIou: z.number().nullable() }),
+  thresholds: z.object({
+    box: z.number(),
+    text: z.number(),
+    nmsIou: z.number().nullable(),
+    crossIou: z.number().nullable().optional(),
+  }),
   perPhrase: z.boolean(),
   /** Referring expressions (one per line of the prompt) with the boxes each yields; absent for phrases. */
   rec: z.object({ topK: z.int().positive() }).optional(),

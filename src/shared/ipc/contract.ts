@@ -1,3 +1,4 @@
+import type { PhraseCollision } from '../prompt/collisions';
 import { z } from 'zod';
 import type { Detection } from '../detection';
 import {
@@ -129,6 +130,8 @@ export interface PromptAnalysis {
 export interface InferResult {
   readonly relPath: string;
   readonly detections?: readonly Detection[];
+  /** Phrase pairs that claimed one object and were suppressed across phrases (thresholds.crossIou on). */
+  readonly collisions?: readonly PhraseCollision[];
   readonly error?: ErrorInfo;
 }
 

@@ -9,6 +9,7 @@ export const thresholdsSchema = z.object({
   box: z.number().gt(0).lt(1),
   text: z.number().gt(0).lt(1),
   nmsIou: z.number().gt(0).lte(1).nullable(),
+  crossIou: z.number().gt(0).lte(1).nullable().optional(),
 });
 
 /** Referring expressions, one per line of the prompt, each yielding its best `topK` boxes; absent for phrases. */

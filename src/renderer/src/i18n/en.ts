@@ -128,6 +128,11 @@ export default {
     textThreshold: 'Text threshold',
     nmsIou: 'NMS IoU',
     nms: 'Merge overlapping boxes (NMS)',
+    crossNms: 'One phrase per object: drop boxes of other phrases on it',
+    crossIou: 'IoU across phrases',
+    collisions:
+      '{n} box was dropped where two phrases claimed one object: | {n} boxes were dropped where two phrases claimed one object:',
+    collision: '“{dropped}” under “{kept}”: once | “{dropped}” under “{kept}”: {n} times',
     perPhrase: 'Run each phrase separately',
     run: 'Run prompt',
     runVisible: 'Run on visible images ({n})',

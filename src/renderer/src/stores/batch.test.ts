@@ -94,6 +94,7 @@ describe('batch store', () => {
       failures: [],
       lookFirst: [],
       perClass: [],
+      collisions: [],
       startedAt: '',
       updatedAt: '',
     };

@@ -4,6 +4,7 @@ import { DEFAULT_THRESHOLDS, type Detection, type Thresholds } from '../../../sh
 import type { InferResult, PromptAnalysis } from '../../../shared/ipc/contract';
 import { classNameOf } from '../../../shared/classes';
 import type { BoxRecord } from '../../../shared/project';
+import { addCollisions, type PhraseCollision } from '../../../shared/prompt/collisions';
 import { missingSeparators } from '../../../shared/prompt/separators';
 import { MAX_REC_TOP_K, parseExpressions, type RecOptions } from '../../../shared/prompt/units';
 import { replaceSuggestions } from '../editor/commands';
@@ -51,6 +52,8 @@ export const usePromptStore = defineStore('prompt', () => {
   const running = ref(false);
   const progress = ref<{ done: number; total: number } | null>(null);
   const failures = ref<{ relPath: string; message: string }[]>([]);
+  /** Phrase pairs of the last run on images that claimed one object (suppression across phrases). */
+  const collisions = shallowRef<PhraseCollision[]>([]);
   const error = ref<string | null>(null);
   /** Whether the last run was one image ('image', infer:run) or a backend batch ('batch'). */
   const lastRun = ref<'image' | 'batch'>('image');
@@ -206,6 +209,7 @@ export const usePromptStore = defineStore('prompt', () => {
     running.value = true;
     error.value = null;
     failures.value = [];
+    collisions.value = [];
     progress.value = { done: 0, total: ids.length };
     const handled = new Set<string>();
     // Recorded on each image with its results: one where nothing was found is no longer "unlabeled".
@@ -214,6 +218,7 @@ export const usePromptStore = defineStore('prompt', () => {
     const land = (r: InferResult) => {
       if (handled.has(r.relPath)) return;
       handled.add(r.relPath);
+      if (r.collisions?.length) collisions.value = addCollisions(collisions.value, r.collisions);
       const id = dataset.idByRelPath.get(r.relPath);
       if (r.error) failures.value.push({ relPath: r.relPath, message: r.error.message });
       else if (id && r.detections) {
@@ -291,6 +296,7 @@ export const usePromptStore = defineStore('prompt', () => {
     running,
     progress,
     failures,
+    collisions,
     error,
     lastRun,
     skipReviewed,

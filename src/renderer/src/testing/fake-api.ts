@@ -1,3 +1,4 @@
+import type { PhraseCollision } from '../../../shared/prompt/collisions';
 import { classNameForPhrase, ensurePhraseClasses } from '../../../shared/classes';
 import { compareReport, countByClass, sampleImages, type ComparedImage } from '../../../shared/compare';
 import type { Detection } from '../../../shared/detection';
@@ -51,6 +52,8 @@ export interface FakeApiOptions {
   readonly meta?: ProjectMeta;
   readonly model?: Partial<ModelStatus>;
   readonly detect?: (relPath: string, request: ParsedRequest<'infer:run'>) => readonly Detection[];
+  /** What infer:run says was suppressed across phrases on an image (default: nothing). */
+  readonly collisions?: (relPath: string, request: ParsedRequest<'infer:run'>) => readonly PhraseCollision[];
   readonly imageUrl?: (id: string) => string;
   /** Thumbnails default to `imageUrl`, or to a 1×1 image when neither is given. */
   readonly thumbUrl?: (id: string) => string;
@@ -175,6 +178,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     failures: [],
     lookFirst: [],
     perClass: [],
+    collisions: [],
     startedAt: '2024-01-01T00:00:00.000Z',
     updatedAt: '2024-01-01T00:00:00.000Z',
   });
@@ -401,7 +405,12 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         throw new Fail({ code: 'model-not-found', message: `No model in ${fake.model.modelsDir}` });
       const results: InferResult[] = request.ids.map((id) => {
         const relPath = docOf(id).relPath;
-        return { relPath, detections: options.detect?.(relPath, request) ?? [] };
+        const collisions = options.collisions?.(relPath, request) ?? [];
+        return {
+          relPath,
+          detections: options.detect?.(relPath, request) ?? [],
+          ...(collisions.length && { collisions }),
+        };
       });
       results.forEach((result, i) =>
         fake.emit('infer:progress', { done: i + 1, total: results.length, result }),

@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import type { Detection } from '../../../../shared/detection';
+import type { PhraseCollision } from '../../../../shared/prompt/collisions';
 import App from '../../App.vue';
 import { mountWith, solidImage, until } from '../../testing/mount';
 
@@ -26,6 +27,7 @@ const found = (phrase: string, phraseIndex: number, score = 0.8): Detection => (
 async function mountApp(
   detect: (relPath: string, prompt: string) => Detection[],
   promptHistory: string[] = [],
+  collisions?: (relPath: string, crossIou: number | null | undefined) => PhraseCollision[],
 ) {
   const mounted = await mountWith(
     App,
@@ -34,6 +36,7 @@ async function mountApp(
       meta: { classes: [], phraseClasses: {}, promptHistory },
       model: { loaded: true, name: 'tiny', provider: 'cpu' },
       detect: (relPath, request) => detect(relPath, request.prompt),
+      collisions: collisions && ((relPath, request) => collisions(relPath, request.thresholds.crossIou)),
       imageUrl: () => solidImage(320, 240, '#406080'),
     },
     { width: 1400, height: 900 },
@@ -101,5 +104,22 @@ describe('prompt panel', () => {
     await expect.element(promptBox()).toHaveValue('cat . dog');
     await userEvent.selectOptions(page.getByRole('combobox', { name: 'Recent prompts' }), 'bus . car');
     await expect.element(promptBox()).toHaveValue('bus . car');
+  });
+
+  it('turns on one phrase per object and lists the phrase pairs that claimed one object in the run', async () => {
+    const { api } = await mountApp(
+      () => [found('person', 0)],
+      [],
+      (_, crossIou) => (crossIou ? [{ kept: 'person', dropped: 'girl', count: 2 }] : []),
+    );
+    await userEvent.fill(promptBox(), 'person . girl');
+    await userEvent.click(page.getByRole('checkbox', { name: /One phrase per object/ }));
+    await expect.element(page.getByRole('slider', { name: 'IoU across phrases' })).toHaveValue('0.7');
+    await userEvent.click(page.getByRole('button', { name: 'Run prompt' }));
+    await expect
+      .element(page.getByText('2 boxes were dropped where two phrases claimed one object:'))
+      .toBeVisible();
+    await expect.element(page.getByText('“girl” under “person”: 2 times')).toBeVisible();
+    expect(api.callsOf('infer:run')[0]).toMatchObject({ thresholds: { crossIou: 0.7 } });
   });
 });
