@@ -1,19 +1,10 @@
 import { z } from 'zod';
 import { MAX_VARIANTS, MIN_VARIANTS } from '../compare';
-import { promptSchema } from '../project';
-import { MAX_REC_TOP_K } from '../prompt/units';
+import { promptSchema, recSchema, thresholdsSchema } from '../prompt/schemas';
+
+export { recSchema, thresholdsSchema };
 
 /** Request schemas about prompts: thresholds, referring expressions, and comparing prompt variants. */
-
-export const thresholdsSchema = z.object({
-  box: z.number().gt(0).lt(1),
-  text: z.number().gt(0).lt(1),
-  nmsIou: z.number().gt(0).lte(1).nullable(),
-  crossIou: z.number().gt(0).lte(1).nullable().optional(),
-});
-
-/** Referring expressions, one per line of the prompt, each yielding its best `topK` boxes; absent for phrases. */
-export const recSchema = z.object({ topK: z.int().min(1).max(MAX_REC_TOP_K) });
 
 export const compareRequestSchema = z.object({
   variants: z
