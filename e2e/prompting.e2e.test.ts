@@ -105,4 +105,28 @@ describe('prompting in browser mode', { shuffle: false }, () => {
     await ui.waitForOption('a.png', 'Has suggestions, 2 boxes');
     await ui.screenshot('prompting-02-referring-expressions');
   });
+
+  it('keeps one phrase per object when asked, and says which phrases claimed the same object', async () => {
+    await ui.page.getByRole('radio', { name: 'Phrases, separated by " . "' }).check();
+    await ui.page.getByRole('checkbox', { name: 'Run each phrase separately' }).check();
+    await ui.page.getByRole('checkbox', { name: /^One phrase per object/ }).check();
+    await ui.setPrompt('red . red car . blue');
+    await ui.runOnThisImage();
+    await ui.page.getByText('“red car” under “red”: once').waitFor();
+    const boxes = await ui.boxes();
+    expect(boxes.map((b) => (b.origin.kind === 'suggestion' ? b.origin.phrase : '')).sort()).toEqual([
+      'blue',
+      'red',
+    ]);
+    await ui.screenshot('prompting-03-one-phrase-per-object');
+  });
+
+  it('loads a built-in class list as the prompt', async () => {
+    await ui.page.getByRole('combobox', { name: 'Presets' }).selectOption({ label: 'COCO (80 classes)' });
+    expect(await ui.promptField.inputValue()).toMatch(/^person \. bicycle \. car \. .* toothbrush \.$/);
+    // The backend counts the list's tokens (the last prompt had 9).
+    const tokens = ui.page.getByRole('status', { name: 'Tokens' });
+    await expect.poll(async () => Number((await tokens.textContent())?.split('/')[0])).toBeGreaterThan(80);
+    await ui.screenshot('prompting-04-preset');
+  });
 });

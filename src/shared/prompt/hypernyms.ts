@@ -70,3 +70,16 @@ export const SYNONYMS: readonly (readonly string[])[] = [
   ['motorcycle', 'motorbike'],
   ['sofa', 'couch'],
 ];
+
+/**
+ * Compounds that are not a kind of their last word: "hot dog" is no dog, "teddy bear" no bear. The
+ * head-word rule ("car . red car") would flag them against the bare word; they name things of their own.
+ */
+export const NOT_KINDS_OF_HEAD: ReadonlySet<string> = new Set([
+  'hot dog',
+  'corn dog',
+  'teddy bear',
+  'gummy bear',
+  'sea lion',
+  'sea horse',
+]);

@@ -32,6 +32,8 @@ describe('overlappingPhrases', () => {
     expect(overlappingPhrases(['car', 'truck', 'bus'])).toEqual([]);
     expect(overlappingPhrases(['dog', 'traffic light', 'fire hydrant'])).toEqual([]);
     expect(overlappingPhrases(['traffic light', 'street light'])).toEqual([]);
+    // A hot dog is no dog, a teddy bear no bear: the COCO list is not flagged for them.
+    expect(overlappingPhrases(['dog', 'hot dog', 'bear', 'teddy bear'])).toEqual([]);
   });
 });
 

@@ -1,10 +1,11 @@
-import { HYPONYMS, SYNONYMS } from './hypernyms';
+import { HYPONYMS, NOT_KINDS_OF_HEAD, SYNONYMS } from './hypernyms';
 
 const known = (w: string): boolean =>
   w in HYPONYMS || [...Object.values(HYPONYMS), ...SYNONYMS].some((list) => list.includes(w));
 
 /** The canonical word of a phrase's head noun (its last word), plural folded when the singular is known. */
 function head(phrase: string): string {
+  if (NOT_KINDS_OF_HEAD.has(phrase)) return phrase;
   const word = phrase.split(' ').pop() ?? '';
   const singular = !known(word) && word.endsWith('s') && known(word.slice(0, -1)) ? word.slice(0, -1) : word;
   return SYNONYMS.find((group) => group.includes(singular))?.[0] ?? singular;
