@@ -96,12 +96,15 @@ describe('prompting in browser mode', { shuffle: false }, () => {
           a.rects.find((r) => r.colour === colour)!,
         ),
       ).toBeGreaterThan(0.9);
-    expect(
-      app.services
-        .currentDataset()!
-        .store.getMeta()
-        .classes.map((c) => c.name),
-    ).toEqual(['red', 'blue thing']);
+    // The classes are saved with the project a moment after the boxes land.
+    await expect
+      .poll(() =>
+        app.services
+          .currentDataset()!
+          .store.getMeta()
+          .classes.map((c) => c.name),
+      )
+      .toEqual(['red', 'blue thing']);
     await ui.waitForOption('a.png', 'Has suggestions, 2 boxes');
     await ui.screenshot('prompting-02-referring-expressions');
   });

@@ -25,7 +25,7 @@ export const presetSchema = z.object({
 });
 export type PromptPreset = z.infer<typeof presetSchema>;
 
-/** What "Export presets" writes and "Import presets" reads: a small JSON file with a format marker. */
+/** What presets are written to and read from: a small JSON file with a format marker. */
 export const presetFileSchema = z.object({
   format: z.literal('groundlabel-presets'),
   version: z.literal(1),

@@ -179,8 +179,8 @@ export default {
     cannotSave: 'This prompt cannot be kept as a preset: {problem}',
     deleted: 'Deleted “{name}”.',
     delete: 'Delete “{name}”',
-    export: 'Export presets',
-    import: 'Import presets',
+    export: 'Write presets to a file',
+    import: 'Read presets from a file',
     imported: 'Imported {n} preset. | Imported {n} presets.',
   },
   compare: {

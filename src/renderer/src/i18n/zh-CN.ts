@@ -177,8 +177,8 @@ const zhCN: typeof en = {
     cannotSave: '此提示词无法保存为预设：{problem}',
     deleted: '已删除“{name}”。',
     delete: '删除“{name}”',
-    export: '导出预设',
-    import: '导入预设',
+    export: '将预设写入文件',
+    import: '从文件读取预设',
     imported: '已导入 {n} 个预设。 | 已导入 {n} 个预设。',
   },
   compare: {

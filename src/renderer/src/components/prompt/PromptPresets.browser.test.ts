@@ -81,7 +81,7 @@ describe('prompt presets', () => {
     await userEvent.click(page.getByRole('button', { name: 'Save as preset…' }));
     await userEvent.selectOptions(page.getByRole('combobox', { name: 'Keep it for' }), 'All projects');
     await userEvent.upload(
-      page.getByLabelText('Import presets'),
+      page.getByLabelText('Read presets from a file'),
       new File([JSON.stringify(file)], 'street.json', { type: 'application/json' }),
     );
     await expect.element(page.getByText('Imported 1 preset.')).toBeVisible();
@@ -90,7 +90,7 @@ describe('prompt presets', () => {
     expect(exported).toEqual(file);
 
     await userEvent.upload(
-      page.getByLabelText('Import presets'),
+      page.getByLabelText('Read presets from a file'),
       new File(['{"presets": 3}'], 'notes.json', { type: 'application/json' }),
     );
     await expect
