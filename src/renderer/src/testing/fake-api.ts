@@ -1,4 +1,4 @@
-import type { PhraseCollision } from '../../../shared/prompt/collisions';
+import { addCollisions, type PhraseCollision } from '../../../shared/prompt/collisions';
 import { classNameForPhrase, ensurePhraseClasses } from '../../../shared/classes';
 import { compareReport, countByClass, sampleImages, type ComparedImage } from '../../../shared/compare';
 import type { Detection } from '../../../shared/detection';
@@ -163,6 +163,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     jobIds: readonly string[],
     done: string[],
     state: BatchStatus['state'],
+    collisions: readonly PhraseCollision[] = [],
   ): BatchStatus => ({
     jobId,
     state,
@@ -178,7 +179,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     failures: [],
     lookFirst: [],
     perClass: [],
-    collisions: [],
+    collisions,
     startedAt: '2024-01-01T00:00:00.000Z',
     updatedAt: '2024-01-01T00:00:00.000Z',
   });
@@ -189,12 +190,14 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     done: string[],
   ) {
     const tick = () => new Promise((r) => setTimeout(r, options.batchMsPerImage ?? 0));
+    let collisions: PhraseCollision[] = [];
     await tick();
     for (const id of jobIds) {
       if (done.includes(id)) continue;
       if (cancelRequested) break;
       const doc = docOf(id);
       const detections = options.detect?.(doc.relPath, request) ?? [];
+      collisions = addCollisions(collisions, options.collisions?.(doc.relPath, request));
       const ensured = ensurePhraseClasses(fake.meta, new Set(detections.map((d) => d.phrase)));
       fake.meta = ensured.meta;
       const next = {
@@ -230,6 +233,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       jobIds,
       done,
       done.length < jobIds.length ? 'cancelled' : 'done',
+      collisions,
     );
     fake.batch = status;
     batchRun = null;

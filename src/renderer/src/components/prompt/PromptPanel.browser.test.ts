@@ -122,4 +122,19 @@ describe('prompt panel', () => {
     await expect.element(page.getByText('“girl” under “person”: 2 times')).toBeVisible();
     expect(api.callsOf('infer:run')[0]).toMatchObject({ thresholds: { crossIou: 0.7 } });
   });
+
+  it('lists the phrase pairs that claimed one object over a whole batch', async () => {
+    await mountApp(
+      () => [found('person', 0)],
+      [],
+      (_, crossIou) => (crossIou ? [{ kept: 'person', dropped: 'girl', count: 2 }] : []),
+    );
+    await userEvent.fill(promptBox(), 'person . girl');
+    await userEvent.click(page.getByRole('checkbox', { name: /One phrase per object/ }));
+    await userEvent.click(page.getByRole('button', { name: 'Run on visible images (2)' }));
+    await expect
+      .element(page.getByText('4 boxes were dropped where two phrases claimed one object:'))
+      .toBeVisible();
+    await expect.element(page.getByText('“girl” under “person”: 4 times')).toBeVisible();
+  });
 });
