@@ -1,3 +1,4 @@
+import { addCollisions } from '../shared/prompt/collisions';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import os from 'node:os';
@@ -108,6 +109,7 @@ export async function labelShard(run: ShardRun): Promise<number> {
       onOutcome: (outcome) => writer.add(resultLine(outcome)),
     });
     const failures = outcomes.flatMap((o) => (o.ok ? [] : [{ relPath: o.relPath, ...o.error }]));
+    const collisions = addCollisions(...outcomes.map((o) => (o.ok ? o.result.collisions : [])));
     const { info } = detector;
     const manifest: Omit<ShardManifest, 'results'> = {
       kind: 'groundlabel-shard',
@@ -132,6 +134,7 @@ export async function labelShard(run: ShardRun): Promise<number> {
       host: os.hostname(),
       images: { root: path.resolve(args.images), count: relPaths.length, list: [...relPaths] },
       failures,
+      ...(collisions.length && { collisions }),
       startedAt,
       finishedAt: new Date().toISOString(),
     };

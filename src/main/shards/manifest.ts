@@ -64,6 +64,10 @@ export const shardManifestSchema = runSettingsSchema.extend({
     list: z.array(z.string()),
   }),
   failures: z.array(z.object({ relPath: z.string(), code: z.enum(ERROR_CODES), message: z.string() })),
+  /** Phrase pairs suppressed across phrases (--cross-iou) over the shard's images; absent when none. */
+  collisions: z
+    .array(z.object({ kept: z.string(), dropped: z.string(), count: z.int().positive() }))
+    .optional(),
   results: z.object({ file: z.literal(RESULTS_FILE), sha256: sha256Schema }),
   startedAt: z.iso.datetime(),
   finishedAt: z.iso.datetime(),
