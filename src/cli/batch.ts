@@ -6,7 +6,7 @@ import { bundledVocabPath } from '../main/paths';
 import { thresholdsOf } from './args';
 import { BATCH_USAGE, parseBatchArgs, type BatchArgs } from './batch-args';
 import { batchReport } from './batch-report';
-import { log, logModel, runCommand, warnSeparators } from './command';
+import { log, logModel, runCommand, warnPromptLint } from './command';
 import { startProgress, type Progress } from './progress';
 
 /** Exit status of a batch stopped with Ctrl+C (128 + SIGINT), as shells report it. */
@@ -36,7 +36,7 @@ export async function runBatch(args: BatchArgs): Promise<number> {
         for (; seen < p.done; seen++) progress?.tick();
       },
     });
-    if (!args.resume) warnSeparators(args.prompt ?? '', !!args.rec);
+    if (!args.resume) warnPromptLint(args.prompt ?? '', !!args.rec);
     if (args.resume)
       batch.resumable(); // says why there is nothing to resume before the model loads
     else if (batch.loadProblem) log(`warning: ${batch.loadProblem}`);

@@ -15,7 +15,7 @@ import { thresholdsOf } from './args';
 import { LABEL_USAGE, parseLabelArgs, type LabelArgs } from './label-args';
 import { collisionLines, reportFailures, summarise } from './label-summary';
 import { addCollisions } from '../shared/prompt/collisions';
-import { log, logModel, runCommand, warnSeparators } from './command';
+import { log, logModel, runCommand, warnPromptLint } from './command';
 import { labelFolderWithProgress } from './progress';
 import { labelShard, prepareShard } from './shard-label';
 
@@ -30,7 +30,7 @@ export async function runLabel(args: LabelArgs): Promise<number> {
   await checkOutFolder(args.out, args.images);
   const target = args.shard ? await prepareShard(args, args.shard) : null;
   const phrases = promptUnits(args.prompt, args.rec);
-  warnSeparators(args.prompt, !!args.rec);
+  warnPromptLint(args.prompt, !!args.rec);
   const mapping = mapPhrasesToClasses(phrases, args.classes);
   if (!mapping.ok) throw new GroundLabelError('bad-argument', mapping.error);
   try {

@@ -284,6 +284,22 @@ describe('npm run label', () => {
     );
   });
 
+  it('warns of phrases that overlap in meaning, as the app does', async () => {
+    const run = await runCli('label.ts', [
+      '--model',
+      models.flavourASmall,
+      '--images',
+      images,
+      '--prompt',
+      'person . girl . red',
+      '--out',
+      path.join(dir, 'overlap'),
+    ]);
+    expect(run.stderr).toContain(
+      'warning: phrases that overlap in meaning, each object going to only one of them: "person" and "girl"; run them separately, or see how often they collide with --cross-iou',
+    );
+  });
+
   it('takes --top-k only with --rec, as a whole number', async () => {
     const alone = await label(models.flavourB, 'never', '--top-k', '2');
     expect(alone.code).toBe(2);

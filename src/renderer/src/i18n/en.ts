@@ -140,7 +140,7 @@ export default {
     runningLabel: 'Prompt progress',
     repeated: 'Repeated phrase: {phrases}',
     overlapping:
-      '“{a}” and “{b}” overlap: the model gives each object to only one of them. Run them separately.',
+      '“{a}” and “{b}” overlap: the model gives each object to only one of them. Run them separately, or keep one; “One phrase per object” shows how often they claim the same object.',
     failures: 'Failed on {n} image | Failed on {n} images',
     phraseTable: 'Phrase → class',
     phrase: 'Phrase',

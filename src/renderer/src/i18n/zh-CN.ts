@@ -139,7 +139,8 @@ const zhCN: typeof en = {
     running: '运行中… {done} / {total}',
     runningLabel: '提示词进度',
     repeated: '重复的短语：{phrases}',
-    overlapping: '“{a}”与“{b}”含义重叠：模型只会把每个目标归给其中一个。请分开运行。',
+    overlapping:
+      '“{a}”与“{b}”含义重叠：模型只会把每个目标归给其中一个。请分开运行，或只保留一个；“每个目标只保留一个短语”会显示它们争抢同一目标的次数。',
     failures: '{n} 张图片失败 | {n} 张图片失败',
     phraseTable: '短语 → 类别',
     phrase: '短语',
