@@ -1,3 +1,4 @@
+import { BUILT_IN_PRESETS, type PromptPreset } from '../shared/prompt/presets';
 import { parseArgs } from 'node:util';
 import type { ImageSize } from '../shared/geometry';
 import { DEVICES, type Device } from '../main/inference/devices';
@@ -38,6 +39,8 @@ export interface LabelArgs extends ThresholdArgs {
 }
 
 export const LABEL_USAGE = `Usage: npm run label -- --model <file-or-folder> --images <folder> --prompt "<text>" --out <folder>
+  [--preset <list>]             instead of --prompt: a built-in class list as the prompt, exported under
+                                its own class names (${BUILT_IN_PRESETS.map((b) => b.id).join(', ')})
   [--format coco|yolo|voc]      output format (default coco)
   [--box-threshold 0.35]        keep boxes scoring strictly above this
   [--text-threshold 0.25]       tokens above this make up the raw text shown with a box
@@ -71,6 +74,7 @@ export function parseLabelArgs(argv: readonly string[]): LabelArgs | 'help' {
         model: { type: 'string' },
         images: { type: 'string' },
         prompt: { type: 'string' },
+        preset: { type: 'string' },
         out: { type: 'string' },
         format: { type: 'string' },
         ...THRESHOLD_OPTIONS,
@@ -87,7 +91,10 @@ export function parseLabelArgs(argv: readonly string[]): LabelArgs | 'help' {
     }),
   );
   if (values.help) return 'help';
-  const missing = (['model', 'images', 'prompt', 'out'] as const).filter((k) => !values[k]);
+  const preset = presetArg(values.preset, values.prompt);
+  const missing = (['model', 'images', ...(preset ? [] : (['prompt'] as const)), 'out'] as const).filter(
+    (k) => !values[k],
+  );
   if (missing.length) throw bad(`missing ${missing.map((m) => `--${m}`).join(', ')}`);
   const format = (values.format ?? 'coco') as Format;
   if (!FORMATS.includes(format))
@@ -95,18 +102,20 @@ export function parseLabelArgs(argv: readonly string[]): LabelArgs | 'help' {
   const device = deviceArg(values.device);
   const classes = parseClassSpec(values.classes);
   if (!classes.ok) throw bad(`--classes: ${classes.error}`);
+  // A class list's own names, unless --classes says otherwise.
+  const classMap = new Map([...Object.entries(preset?.phraseNames ?? {}), ...classes.value]);
   const shard = shardArgs(values);
   const rec = recArgs(values);
   return {
     model: values.model!,
     images: values.images!,
-    prompt: values.prompt!,
+    prompt: preset?.prompt ?? values.prompt!,
     out: values.out!,
     format,
     ...thresholdArgs(values),
     device,
     inputSize: inputSize(values['input-size']),
-    classes: classes.value,
+    classes: classMap,
     copyImages: values['copy-images'],
     perPhrase: values['per-phrase'],
     ...(rec && { rec }),
@@ -136,4 +145,14 @@ function shardArgs(values: {
       `${notHere.join(' and ')} cannot go with --shard: a shard writes its results for npm run merge, which writes the dataset (npm run merge -- --format …)`,
     );
   return count === undefined ? { request } : { request, count };
+}
+
+/** `--preset <id>`: a built-in class list as the prompt, its class names as --classes. */
+function presetArg(id: string | undefined, prompt: string | undefined): PromptPreset | undefined {
+  if (id === undefined) return undefined;
+  if (prompt !== undefined) throw bad('--preset is the prompt: give --preset or --prompt, not both');
+  const found = BUILT_IN_PRESETS.find((b) => b.id === id);
+  if (!found)
+    throw bad(`--preset must be one of ${BUILT_IN_PRESETS.map((b) => b.id).join(', ')}, got "${id}"`);
+  return found.preset;
 }

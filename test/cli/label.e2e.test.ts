@@ -300,6 +300,21 @@ describe('npm run label', () => {
     );
   });
 
+  it('labels with a built-in class list (--preset), in passes of at most 256 tokens', async () => {
+    const run = await runCli('label.ts', [
+      '--model',
+      models.flavourASmall,
+      '--images',
+      images,
+      '--preset',
+      'objects365',
+      '--out',
+      path.join(dir, 'objects365'),
+    ]);
+    expect(run.code, run.stderr).toBe(1); // broken.jpg
+    expect(run.stderr).toMatch(/prompt: 365 phrases in [3-9] passes of ≤ 256 tokens each/);
+  });
+
   it('takes --top-k only with --rec, as a whole number', async () => {
     const alone = await label(models.flavourB, 'never', '--top-k', '2');
     expect(alone.code).toBe(2);
