@@ -9,6 +9,8 @@ export interface VariantThresholds {
   readonly box?: number;
   readonly text?: number;
   readonly nmsIou?: number | null;
+  /** Suppression across phrases above this IoU; undefined: off. */
+  readonly crossIou?: number;
 }
 
 export interface CompareArgs {
@@ -33,6 +35,7 @@ export const COMPARE_USAGE = `Usage: npm run compare -- --dataset <folder> --mod
   [--box-threshold 0.35]        once for every prompt, or once per prompt in the order of the prompts
   [--text-threshold 0.25]       likewise
   [--nms-iou 0.5|off]           likewise
+  [--cross-iou 0.7|off]         likewise: one phrase per object above this IoU (off when not given)
   [--per-phrase]                one forward pass per phrase
 ${REC_USAGE}
   [--device ${DEVICES.join('|')}]  (default auto: the platform's GPU, else CPU)`;
@@ -65,6 +68,7 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs | 'help' 
         'box-threshold': { type: 'string', multiple: true },
         'text-threshold': { type: 'string', multiple: true },
         'nms-iou': { type: 'string', multiple: true },
+        'cross-iou': { type: 'string', multiple: true },
         'per-phrase': { type: 'boolean', default: false },
         ...REC_OPTIONS,
         sample: { type: 'string', default: '50' },
@@ -94,12 +98,15 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs | 'help' 
   const nms = perPrompt('nms-iou', values['nms-iou'], n, (v) =>
     v === 'off' ? null : probability('nms-iou', v),
   );
+  const cross = perPrompt('cross-iou', values['cross-iou'], n, (v) =>
+    v === 'off' ? undefined : probability('cross-iou', v),
+  );
   const rec = recArgs(values);
   return {
     dataset: values.dataset!,
     model: values.model!,
     prompts,
-    thresholds: prompts.map((_, i) => ({ box: box[i], text: text[i], nmsIou: nms[i] })),
+    thresholds: prompts.map((_, i) => ({ box: box[i], text: text[i], nmsIou: nms[i], crossIou: cross[i] })),
     perPhrase: values['per-phrase'],
     ...(rec && { rec }),
     sample,

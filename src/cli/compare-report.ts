@@ -10,7 +10,8 @@ export function describeVariant(v: PromptVariant): string {
     : v.perPhrase
       ? ' · one pass per phrase'
       : '';
-  return `"${v.prompt.replace(/\r?\n/g, ' ⏎ ')}" (box ${t.box} · text ${t.text} · NMS ${t.nmsIou ?? 'off'}${mode})`;
+  const cross = t.crossIou != null ? ` · one phrase per object above IoU ${t.crossIou}` : '';
+  return `"${v.prompt.replace(/\r?\n/g, ' ⏎ ')}" (box ${t.box} · text ${t.text} · NMS ${t.nmsIou ?? 'off'}${cross}${mode})`;
 }
 
 /** What `npm run compare` prints: the variants, boxes per class side by side, and where they disagree. */

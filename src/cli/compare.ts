@@ -50,6 +50,7 @@ export async function runCompare(args: CompareArgs): Promise<number> {
         text: args.thresholds[i].text ?? detector.info.defaults.text,
         nmsIou:
           args.thresholds[i].nmsIou === undefined ? detector.info.defaults.nmsIou : args.thresholds[i].nmsIou,
+        ...(args.thresholds[i].crossIou !== undefined && { crossIou: args.thresholds[i].crossIou }),
       },
       perPhrase: args.perPhrase,
       ...(args.rec && { rec: args.rec }),

@@ -52,6 +52,25 @@ describe('npm run compare', () => {
     expect(again.stdout).toBe(first.stdout);
   });
 
+  it('compares a prompt with and without one phrase per object (--cross-iou once per prompt)', async () => {
+    const run = await compare(
+      '--prompt',
+      'red . red car',
+      '--prompt',
+      'red . red car',
+      '--per-phrase',
+      '--cross-iou',
+      '0.5',
+      '--cross-iou',
+      'off',
+    );
+    expect(run.stdout).toContain(
+      '  #1  "red . red car" (box 0.35 · text 0.25 · NMS 0.5 · one phrase per object above IoU 0.5 · one pass per phrase)',
+    );
+    // With it, the red car's boxes go under red; without it, they stay.
+    expect(run.stdout).toMatch(/\n {2}red +2 +2\n {2}red car +0 +2\n/);
+  });
+
   it('runs while the app holds the dataset, leaving its lock and its journal alone', async () => {
     const held = await DatasetService.open(dataset, {
       lock: { label: 'GroundLabel desktop' },
