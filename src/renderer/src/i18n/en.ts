@@ -195,6 +195,7 @@ export default {
     text: 'Text',
     nms: 'NMS IoU',
     nmsOff: 'empty: off',
+    crossIou: 'IoU across phrases',
     remove: 'Remove prompt {n}',
     add: 'Add a prompt',
     images: 'Images',

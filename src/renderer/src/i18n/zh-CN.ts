@@ -194,6 +194,7 @@ const zhCN: typeof en = {
     text: '文本',
     nms: 'NMS IoU',
     nmsOff: '留空：关闭',
+    crossIou: '跨短语 IoU',
     remove: '删除提示词 {n}',
     add: '添加提示词',
     images: '图片',

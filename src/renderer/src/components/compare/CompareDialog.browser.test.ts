@@ -90,11 +90,14 @@ describe('compare prompts', () => {
     const second = dialog().getByRole('group', { name: 'Prompt 2' });
     await userEvent.fill(second.getByRole('spinbutton', { name: 'Box' }), '0.5');
     await userEvent.tab();
+    await userEvent.fill(second.getByRole('spinbutton', { name: 'IoU across phrases' }), '0.6');
+    await userEvent.tab();
     await userEvent.click(dialog().getByRole('button', { name: 'Compare', exact: true }));
     await userEvent.click(dialog().getByRole('button', { name: 'Use prompt 2' }));
     await expect.element(page.getByRole('textbox', { name: 'Prompt' })).toHaveValue('man . dog');
     await expect.element(page.getByRole('slider', { name: 'Box threshold' })).toHaveValue('0.5');
-    expect(api.callsOf('compare:run')[0].variants[1].thresholds.box).toBe(0.5);
+    expect(api.callsOf('compare:run')[0].variants[1].thresholds).toMatchObject({ box: 0.5, crossIou: 0.6 });
+    expect(api.callsOf('compare:run')[0].variants[0].thresholds.crossIou ?? null).toBeNull();
     await expect.element(dialog()).not.toBeInTheDocument();
     expect(api.callsOf('project:save')).toEqual([]);
   });
