@@ -118,7 +118,8 @@ describe('keyboard-first labeling', { shuffle: false }, () => {
 
     await press('v');
     expect((await ui.hook()).tool).toBe('select');
-    await press('3');
+    // The classes are those of what the prompt found here, red then blue: 2 is blue.
+    await press('2');
     await ui.waitForHookState((v, { id, cls }) => hookBox(v, id)?.classId === cls, {
       id: drawn.id,
       cls: classId('blue'),

@@ -8,10 +8,15 @@ import {
   maxPixelsArg,
   parseCli,
   promptArg,
+  REC_OPTIONS,
+  REC_USAGE,
+  recArgs,
+  CROSS_IOU_USAGE,
   THRESHOLD_OPTIONS,
   thresholdArgs,
   type ThresholdArgs,
 } from './args';
+import type { RecOptions } from '../shared/prompt/units';
 
 export interface BatchArgs extends ThresholdArgs {
   readonly dataset: string;
@@ -19,6 +24,8 @@ export interface BatchArgs extends ThresholdArgs {
   /** Absent with --resume: the saved job's prompt is used. */
   readonly prompt?: string;
   readonly perPhrase: boolean;
+  /** Referring expressions instead of phrases. */
+  readonly rec?: RecOptions;
   readonly skipReviewed: boolean;
   readonly resume: boolean;
   readonly device: Device;
@@ -31,7 +38,9 @@ export const BATCH_USAGE = `Usage: npm run batch -- --dataset <folder> --model <
   [--box-threshold 0.35]        keep boxes scoring strictly above this
   [--text-threshold 0.25]       tokens above this make up the raw text shown with a box
   [--nms-iou 0.5|off]           per-phrase non-maximum suppression
+${CROSS_IOU_USAGE}
   [--per-phrase]                one forward pass per phrase
+${REC_USAGE}
   [--skip-reviewed]             leave out images a person has already reviewed
   [--resume]                    go on with the batch that was stopped (Ctrl+C), instead of --prompt
   [--device ${DEVICES.join('|')}]  (default auto: the platform's GPU, else CPU)
@@ -50,6 +59,7 @@ export function parseBatchArgs(argv: readonly string[]): BatchArgs | 'help' {
         prompt: { type: 'string' },
         ...THRESHOLD_OPTIONS,
         'per-phrase': { type: 'boolean', default: false },
+        ...REC_OPTIONS,
         'skip-reviewed': { type: 'boolean', default: false },
         resume: { type: 'boolean', default: false },
         device: { type: 'string', default: 'auto' },
@@ -67,12 +77,15 @@ export function parseBatchArgs(argv: readonly string[]): BatchArgs | 'help' {
   const device = deviceArg(values.device);
   const prompt = promptArg(values.prompt);
   const maxPixels = maxPixelsArg(values['max-pixels']);
+  const rec = recArgs(values);
+  if (values.resume && rec) throw bad('--resume goes on with the saved job and its mode; leave out --rec');
   return {
     dataset: values.dataset!,
     model: values.model!,
     prompt,
     ...thresholdArgs(values),
     perPhrase: values['per-phrase'],
+    ...(rec && { rec }),
     skipReviewed: values['skip-reviewed'],
     resume: values.resume,
     device,

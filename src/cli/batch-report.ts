@@ -1,6 +1,7 @@
 import type { BatchStatus, LookFirstEntry } from '../shared/ipc/contract';
 import { count } from '../shared/plural';
 import { IMAGE_STATUSES } from '../shared/project';
+import { collisionLines } from './label-summary';
 import { SIZE_BINS, type DatasetStats } from '../shared/stats';
 
 const pct = (v: number) => `${Math.round(v * 100)} %`;
@@ -59,6 +60,7 @@ export function batchReport(status: BatchStatus, stats: DatasetStats, ctx: Repor
     const pad = Math.max(...status.perClass.map((c) => c.name.length));
     for (const c of status.perClass) lines.push(`    ${c.name.padEnd(pad)}  ${c.suggestions}`);
   }
+  lines.push(...collisionLines(status.collisions).map((l) => `  ${l}`));
   if (status.lookFirst.length) lines.push('', 'look at first:', ...status.lookFirst.map(lookFirstLine));
 
   lines.push(

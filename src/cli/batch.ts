@@ -4,10 +4,11 @@ import { setMaxPixels } from '../main/inference/image-file';
 import { BatchService } from '../main/jobs/batch';
 import { datasetStats } from '../shared/stats';
 import { bundledVocabPath } from '../main/paths';
+import { thresholdsOf } from './args';
 import { BATCH_USAGE, parseBatchArgs, type BatchArgs } from './batch-args';
 import { batchReport } from './batch-report';
 import { resumeCommand } from './batch-resume';
-import { log, logModel, runCommand } from './command';
+import { log, logModel, runCommand, warnPromptLint } from './command';
 import { startProgress, type Progress } from './progress';
 import { count } from '../shared/plural';
 
@@ -39,6 +40,7 @@ export async function runBatch(args: BatchArgs): Promise<number> {
         for (; seen < p.done; seen++) progress?.tick();
       },
     });
+    if (!args.resume) warnPromptLint(args.prompt ?? '', !!args.rec);
     if (args.resume)
       batch.resumable(); // says why there is nothing to resume before the model loads
     else if (batch.loadProblem) log(`warning: ${batch.loadProblem}`);
@@ -57,12 +59,9 @@ export async function runBatch(args: BatchArgs): Promise<number> {
       await batch.start(detector, {
         prompt: args.prompt ?? '',
         perPhrase: args.perPhrase,
+        rec: args.rec,
         skipReviewed: args.skipReviewed,
-        thresholds: {
-          ...(args.boxThreshold !== undefined && { box: args.boxThreshold }),
-          ...(args.textThreshold !== undefined && { text: args.textThreshold }),
-          ...(args.nmsIou !== undefined && { nmsIou: args.nmsIou }),
-        },
+        thresholds: thresholdsOf(args),
       });
     }
     const running = batch.status()!;

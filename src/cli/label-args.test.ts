@@ -1,9 +1,26 @@
 import { describe, expect, it } from 'vitest';
+import { BUILT_IN_PRESETS } from '../shared/prompt/presets';
 import { parseLabelArgs } from './label-args';
 
 const base = ['--model', 'm.onnx', '--images', 'imgs', '--prompt', 'cat .', '--out', 'out'];
 
 describe('parseLabelArgs', () => {
+  it("takes a built-in class list as the prompt with --preset, exported under the list's class names", () => {
+    const noPrompt = ['--model', 'm.onnx', '--images', 'imgs', '--out', 'out'];
+    const args = parseLabelArgs([...noPrompt, '--preset', 'voc-20', '--classes', 'person=human']);
+    if (args === 'help') throw new Error('expected arguments');
+    expect(args.prompt).toBe(BUILT_IN_PRESETS.find((b) => b.id === 'voc-20')!.preset.prompt);
+    expect(args.classes.get('potted plant')).toBe('pottedplant');
+    expect(args.classes.get('person')).toBe('human');
+    expect(() => parseLabelArgs([...base, '--preset', 'voc-20'])).toThrow(
+      '--preset is the prompt: give --preset or --prompt, not both',
+    );
+    expect(() => parseLabelArgs([...noPrompt, '--preset', 'coco'])).toThrow(
+      '--preset must be one of coco-80, voc-20, objects365, lvis-common, got "coco"',
+    );
+    expect(() => parseLabelArgs(noPrompt)).toThrow('missing --prompt');
+  });
+
   it('fills in the defaults', () => {
     expect(parseLabelArgs(base)).toMatchObject({
       model: 'm.onnx',
@@ -14,6 +31,12 @@ describe('parseLabelArgs', () => {
       copyImages: false,
       perPhrase: false,
     });
+  });
+
+  it('reads phrases by default, and referring expressions with one box each under --rec', () => {
+    expect(parseLabelArgs(base)).not.toHaveProperty('rec');
+    expect(parseLabelArgs([...base, '--rec'])).toMatchObject({ rec: { topK: 1 } });
+    expect(parseLabelArgs([...base, '--rec', '--top-k', '3'])).toMatchObject({ rec: { topK: 3 } });
   });
 
   it('reads every option', () => {

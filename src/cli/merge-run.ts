@@ -13,7 +13,8 @@ import type { ResultLine } from '../main/shards/manifest';
 import { checkShards, describeMissing, type ShardSet } from '../main/shards/merge-check';
 import { findShards, readShardResults } from '../main/shards/shard-results';
 import { log } from './command';
-import { reportFailures, summarise } from './label-summary';
+import { collisionLines, reportFailures, summarise } from './label-summary';
+import { addCollisions } from '../shared/prompt/collisions';
 import type { MergeArgs } from './merge-args';
 import { count } from '../shared/plural';
 
@@ -129,6 +130,8 @@ export async function runMerge(args: MergeArgs): Promise<number> {
     ? undefined
     : 'in the project they show as "nothing found" until a person marks them negative';
   for (const line of summarise(lines, mapping.classes, mapping.classOfPhrase, nothingFound, note)) log(line);
+  for (const line of collisionLines(addCollisions(...set.shards.map((s) => s.manifest.collisions))))
+    log(line);
   if (args.out) await writeDataset({ ...args, out: args.out }, lines, set, mapping, imageRoot);
   if (args.intoProject) await intoProject(args.intoProject, lines, set, mapping);
   return reportFailures(lines);

@@ -11,6 +11,9 @@ import { FolderAccess } from './fs/folder-access';
 import { SuggestionAcceptor } from './jobs/accept';
 import { NothingFoundMarker } from './jobs/mark-negative';
 import { BatchService } from './jobs/batch';
+import { comparePrompts } from './jobs/compare';
+import { sampleImages } from '../shared/compare';
+import { classNameForPhrase } from '../shared/classes';
 import type { Device } from './inference/devices';
 import { fileDeviceSetting } from './inference/providers/device-setting';
 import { DEFAULT_MAX_PIXELS, maxPixels, setMaxPixels } from './inference/image-file';
@@ -74,6 +77,8 @@ export class AppServices {
   private readonly negatives = new NothingFoundMarker();
   /** Sizes and thumbnails of the open dataset, filled in behind the list. */
   private fill: BackgroundFill | null = null;
+  /** Stops the running comparison of prompts, while there is one. */
+  private comparing: AbortController | null = null;
   readonly models: ModelService;
   readonly access: FolderAccess;
 
@@ -227,8 +232,8 @@ export class AppServices {
     'image:save': (request) => this.requireDataset().save(request),
     // The meta names the revision it was read at; a save on an older one is refused.
     'project:save': (meta) => this.requireDataset().saveMeta(meta, meta.revision ?? 0),
-    'prompt:analyse': ({ prompt }) => this.models.analyse(prompt),
-    'infer:run': async ({ ids, prompt, thresholds, perPhrase }) => {
+    'prompt:analyse': ({ prompt, rec }) => this.models.analyse(prompt, rec),
+    'infer:run': async ({ ids, prompt, thresholds, perPhrase, rec }) => {
       const dataset = this.requireDataset();
       const targets = await Promise.all(
         ids.map(async (id) => ({ relPath: dataset.relPathOf(id), file: await dataset.fileOf(id) })),
@@ -239,15 +244,20 @@ export class AppServices {
           targets,
           prompt,
           { ...DEFAULT_THRESHOLDS, ...thresholds },
-          perPhrase,
+          { perPhrase, rec },
           (result, done, total) => this.options.emit('infer:progress', { done, total, result }),
         );
       } finally {
         resume?.();
       }
     },
-    'batch:start': async ({ ids, prompt, thresholds, perPhrase, skipReviewed }) => {
+    'batch:start': async ({ ids, prompt, thresholds, perPhrase, rec, skipReviewed }) => {
       const dataset = this.requireDataset();
+      if (this.comparing)
+        throw new GroundLabelError(
+          'compare-running',
+          'Prompts are being compared; start the batch when the comparison has finished, or cancel it.',
+        );
       const relPaths = ids?.map((id) => dataset.relPathOf(id));
       const detector = this.models.requireDetector();
       return (await this.batchService()).start(detector, {
@@ -255,8 +265,50 @@ export class AppServices {
         prompt,
         thresholds,
         perPhrase,
+        rec,
         skipReviewed,
       });
+    },
+    'compare:run': async ({ variants, ids, sample }) => {
+      const d = this.requireDataset();
+      const detector = this.models.requireDetector();
+      if (this.comparing)
+        throw new GroundLabelError(
+          'compare-running',
+          'Prompts are being compared already; cancel that comparison or wait for it first.',
+        );
+      // A batch would share the model: both would crawl, and the counts would be of a changing model.
+      if (await this.batchRunning())
+        throw new GroundLabelError(
+          'batch-running',
+          'A batch is running; compare prompts when it has finished, or cancel it first.',
+        );
+      const relPaths = ids
+        ? ids.map((id) => d.relPathOf(id))
+        : sampleImages(d.relPaths, sample.size, sample.seed);
+      const targets = await Promise.all(
+        relPaths.map(async (relPath) => ({ relPath, file: await d.fileOf(d.idFor(relPath)) })),
+      );
+      const controller = new AbortController();
+      this.comparing = controller;
+      const resume = this.fill?.pause();
+      try {
+        // Counted under the project's class names, read now: nothing of the project changes.
+        const meta = d.store.getMeta();
+        return await comparePrompts(detector, targets, variants, {
+          classOf: (phrase) => classNameForPhrase(meta, phrase),
+          signal: controller.signal,
+          onProgress: (done, total) => this.options.emit('compare:progress', { done, total }),
+        });
+      } finally {
+        this.comparing = null;
+        resume?.();
+      }
+    },
+    'compare:cancel': async () => {
+      const running = this.comparing;
+      running?.abort();
+      return { cancelled: !!running };
     },
     'batch:cancel': async () => (await this.batchService()).cancel(),
     'batch:status': async () => (await this.batchService()).status(),
@@ -336,6 +388,7 @@ export class AppServices {
   };
 
   async close(): Promise<void> {
+    this.comparing?.abort();
     await this.fill?.close();
     await this.stopBatch();
     await this.dataset?.close();

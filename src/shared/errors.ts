@@ -30,6 +30,8 @@ export const ERROR_CODES = [
   'dataset-mismatch',
   'batch-running',
   'batch-not-found',
+  /** A comparison of prompts is already running. */
+  'compare-running',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

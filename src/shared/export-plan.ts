@@ -88,7 +88,7 @@ export function planExport(
     if (orphans.length) {
       const ids = [...new Set(orphans.map((b) => b.classId))].join(', ');
       problems.push(
-        `${relPath}: ${orphans.length} box(es) of class ${ids}, no longer in the project, left out`,
+        `${relPath}: ${count(orphans.length, 'box', 'boxes')} of class ${ids}, no longer in the project, left out`,
       );
     }
     const boxes = doc.boxes.flatMap((b) => {

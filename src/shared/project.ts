@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { promptSchema } from './prompt/schemas';
+import { MAX_PRESETS, presetSchema } from './prompt/presets';
 
 /** Where a box came from. Suggestions are the model's and stay pending until a person acts on them. */
 export const boxOriginSchema = z.discriminatedUnion('kind', [
@@ -70,11 +72,7 @@ export const classDefSchema = z.object({
 export type ClassDef = z.infer<typeof classDefSchema>;
 
 /** The longest prompt taken: far above any real one, and short enough that reading it never stalls the app. */
-export const MAX_PROMPT_LENGTH = 65_536;
-
-export const promptSchema = z
-  .string()
-  .max(MAX_PROMPT_LENGTH, `a prompt may be at most ${MAX_PROMPT_LENGTH.toLocaleString('en')} characters`);
+export { MAX_PROMPT_LENGTH, promptSchema } from './prompt/schemas';
 
 /** Project-wide settings: the class list (its order is the export order), phrase → class map, prompts used. */
 export const projectMetaSchema = z.object({
@@ -82,7 +80,15 @@ export const projectMetaSchema = z.object({
   revision: z.int().nonnegative().optional(),
   classes: z.array(classDefSchema),
   phraseClasses: z.record(z.string(), z.string()),
+  /**
+   * The class name a phrase's class gets when it is made, where that is not the phrase itself (a
+   * built-in class list writes "dining table" for COCO's class of that name, "baseball bat" for
+   * LVIS's "baseball_bat"). A class is made only when its phrase first finds something.
+   */
+  phraseNames: z.record(z.string(), z.string().trim().min(1)).optional(),
   promptHistory: z.array(promptSchema).max(50),
+  /** A person's presets kept with this project (those for every project are kept by the app). */
+  presets: z.array(presetSchema).max(MAX_PRESETS).optional(),
 });
 export type ProjectMeta = z.infer<typeof projectMetaSchema>;
 

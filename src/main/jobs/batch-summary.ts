@@ -95,6 +95,7 @@ export function batchStatus(
     failures: job.failures.map((f) => ({ id: id(f.relPath), ...f })),
     lookFirst,
     perClass: classCounts,
+    collisions: job.collisions,
     startedAt: job.startedAt,
     updatedAt: job.updatedAt,
   };

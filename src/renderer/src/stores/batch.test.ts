@@ -146,6 +146,7 @@ describe('batch store', () => {
       failures: [],
       lookFirst: [],
       perClass: [],
+      collisions: [],
       startedAt: '',
       updatedAt: '',
     };

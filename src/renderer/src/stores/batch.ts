@@ -63,6 +63,8 @@ export const useBatchStore = defineStore('batch', () => {
 
   const canResume = computed(() => !running.value && !!status.value?.resumable);
   const failures = computed(() => (finishedHere.value ? (status.value?.failures ?? []) : []));
+  /** Phrase pairs suppressed across phrases over the finished job. */
+  const collisions = computed(() => (finishedHere.value ? (status.value?.collisions ?? []) : []));
 
   /** Shows the batch as running at once, while the request is still being prepared. */
   function begin(total: number): void {
@@ -165,6 +167,7 @@ export const useBatchStore = defineStore('batch', () => {
     finishedHere,
     canResume,
     failures,
+    collisions,
     begin,
     start,
     resume,
