@@ -204,7 +204,7 @@ describe('suppression across phrases over shards', () => {
         ...extra,
       ]);
     const collisionsOf = (stderr: string) =>
-      /\d+ box\(es\) dropped where two phrases claimed one object.*\n(?: {2}.*\n)+/.exec(stderr)?.[0];
+      /\d+ box(?:es)? dropped where two phrases claimed one object.*\n(?: {2}.*\n)+/.exec(stderr)?.[0];
     const one = await label(path.join(dir, 'cross-single'));
     const expected = collisionsOf(one.stderr);
     expect(expected).toMatch(/\n {2}"red car" under "red": \d+ times\n/);
