@@ -1,9 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { BoxRecord } from '../../../shared/project';
 import { manual, suggestion } from '../testing/boxes';
 import { hook, mountWith, solidImage, until } from '../testing/mount';
 import { useEditorStore } from '../stores/editor';
 import CanvasStage from './CanvasStage.vue';
+import { SETTLE_MS } from './scene';
 
 const RED = { id: 'c1', name: 'cat', color: '#ff0000' };
 const meta = { classes: [RED], phraseClasses: {}, promptHistory: [] };
@@ -152,13 +153,20 @@ describe('canvas', () => {
     const imageX = () => (at.clientX - hook().canvas.left - hook().view.x) / hook().view.scale;
     const before = imageX();
     const host = document.querySelector('[role="application"]');
-    host?.dispatchEvent(new WheelEvent('wheel', { ...at, deltaY: -400, bubbles: true, cancelable: true }));
-    await frames();
-    expect(hook().view.scale).toBeGreaterThan(scale * 2);
-    expect(imageX()).toBeCloseTo(before);
-    // Until the zoom settles the box layer is the old bitmap, scaled by a CSS transform.
-    expect(hook().settled).toBe(false);
-    expect(boxLayer().style.transform).toMatch(/^matrix\(/);
+    // The settle timer waits on the test, not on the machine: a slow frame must not let it fire early.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      host?.dispatchEvent(new WheelEvent('wheel', { ...at, deltaY: -400, bubbles: true, cancelable: true }));
+      await frames();
+      expect(hook().view.scale).toBeGreaterThan(scale * 2);
+      expect(imageX()).toBeCloseTo(before);
+      // Until the zoom settles the box layer is the old bitmap, scaled by a CSS transform.
+      expect(hook().settled).toBe(false);
+      expect(boxLayer().style.transform).toMatch(/^matrix\(/);
+      vi.advanceTimersByTime(SETTLE_MS);
+    } finally {
+      vi.useRealTimers();
+    }
     await settled();
     expect(boxLayer().style.transform).toBe('');
     const zoomed = labelHeight(100, 100);
