@@ -74,7 +74,9 @@ describe('keyboard-first labeling', { shuffle: false }, () => {
     expect(await activeRole()).toBe('listbox');
     expect(await ui.option('a.png').getAttribute('aria-selected')).toBe('true');
     expect(await ui.imageList.getAttribute('aria-activedescendant')).toBe('image-option-0');
-    // Tab goes from the list to the canvas.
+    // Tab goes from the list, over its resizable edge, to the canvas.
+    await press('Tab');
+    expect(await activeRole()).toBe('separator');
     await press('Tab');
     expect(await activeRole()).toBe('application');
   });
@@ -116,7 +118,8 @@ describe('keyboard-first labeling', { shuffle: false }, () => {
 
     await press('v');
     expect((await ui.hook()).tool).toBe('select');
-    await press('3');
+    // The classes are those of what the prompt found here, red then blue: 2 is blue.
+    await press('2');
     await ui.waitForHookState((v, { id, cls }) => hookBox(v, id)?.classId === cls, {
       id: drawn.id,
       cls: classId('blue'),

@@ -80,8 +80,13 @@ describe('two tabs editing one image', () => {
       .filter({ hasText: /was changed elsewhere/ })
       .first()
       .waitFor();
-    await second.waitForHookState((h) => h.doc?.boxes.length === 1, null);
-    expect((await second.boxes()).map(geometry)).toEqual([firstBox]);
+    // Its own box showed as one box too: wait for the first tab's box, read again.
+    const readAgain = await second.waitForHookState(
+      (h, want) =>
+        h.doc?.boxes.length === 1 && JSON.stringify(geometry(h.doc.boxes[0])) === JSON.stringify(want),
+      firstBox,
+    );
+    expect(readAgain.doc!.boxes.map(geometry)).toEqual([firstBox]);
     const afterRefusal = await stored();
     expect(afterRefusal.doc.boxes.map(geometry)).toEqual([firstBox]);
     expect(afterRefusal.doc.revision).toBe(afterFirst.doc.revision);

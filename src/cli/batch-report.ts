@@ -1,5 +1,7 @@
 import type { BatchStatus, LookFirstEntry } from '../shared/ipc/contract';
+import { count } from '../shared/plural';
 import { IMAGE_STATUSES } from '../shared/project';
+import { collisionLines } from './label-summary';
 import { SIZE_BINS, type DatasetStats } from '../shared/stats';
 
 const pct = (v: number) => `${Math.round(v * 100)} %`;
@@ -16,35 +18,49 @@ export function histogram(counts: readonly number[], labels: readonly string[], 
 export const sizeLabels = (): string[] =>
   SIZE_BINS.map((edge, i) => (i === 0 ? `≤ ${pct(edge)}` : `${pct(SIZE_BINS[i - 1])}–${pct(edge)}`));
 
+/** A message that starts with the file's name already, without it: the line names the image. */
+const withoutName = (relPath: string, message: string): string => {
+  const prefix = `${relPath.split('/').at(-1)}: `;
+  return message.startsWith(prefix) ? message.slice(prefix.length) : message;
+};
+
+/** Each image with why it is there. */
 function lookFirstLine(l: LookFirstEntry): string {
+  const score = (l.topScore ?? 0).toFixed(2);
   switch (l.reason) {
     case 'failed':
-      return `  failed          ${l.relPath}: ${l.message ?? ''}`;
+      return `  could not be read  ${l.relPath}: ${withoutName(l.relPath, l.message ?? '')}`;
     case 'low-score':
-      return `  low score ${(l.topScore ?? 0).toFixed(2)}  ${l.relPath} (${l.suggestions} suggestion${l.suggestions === 1 ? '' : 's'})`;
+      return `  least sure ${score}    ${l.relPath} (${count(l.suggestions, 'suggestion')})`;
     case 'many-boxes':
-      return `  ${`${l.suggestions} box${l.suggestions === 1 ? '' : 'es'}`.padEnd(15)} ${l.relPath} (best ${(l.topScore ?? 0).toFixed(2)})`;
+      return `  most boxes (${l.suggestions})`.padEnd(21) + `${l.relPath} (best ${score})`;
   }
 }
 
+export interface ReportContext {
+  /** The command that goes on with a stopped batch. */
+  readonly resumeCommand: string;
+}
+
 /** What the CLI prints when a batch stops: the job, what to look at first, and the dataset now. */
-export function batchReport(status: BatchStatus, stats: DatasetStats): string[] {
+export function batchReport(status: BatchStatus, stats: DatasetStats, ctx: ReportContext): string[] {
   const left = status.total - status.done;
   const lines = [
     status.state === 'done'
       ? `batch ${status.jobId} finished: "${status.prompt}"`
-      : `batch ${status.jobId} stopped with ${left} image(s) left: run again with --resume to finish it`,
+      : `batch ${status.jobId} stopped with ${count(left, 'image')} left; to finish it, run:\n  ${ctx.resumeCommand}`,
     `  images: ${status.total} in the job · ${status.labeled} labeled (${status.withSuggestions} with suggestions, ${status.nothingFound} where nothing was found) · ${status.skipped} skipped (reviewed) · ${status.failed} failed · ${left} left`,
   ];
   if (status.nothingFound)
     lines.push(
-      `  ${status.nothingFound} image(s) where the model found nothing stay out of exports until marked negative ("Mark all negative" in the app's image list)`,
+      `  ${count(status.nothingFound, 'image')} where the model found nothing stay out of exports until marked negative ("Mark all negative" in the app's image list)`,
     );
   if (status.perClass.length) {
     lines.push('  suggestions of this batch still pending per class:');
     const pad = Math.max(...status.perClass.map((c) => c.name.length));
     for (const c of status.perClass) lines.push(`    ${c.name.padEnd(pad)}  ${c.suggestions}`);
   }
+  lines.push(...collisionLines(status.collisions).map((l) => `  ${l}`));
   if (status.lookFirst.length) lines.push('', 'look at first:', ...status.lookFirst.map(lookFirstLine));
 
   lines.push(
@@ -63,8 +79,9 @@ export function batchReport(status: BatchStatus, stats: DatasetStats): string[] 
     lines.push(...histogram(stats.sizes, sizeLabels()).map((l) => `    ${l}`));
   }
   if (status.failures.length) {
-    lines.push('', `${status.failures.length} image(s) failed:`);
-    for (const f of status.failures) lines.push(`  ${f.relPath}: [${f.code}] ${f.message}`);
+    lines.push('', `${count(status.failures.length, 'image')} could not be labeled:`);
+    for (const f of status.failures)
+      lines.push(`  ${f.relPath}: [${f.code}] ${withoutName(f.relPath, f.message)}`);
   }
   return lines;
 }

@@ -1,17 +1,22 @@
 import { DatasetService } from '../main/dataset/dataset-service';
 import { Detector } from '../main/inference/detector';
+import { setMaxPixels } from '../main/inference/image-file';
 import { BatchService } from '../main/jobs/batch';
 import { datasetStats } from '../shared/stats';
 import { bundledVocabPath } from '../main/paths';
+import { thresholdsOf } from './args';
 import { BATCH_USAGE, parseBatchArgs, type BatchArgs } from './batch-args';
 import { batchReport } from './batch-report';
-import { log, logModel, runCommand } from './command';
+import { resumeCommand } from './batch-resume';
+import { log, logModel, runCommand, warnPromptLint } from './command';
 import { startProgress, type Progress } from './progress';
+import { count } from '../shared/plural';
 
 /** Exit status of a batch stopped with Ctrl+C (128 + SIGINT), as shells report it. */
 export const EXIT_CANCELLED = 130;
 
 export async function runBatch(args: BatchArgs): Promise<number> {
+  if (args.maxPixels !== undefined) setMaxPixels(args.maxPixels);
   const dataset = await DatasetService.open(args.dataset, { lock: { label: 'npm run batch' } });
   if (dataset.store.lockNotice) log(`warning: ${dataset.store.lockNotice}`);
   let detector: Detector | null = null;
@@ -35,6 +40,7 @@ export async function runBatch(args: BatchArgs): Promise<number> {
         for (; seen < p.done; seen++) progress?.tick();
       },
     });
+    if (!args.resume) warnPromptLint(args.prompt ?? '', !!args.rec);
     if (args.resume)
       batch.resumable(); // says why there is nothing to resume before the model loads
     else if (batch.loadProblem) log(`warning: ${batch.loadProblem}`);
@@ -53,26 +59,30 @@ export async function runBatch(args: BatchArgs): Promise<number> {
       await batch.start(detector, {
         prompt: args.prompt ?? '',
         perPhrase: args.perPhrase,
+        rec: args.rec,
         skipReviewed: args.skipReviewed,
-        thresholds: {
-          ...(args.boxThreshold !== undefined && { box: args.boxThreshold }),
-          ...(args.textThreshold !== undefined && { text: args.textThreshold }),
-          ...(args.nmsIou !== undefined && { nmsIou: args.nmsIou }),
-        },
+        thresholds: thresholdsOf(args),
       });
     }
     const running = batch.status()!;
     seen = args.resume ? (before?.done ?? 0) : 0;
     log(
-      `${args.resume ? 'resuming' : 'started'} batch ${running.jobId} on ${running.total - seen} of ${running.total} image(s): "${running.prompt}"`,
+      `${args.resume ? 'resuming' : 'started'} batch ${running.jobId} on ${running.total - seen} of ${count(running.total, 'image')}: "${running.prompt}"`,
     );
     progress = startProgress(running.total - seen);
     const status = (await batch.wait())!;
     progress.stop();
     await dataset.store.flush();
 
-    const stats = datasetStats(dataset.relPaths, (r) => dataset.store.get(r), dataset.store.getMeta());
-    process.stdout.write(`${batchReport(status, stats).join('\n')}\n`);
+    const stats = datasetStats(
+      dataset.relPaths,
+      (r) => dataset.store.get(r),
+      dataset.store.getMeta(),
+      (r) => dataset.isUnreadable(r),
+    );
+    process.stdout.write(
+      `${batchReport(status, stats, { resumeCommand: resumeCommand(args) }).join('\n')}\n`,
+    );
     if (status.state !== 'done') return EXIT_CANCELLED;
     return status.failed ? 1 : 0;
   } finally {

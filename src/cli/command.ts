@@ -2,6 +2,9 @@ import { isGroundLabelError, messageOf } from '../shared/errors';
 import { ExportError } from '../shared/formats';
 import { describeDevice, failureLines } from '../main/inference/devices';
 import type { ModelInfo } from '../main/inference/detector';
+import { overlappingPhrases } from '../shared/prompt/overlap';
+import { missingSeparators } from '../shared/prompt/separators';
+import { parsePhrases } from '../shared/prompt/units';
 
 /** Progress and diagnostics go to stderr; stdout is left for what a script reads. */
 export const log = (line = ''): void => void process.stderr.write(`${line}\n`);
@@ -46,4 +49,27 @@ export function logModel(info: ModelInfo): void {
   log(`device: ${describeDevice(info.device)}`);
   for (const line of failureLines(info.device.failures)) log(line);
   if (info.threadFallback) log(`warning: the model runs on the main thread: ${info.threadFallback}`);
+}
+
+/**
+ * Warns as the app's lint does: a phrase prompt without " . " reads as one phrase, and phrases that
+ * overlap in meaning split one object between them. Referring expressions are sentences: no lint.
+ */
+export function warnPromptLint(prompt: string, rec: boolean): void {
+  if (rec) return;
+  const advice = missingSeparators(prompt);
+  if (advice)
+    log(
+      `warning: the prompt has no " . ", so it is one phrase, "${advice.asOne}"; if you meant ${advice.phrases.length} phrases, write --prompt "${advice.rewrite}"`,
+    );
+  const pairs = overlappingPhrases(parsePhrases(prompt));
+  if (pairs.length)
+    log(
+      `warning: phrases that overlap in meaning, each object going to only one of them: ${pairs
+        .slice(0, 8)
+        .map(([a, b]) => `"${a}" and "${b}"`)
+        .join(
+          ', ',
+        )}${pairs.length > 8 ? `, … (${pairs.length - 8} more)` : ''}; run them separately, or see how often they collide with --cross-iou`,
+    );
 }

@@ -1,9 +1,26 @@
 import { describe, expect, it } from 'vitest';
+import { BUILT_IN_PRESETS } from '../shared/prompt/presets';
 import { parseLabelArgs } from './label-args';
 
 const base = ['--model', 'm.onnx', '--images', 'imgs', '--prompt', 'cat .', '--out', 'out'];
 
 describe('parseLabelArgs', () => {
+  it("takes a built-in class list as the prompt with --preset, exported under the list's class names", () => {
+    const noPrompt = ['--model', 'm.onnx', '--images', 'imgs', '--out', 'out'];
+    const args = parseLabelArgs([...noPrompt, '--preset', 'voc-20', '--classes', 'person=human']);
+    if (args === 'help') throw new Error('expected arguments');
+    expect(args.prompt).toBe(BUILT_IN_PRESETS.find((b) => b.id === 'voc-20')!.preset.prompt);
+    expect(args.classes.get('potted plant')).toBe('pottedplant');
+    expect(args.classes.get('person')).toBe('human');
+    expect(() => parseLabelArgs([...base, '--preset', 'voc-20'])).toThrow(
+      '--preset is the prompt: give --preset or --prompt, not both',
+    );
+    expect(() => parseLabelArgs([...noPrompt, '--preset', 'coco'])).toThrow(
+      '--preset must be one of coco-80, voc-20, objects365, lvis-common, got "coco"',
+    );
+    expect(() => parseLabelArgs(noPrompt)).toThrow('missing --prompt');
+  });
+
   it('fills in the defaults', () => {
     expect(parseLabelArgs(base)).toMatchObject({
       model: 'm.onnx',
@@ -14,6 +31,12 @@ describe('parseLabelArgs', () => {
       copyImages: false,
       perPhrase: false,
     });
+  });
+
+  it('reads phrases by default, and referring expressions with one box each under --rec', () => {
+    expect(parseLabelArgs(base)).not.toHaveProperty('rec');
+    expect(parseLabelArgs([...base, '--rec'])).toMatchObject({ rec: { topK: 1 } });
+    expect(parseLabelArgs([...base, '--rec', '--top-k', '3'])).toMatchObject({ rec: { topK: 3 } });
   });
 
   it('reads every option', () => {
@@ -61,6 +84,22 @@ describe('parseLabelArgs', () => {
 
   it('lists every missing required option', () => {
     expect(() => parseLabelArgs(['--model', 'm.onnx'])).toThrow('missing --images, --prompt, --out');
+  });
+
+  it('says an empty prompt is empty, rather than missing', () => {
+    for (const prompt of ['', '  ', ' . '])
+      expect(() => parseLabelArgs([...base, '--prompt', prompt])).toThrow(
+        '--prompt is empty: give the phrases to look for, such as --prompt "cat . dog"',
+      );
+  });
+
+  it('reads --max-pixels as a number of pixels or megapixels, and refuses anything else', () => {
+    expect(parseLabelArgs(base)).not.toHaveProperty('maxPixels');
+    expect(parseLabelArgs([...base, '--max-pixels', '250000000'])).toMatchObject({ maxPixels: 250_000_000 });
+    expect(parseLabelArgs([...base, '--max-pixels', '250M'])).toMatchObject({ maxPixels: 250_000_000 });
+    expect(parseLabelArgs([...base, '--max-pixels', '1.5mp'])).toMatchObject({ maxPixels: 1_500_000 });
+    for (const raw of ['0', 'lots', '1e9'])
+      expect(() => parseLabelArgs([...base, '--max-pixels', raw])).toThrow(`--max-pixels must be`);
   });
 
   it('answers help', () => {

@@ -1,7 +1,24 @@
+import { BUILT_IN_PRESETS, type PromptPreset } from '../shared/prompt/presets';
 import { parseArgs } from 'node:util';
 import type { ImageSize } from '../shared/geometry';
 import { DEVICES, type Device } from '../main/inference/devices';
-import { bad, deviceArg, parseCli, THRESHOLD_OPTIONS, thresholdArgs, type ThresholdArgs } from './args';
+import {
+  bad,
+  deviceArg,
+  MAX_PIXELS_OPTION,
+  MAX_PIXELS_USAGE,
+  maxPixelsArg,
+  parseCli,
+  promptArg,
+  REC_OPTIONS,
+  REC_USAGE,
+  recArgs,
+  CROSS_IOU_USAGE,
+  THRESHOLD_OPTIONS,
+  thresholdArgs,
+  type ThresholdArgs,
+} from './args';
+import type { RecOptions } from '../shared/prompt/units';
 import { parseClassSpec } from '../shared/labels/class-map';
 import { parseShardCount, parseShardOption, type ShardRequest } from '../main/shards/scheduler-env';
 
@@ -15,23 +32,31 @@ export interface LabelArgs extends ThresholdArgs {
   readonly out: string;
   readonly format: Format;
   readonly device: Device;
+  readonly maxPixels?: number;
   readonly inputSize?: ImageSize;
   readonly classes: ReadonlyMap<string, string>;
   readonly copyImages: boolean;
   readonly perPhrase: boolean;
+  /** Referring expressions instead of phrases. */
+  readonly rec?: RecOptions;
   /** Label only one shard of the images, for `npm run merge` to join (see src/main/shards). */
   readonly shard?: { readonly request: ShardRequest; readonly count?: number };
 }
 
 export const LABEL_USAGE = `Usage: npm run label -- --model <file-or-folder> --images <folder> --prompt "<text>" --out <folder>
+  [--preset <list>]             instead of --prompt: a built-in class list as the prompt, exported under
+                                its own class names (${BUILT_IN_PRESETS.map((b) => b.id).join(', ')})
   [--format coco|yolo|voc]      output format (default coco)
   [--box-threshold 0.35]        keep boxes scoring strictly above this
   [--text-threshold 0.25]       tokens above this make up the raw text shown with a box
   [--nms-iou 0.5|off]           per-phrase non-maximum suppression
+${CROSS_IOU_USAGE}
   [--device ${DEVICES.join('|')}]  (default auto: the platform's GPU, else CPU)
+${MAX_PIXELS_USAGE}
   [--input-size HxW]            model input size, e.g. 800x1200
   [--classes "phrase=class,..."] map prompt phrases to class names
   [--per-phrase]                one forward pass per phrase
+${REC_USAGE}
   [--copy-images]               YOLO: copy images instead of linking them
   [--shard K/N|auto]            label only shard K of N (0-based) into <out>/shard-K-of-N, for npm run merge;
                                 auto: from JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID or GROUNDLABEL_SHARD=K/N
@@ -55,14 +80,17 @@ export function parseLabelArgs(argv: readonly string[]): LabelArgs | 'help' {
         model: { type: 'string' },
         images: { type: 'string' },
         prompt: { type: 'string' },
+        preset: { type: 'string' },
         out: { type: 'string' },
         format: { type: 'string' },
         ...THRESHOLD_OPTIONS,
         device: { type: 'string', default: 'auto' },
+        ...MAX_PIXELS_OPTION,
         'input-size': { type: 'string' },
         classes: { type: 'string', default: '' },
         'copy-images': { type: 'boolean', default: false },
         'per-phrase': { type: 'boolean', default: false },
+        ...REC_OPTIONS,
         shard: { type: 'string' },
         shards: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -70,7 +98,11 @@ export function parseLabelArgs(argv: readonly string[]): LabelArgs | 'help' {
     }),
   );
   if (values.help) return 'help';
-  const missing = (['model', 'images', 'prompt', 'out'] as const).filter((k) => !values[k]);
+  const preset = presetArg(values.preset, values.prompt);
+  // A --prompt given empty is its own mistake (promptArg), not a missing option.
+  const missing = (['model', 'images', ...(preset ? [] : (['prompt'] as const)), 'out'] as const).filter(
+    (k) => (k === 'prompt' ? values.prompt === undefined : !values[k]),
+  );
   if (missing.length) throw bad(`missing ${missing.map((m) => `--${m}`).join(', ')}`);
   const format = (values.format ?? 'coco') as Format;
   if (!FORMATS.includes(format))
@@ -78,20 +110,27 @@ export function parseLabelArgs(argv: readonly string[]): LabelArgs | 'help' {
   const device = deviceArg(values.device);
   const classes = parseClassSpec(values.classes);
   if (!classes.ok) throw bad(`--classes: ${classes.error}`);
+  // A class list's own names, unless --classes says otherwise.
+  const classMap = new Map([...Object.entries(preset?.phraseNames ?? {}), ...classes.value]);
   const shard = shardArgs(values);
+  promptArg(values.prompt);
+  const maxPixels = maxPixelsArg(values['max-pixels']);
+  const rec = recArgs(values);
   return {
     model: values.model!,
     images: values.images!,
-    prompt: values.prompt!,
+    prompt: preset?.prompt ?? values.prompt!,
     out: values.out!,
     format,
     ...thresholdArgs(values),
     device,
     inputSize: inputSize(values['input-size']),
-    classes: classes.value,
+    classes: classMap,
     copyImages: values['copy-images'],
     perPhrase: values['per-phrase'],
+    ...(rec && { rec }),
     ...(shard && { shard }),
+    ...(maxPixels !== undefined && { maxPixels }),
   };
 }
 
@@ -117,4 +156,14 @@ function shardArgs(values: {
       `${notHere.join(' and ')} cannot go with --shard: a shard writes its results for npm run merge, which writes the dataset (npm run merge -- --format …)`,
     );
   return count === undefined ? { request } : { request, count };
+}
+
+/** `--preset <id>`: a built-in class list as the prompt, its class names as --classes. */
+function presetArg(id: string | undefined, prompt: string | undefined): PromptPreset | undefined {
+  if (id === undefined) return undefined;
+  if (prompt !== undefined) throw bad('--preset is the prompt: give --preset or --prompt, not both');
+  const found = BUILT_IN_PRESETS.find((b) => b.id === id);
+  if (!found)
+    throw bad(`--preset must be one of ${BUILT_IN_PRESETS.map((b) => b.id).join(', ')}, got "${id}"`);
+  return found.preset;
 }

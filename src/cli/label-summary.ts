@@ -1,5 +1,7 @@
 import type { LabelOutcome } from '../main/jobs/label-images';
+import type { PhraseCollision } from '../shared/prompt/collisions';
 import { log } from './command';
+import { count } from '../shared/plural';
 
 /** What a summary needs of an outcome: `label` has whole outcomes, `merge` the ones shards recorded. */
 export type SummaryOutcome =
@@ -24,10 +26,33 @@ export function summarise(
   const ok = outcomes.filter((o) => o.ok);
   const perClass = new Array<number>(classes.length).fill(0);
   for (const o of ok) for (const d of o.detections) perClass[classOfPhrase[d.phraseIndex]]++;
+  const empty = classes.filter((_, i) => perClass[i] === 0);
+  const shown = empty.slice(0, 12).join(', ') + (empty.length > 12 ? `, … (${empty.length - 12} more)` : '');
   return [
     `images: ${outcomes.length} (${ok.length - nothingFound} with boxes, ${nothingFound} where the model found nothing, ${outcomes.length - ok.length} failed)`,
-    ...classes.map((c, i) => `  ${c}: ${perClass[i]} boxes`),
-    ...(nothingFound ? [`${nothingFound} image(s) where the model found nothing: ${nothingFoundNote}`] : []),
+    ...classes.flatMap((c, i) => (perClass[i] ? [`  ${c}: ${count(perClass[i], 'box', 'boxes')}`] : [])),
+    ...(empty.length
+      ? [
+          `  ${count(empty.length, 'class', 'classes')} found nothing and ${empty.length === 1 ? 'is' : 'are'} left out: ${shown}`,
+        ]
+      : []),
+    ...(nothingFound
+      ? [`${count(nothingFound, 'image')} where the model found nothing: ${nothingFoundNote}`]
+      : []),
+  ];
+}
+
+/**
+ * What suppression across phrases (--cross-iou) dropped: each pair of phrases that claimed one object,
+ * and how often. Pairs that collide often are overlapping concepts: run them apart, or keep one.
+ */
+export function collisionLines(collisions: readonly PhraseCollision[], limit = 12): string[] {
+  if (!collisions.length) return [];
+  const total = collisions.reduce((n, c) => n + c.count, 0);
+  return [
+    `${count(total, 'box', 'boxes')} dropped where two phrases claimed one object (--cross-iou):`,
+    ...collisions.slice(0, limit).map((c) => `  "${c.dropped}" under "${c.kept}": ${count(c.count, 'time')}`),
+    ...(collisions.length > limit ? [`  … ${count(collisions.length - limit, 'more pair')}`] : []),
   ];
 }
 
@@ -35,7 +60,7 @@ export function summarise(
 export function reportFailures(outcomes: readonly SummaryOutcome[]): number {
   const failures = outcomes.filter((o) => !o.ok);
   if (!failures.length) return 0;
-  log(`\n${failures.length} image(s) failed:`);
+  log(`\n${count(failures.length, 'image')} failed:`);
   for (const f of failures) if (!f.ok) log(`  ${f.relPath}: [${f.error.code}] ${f.error.message}`);
   return 1;
 }

@@ -1,3 +1,4 @@
+import { count } from '../shared/plural';
 import { stat } from 'node:fs/promises';
 import { GroundLabelError } from '../shared/errors';
 import { checkClassList, exportLabels, ExportError } from '../shared/formats';
@@ -7,13 +8,16 @@ import { exportFromOutcomes } from '../main/export/from-outcomes';
 import { checkOutFolder } from '../main/export/out-folder';
 import { writeExport } from '../main/export/write-export';
 import { Detector } from '../main/inference/detector';
+import { setMaxPixels } from '../main/inference/image-file';
 import { describeSizeRule } from '../main/inference/resize';
-import { parsePhrases } from '../main/inference/text';
+import { promptUnits } from '../shared/prompt/units';
 import { bundledVocabPath } from '../main/paths';
 import { imagesOfShard } from '../main/shards/assign';
+import { thresholdsOf } from './args';
 import { LABEL_USAGE, parseLabelArgs, type LabelArgs } from './label-args';
-import { reportFailures, summarise } from './label-summary';
-import { log, logModel, runCommand } from './command';
+import { collisionLines, reportFailures, summarise } from './label-summary';
+import { addCollisions } from '../shared/prompt/collisions';
+import { log, logModel, runCommand, warnPromptLint } from './command';
 import { labelFolderWithProgress } from './progress';
 import { labelShard, prepareShard } from './shard-label';
 
@@ -23,11 +27,13 @@ async function ensureFolder(dir: string, what: string): Promise<void> {
 }
 
 export async function runLabel(args: LabelArgs): Promise<number> {
+  if (args.maxPixels !== undefined) setMaxPixels(args.maxPixels);
   // Everything that could stop the run is checked before the model loads and the first image runs.
   await ensureFolder(args.images, '--images');
   await checkOutFolder(args.out, args.images);
   const target = args.shard ? await prepareShard(args, args.shard) : null;
-  const phrases = parsePhrases(args.prompt);
+  const phrases = promptUnits(args.prompt, args.rec);
+  warnPromptLint(args.prompt, !!args.rec);
   const mapping = mapPhrasesToClasses(phrases, args.classes);
   if (!mapping.ok) throw new GroundLabelError('bad-argument', mapping.error);
   try {
@@ -41,11 +47,7 @@ export async function runLabel(args: LabelArgs): Promise<number> {
   if (listed.length === 0) throw new GroundLabelError('image-not-found', `No images found in ${args.images}`);
   // Each shard lists the whole folder and keeps its own images: no shard needs to hear from another.
   const relPaths = target ? imagesOfShard(listed, target.shard) : listed;
-  const thresholds = {
-    ...(args.boxThreshold !== undefined && { box: args.boxThreshold }),
-    ...(args.textThreshold !== undefined && { text: args.textThreshold }),
-    ...(args.nmsIou !== undefined && { nmsIou: args.nmsIou }),
-  };
+  const thresholds = thresholdsOf(args);
 
   const detector = await Detector.open({
     model: args.model,
@@ -57,9 +59,15 @@ export async function runLabel(args: LabelArgs): Promise<number> {
     const { info } = detector;
     logModel(info);
     log(`input size: ${describeSizeRule(info.sizeRule)}`);
-    const runs = detector.textRuns(args.prompt, args.perPhrase);
+    const runs = detector.textRuns(args.prompt, args.perPhrase, !!args.rec);
+    if (args.rec)
+      log(
+        `prompt: ${count(phrases.length, 'referring expression')}, each yielding its best ${args.rec.topK === 1 ? 'box' : `${args.rec.topK} boxes`}`,
+      );
     if (runs.length > 1)
-      log(`prompt: ${phrases.length} phrases in ${runs.length} passes of ≤ ${info.maxTokens} tokens each`);
+      log(
+        `prompt: ${phrases.length} ${args.rec ? 'expressions' : 'phrases'} in ${runs.length} passes of ≤ ${info.maxTokens} tokens each`,
+      );
     if (target)
       return await labelShard({
         args,
@@ -73,11 +81,16 @@ export async function runLabel(args: LabelArgs): Promise<number> {
 
     const outcomes = await labelFolderWithProgress(detector, args.images, relPaths, args.prompt, {
       perPhrase: args.perPhrase,
+      rec: args.rec,
       thresholds,
     });
 
     const { plan, nothingFound } = exportFromOutcomes(outcomes, mapping.value, args.prompt.trim());
     for (const line of summarise(outcomes, mapping.value.classes, mapping.value.classOfPhrase, nothingFound))
+      log(line);
+    for (const line of collisionLines(
+      addCollisions(...outcomes.map((o) => (o.ok ? o.result.collisions : []))),
+    ))
       log(line);
     if (plan.summary.reviewed === 0) {
       log(`nothing written to ${args.out}: no image could be labeled`);

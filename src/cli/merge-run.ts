@@ -13,8 +13,10 @@ import type { ResultLine } from '../main/shards/manifest';
 import { checkShards, describeMissing, type ShardSet } from '../main/shards/merge-check';
 import { findShards, readShardResults } from '../main/shards/shard-results';
 import { log } from './command';
-import { reportFailures, summarise } from './label-summary';
+import { collisionLines, reportFailures, summarise } from './label-summary';
+import { addCollisions } from '../shared/prompt/collisions';
 import type { MergeArgs } from './merge-args';
+import { count } from '../shared/plural';
 
 const byCodeUnits = (a: ResultLine, b: ResultLine): number =>
   a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0;
@@ -86,12 +88,12 @@ async function intoProject(
     const applied = await importSuggestions(d, result, `the merged run "${prompt}"`, { prompt, at });
     await d.store.flush();
     log(
-      `into ${d.root}: ${applied.images} image(s) given ${applied.boxes} pending suggestion(s) to review` +
+      `into ${d.root}: ${count(applied.images, 'image')} given ${count(applied.boxes, 'pending suggestion')} to review` +
         (applied.newClasses.length ? `; new classes: ${applied.newClasses.join(', ')}` : ''),
     );
     if (outside)
       log(
-        `warning: ${outside} labeled image(s) are not images of ${d.root} (the shards labeled ${set.shards[0].manifest.images.root}); they were left out`,
+        `warning: ${count(outside, 'labeled image')} ${outside === 1 ? 'is not an image' : 'are not images'} of ${d.root} (the shards labeled ${set.shards[0].manifest.images.root}); they were left out`,
       );
     for (const p of applied.problems) log(`${p.level}: ${p.message}`);
   } finally {
@@ -128,6 +130,8 @@ export async function runMerge(args: MergeArgs): Promise<number> {
     ? undefined
     : 'in the project they show as "nothing found" until a person marks them negative';
   for (const line of summarise(lines, mapping.classes, mapping.classOfPhrase, nothingFound, note)) log(line);
+  for (const line of collisionLines(addCollisions(...set.shards.map((s) => s.manifest.collisions))))
+    log(line);
   if (args.out) await writeDataset({ ...args, out: args.out }, lines, set, mapping, imageRoot);
   if (args.intoProject) await intoProject(args.intoProject, lines, set, mapping);
   return reportFailures(lines);

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { DEVICES, type Device } from '../main/inference/devices';
 import { parseHostRule, type HostRule } from '../main/server/hosts';
 import { DEFAULT_PORT } from '../main/server/http-server';
-import { bad, deviceArg, parseCli } from './args';
+import { bad, deviceArg, MAX_PIXELS_OPTION, maxPixelsArg, parseCli } from './args';
 
 export interface ServeArgs {
   readonly dataset?: string;
@@ -15,10 +15,12 @@ export interface ServeArgs {
   readonly allowHosts: readonly HostRule[];
   /** Absent: the device chosen in the app (remembered in the settings file), else auto. */
   readonly device?: Device;
+  readonly maxPixels?: number;
 }
 
 export const SERVE_USAGE = `Usage: npm run serve -- [--dataset <folder>] [--root <folder>]... [--model <file-or-folder>]
          [--port N] [--allow-host <name[:port]>]... [--device ${DEVICES.join('|')}]
+         [--max-pixels N]
 Serves GroundLabel on http://127.0.0.1:${DEFAULT_PORT} for a browser (for example through an SSH tunnel).
   --dataset     the folder opened at start; datasets, imports and exports may use it
   --root        another folder they may use (and any folder inside it); repeatable.
@@ -27,7 +29,9 @@ Serves GroundLabel on http://127.0.0.1:${DEFAULT_PORT} for a browser (for exampl
   --allow-host  another name the browser reaches the server by, with the port it sees
                 (localhost:9000 for ssh -L 9000:127.0.0.1:${DEFAULT_PORT}); without a port, any port.
                 Repeatable.
-  --device      where models run; by default the device chosen in the app, else auto`;
+  --device      where models run; by default the device chosen in the app, else auto
+  --max-pixels  open images up to this many pixels (100M by default; also "maxPixels" in the
+                settings file)`;
 
 function folder(flag: string, raw: string): string {
   if (!statSync(raw, { throwIfNoEntry: false })?.isDirectory()) throw bad(`--${flag} ${raw} is not a folder`);
@@ -45,6 +49,7 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs | 'help' {
         port: { type: 'string', default: String(DEFAULT_PORT) },
         'allow-host': { type: 'string', multiple: true, default: [] },
         device: { type: 'string' },
+        ...MAX_PIXELS_OPTION,
         help: { type: 'boolean', short: 'h', default: false },
       },
     }),
@@ -60,5 +65,6 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs | 'help' {
     port,
     allowHosts: values['allow-host'].map(parseHostRule),
     ...(values.device !== undefined && { device: deviceArg(values.device) }),
+    ...(values['max-pixels'] !== undefined && { maxPixels: maxPixelsArg(values['max-pixels']) }),
   };
 }

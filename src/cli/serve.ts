@@ -30,6 +30,7 @@ async function main(argv: string[]): Promise<void> {
     mode: 'browser',
     emit: (e, p) => events.emit(e, p),
     device,
+    ...(args.maxPixels !== undefined && { maxPixels: args.maxPixels }),
     // The same settings file as the desktop app: a device chosen in either is used by both.
     settings: fileSettings(user.settingsFile),
     modelsDir: user.modelsDir,

@@ -1,3 +1,4 @@
+import { addCollisions } from '../shared/prompt/collisions';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import os from 'node:os';
@@ -18,6 +19,7 @@ import { ShardWriter, shardFolderProblem } from '../main/shards/shard-writer';
 import type { LabelArgs } from './label-args';
 import { log } from './command';
 import { labelFolderWithProgress } from './progress';
+import { count } from '../shared/plural';
 
 /** The shard a `label --shard` run labels, and the folder it writes. */
 export interface ShardTarget {
@@ -103,10 +105,12 @@ export async function labelShard(run: ShardRun): Promise<number> {
   try {
     const outcomes = await labelFolderWithProgress(detector, args.images, relPaths, args.prompt, {
       perPhrase: args.perPhrase,
+      rec: args.rec,
       thresholds: run.thresholds,
       onOutcome: (outcome) => writer.add(resultLine(outcome)),
     });
     const failures = outcomes.flatMap((o) => (o.ok ? [] : [{ relPath: o.relPath, ...o.error }]));
+    const collisions = addCollisions(...outcomes.map((o) => (o.ok ? o.result.collisions : [])));
     const { info } = detector;
     const manifest: Omit<ShardManifest, 'results'> = {
       kind: 'groundlabel-shard',
@@ -119,6 +123,7 @@ export async function labelShard(run: ShardRun): Promise<number> {
       classOfPhrase: [...run.mapping.classOfPhrase],
       thresholds: { ...info.defaults, ...run.thresholds },
       perPhrase: args.perPhrase,
+      ...(args.rec && { rec: args.rec }),
       inputSize: describeSizeRule(info.sizeRule),
       model: {
         name: info.name,
@@ -130,12 +135,13 @@ export async function labelShard(run: ShardRun): Promise<number> {
       host: os.hostname(),
       images: { root: path.resolve(args.images), count: relPaths.length, list: [...relPaths] },
       failures,
+      ...(collisions.length && { collisions }),
       startedAt,
       finishedAt: new Date().toISOString(),
     };
     await writer.finish(manifest);
     log(
-      `shard ${describeShard(target.shard)}: ${relPaths.length} image(s), ${failures.length} failed; wrote ${target.dir}`,
+      `shard ${describeShard(target.shard)}: ${count(relPaths.length, 'image')}, ${failures.length} failed; wrote ${target.dir}`,
     );
     for (const f of failures) log(`  ${f.relPath}: [${f.code}] ${f.message}`);
     // Every image failing is no broken file but a broken node or mount: worth the scheduler's retry.

@@ -71,6 +71,7 @@ describe('dataset:stats', () => {
     const stats = await call('dataset:stats', {});
     expect(stats.images).toEqual({
       unlabeled: 1,
+      unreadable: 0,
       'nothing-found': 0,
       suggested: 1,
       reviewed: 0,

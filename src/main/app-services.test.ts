@@ -143,6 +143,7 @@ describe('AppServices', () => {
       relPath: 'b/c.png',
       status: 'reviewed',
       boxes: 1,
+      classIds: [edited.boxes[0].classId],
       width: 80,
       height: 60,
     });

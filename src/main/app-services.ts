@@ -11,7 +11,11 @@ import { FolderAccess } from './fs/folder-access';
 import { SuggestionAcceptor } from './jobs/accept';
 import { NothingFoundMarker } from './jobs/mark-negative';
 import { BatchService } from './jobs/batch';
+import { comparePrompts } from './jobs/compare';
+import { sampleImages } from '../shared/compare';
+import { classNameForPhrase } from '../shared/classes';
 import type { Device } from './inference/devices';
+import { DEFAULT_MAX_PIXELS, maxPixels, setMaxPixels } from './inference/image-file';
 import { appRoot, bundledVocabPath, userDataPaths } from './paths';
 import type { SettingsStore } from './settings/settings-store';
 import { planExport } from '../shared/export-plan';
@@ -37,6 +41,8 @@ export interface AppServicesOptions {
   readonly settings?: SettingsStore;
   /** The models folder (default: the one in the person's data folder, never inside the app). */
   readonly modelsDir?: string;
+  /** The largest image opened, in pixels; else `maxPixels` in the settings file, else 100 MP. */
+  readonly maxPixels?: number;
   /** The folders datasets, imports and exports may use; none when not given. */
   readonly access?: FolderAccess;
   /**
@@ -46,6 +52,17 @@ export interface AppServicesOptions {
   readonly modelAccess?: FolderAccess;
   /** Quiet time before label files are rewritten (the journal makes every edit durable at once). */
   readonly saveDebounceMs?: number;
+}
+
+/** `maxPixels` of the JSON settings file, when it holds a positive whole number; nothing otherwise. */
+function pixelLimitSetting(file: string): number | undefined {
+  try {
+    const n = (JSON.parse(readFileSync(file, 'utf8')) as { maxPixels?: unknown }).maxPixels;
+    return typeof n === 'number' && Number.isSafeInteger(n) && n > 0 ? n : undefined;
+  } catch {
+    // No settings file yet, or one the device setting reports on: the default limit holds.
+    return undefined;
+  }
 }
 
 const version = (root: string): string => {
@@ -67,6 +84,8 @@ export class AppServices {
   private readonly negatives = new NothingFoundMarker();
   /** Sizes and thumbnails of the open dataset, filled in behind the list. */
   private fill: BackgroundFill | null = null;
+  /** Stops the running comparison of prompts, while there is one. */
+  private comparing: AbortController | null = null;
   readonly models: ModelService;
   /** Model downloads into the models folder, going on after a restart from what arrived. */
   readonly downloads: DownloadManager;
@@ -75,6 +94,9 @@ export class AppServices {
 
   constructor(private readonly options: AppServicesOptions) {
     this.access = options.access ?? new FolderAccess();
+    // Read at once (not in the background): a dataset opened right after start uses it already.
+    const limit = options.maxPixels ?? (options.settings?.file && pixelLimitSetting(options.settings.file));
+    if (limit) setMaxPixels(limit);
     const root = options.root ?? appRoot();
     this.models = new ModelService({
       bundledVocab: bundledVocabPath(root),
@@ -149,7 +171,10 @@ export class AppServices {
     this.dataset = next;
     await this.fill?.close();
     this.fill = fillDataset(next, {
-      onMeta: (entries) => this.options.emit('dataset:meta', { root: next.root, entries }),
+      onMeta: (entries) => {
+        for (const e of entries) if ('error' in e) next.markUnreadable(next.relPathOf(e.id), e.error);
+        this.options.emit('dataset:meta', { root: next.root, entries });
+      },
       // Waits while a batch runs on the dataset; inference pauses it by hand (infer:run).
       isBusy: () => this.batchRunning(next),
     });
@@ -195,6 +220,13 @@ export class AppServices {
       return this.models.open(allowed ? await allowed.check(target, 'model') : target, { remember: true });
     },
     'device:list': () => this.models.devices(),
+    'settings:pixel-limit': async ({ maxPixels: limit }) => {
+      if (limit !== undefined) {
+        setMaxPixels(limit);
+        await this.options.settings?.set('maxPixels', limit);
+      }
+      return { maxPixels: maxPixels(), defaultMaxPixels: DEFAULT_MAX_PIXELS };
+    },
     'device:test': async ({ device, imageId }) => {
       // The test shares the machine with a running batch: its time would mean nothing.
       if (await this.batchRunning())
@@ -224,8 +256,8 @@ export class AppServices {
     'image:save': (request) => this.requireDataset().save(request),
     // The meta names the revision it was read at; a save on an older one is refused.
     'project:save': (meta) => this.requireDataset().saveMeta(meta, meta.revision ?? 0),
-    'prompt:analyse': ({ prompt }) => this.models.analyse(prompt),
-    'infer:run': async ({ ids, prompt, thresholds, perPhrase }) => {
+    'prompt:analyse': ({ prompt, rec }) => this.models.analyse(prompt, rec),
+    'infer:run': async ({ ids, prompt, thresholds, perPhrase, rec }) => {
       const dataset = this.requireDataset();
       const targets = await Promise.all(
         ids.map(async (id) => ({ relPath: dataset.relPathOf(id), file: await dataset.fileOf(id) })),
@@ -236,15 +268,20 @@ export class AppServices {
           targets,
           prompt,
           { ...DEFAULT_THRESHOLDS, ...thresholds },
-          perPhrase,
+          { perPhrase, rec },
           (result, done, total) => this.options.emit('infer:progress', { done, total, result }),
         );
       } finally {
         resume?.();
       }
     },
-    'batch:start': async ({ ids, prompt, thresholds, perPhrase, skipReviewed }) => {
+    'batch:start': async ({ ids, prompt, thresholds, perPhrase, rec, skipReviewed }) => {
       const dataset = this.requireDataset();
+      if (this.comparing)
+        throw new GroundLabelError(
+          'compare-running',
+          'Prompts are being compared; start the batch when the comparison has finished, or cancel it.',
+        );
       const relPaths = ids?.map((id) => dataset.relPathOf(id));
       const detector = this.models.requireDetector();
       return (await this.batchService()).start(detector, {
@@ -252,8 +289,50 @@ export class AppServices {
         prompt,
         thresholds,
         perPhrase,
+        rec,
         skipReviewed,
       });
+    },
+    'compare:run': async ({ variants, ids, sample }) => {
+      const d = this.requireDataset();
+      const detector = this.models.requireDetector();
+      if (this.comparing)
+        throw new GroundLabelError(
+          'compare-running',
+          'Prompts are being compared already; cancel that comparison or wait for it first.',
+        );
+      // A batch would share the model: both would crawl, and the counts would be of a changing model.
+      if (await this.batchRunning())
+        throw new GroundLabelError(
+          'batch-running',
+          'A batch is running; compare prompts when it has finished, or cancel it first.',
+        );
+      const relPaths = ids
+        ? ids.map((id) => d.relPathOf(id))
+        : sampleImages(d.relPaths, sample.size, sample.seed);
+      const targets = await Promise.all(
+        relPaths.map(async (relPath) => ({ relPath, file: await d.fileOf(d.idFor(relPath)) })),
+      );
+      const controller = new AbortController();
+      this.comparing = controller;
+      const resume = this.fill?.pause();
+      try {
+        // Counted under the project's class names, read now: nothing of the project changes.
+        const meta = d.store.getMeta();
+        return await comparePrompts(detector, targets, variants, {
+          classOf: (phrase) => classNameForPhrase(meta, phrase),
+          signal: controller.signal,
+          onProgress: (done, total) => this.options.emit('compare:progress', { done, total }),
+        });
+      } finally {
+        this.comparing = null;
+        resume?.();
+      }
+    },
+    'compare:cancel': async () => {
+      const running = this.comparing;
+      running?.abort();
+      return { cancelled: !!running };
     },
     'batch:cancel': async () => (await this.batchService()).cancel(),
     'batch:status': async () => (await this.batchService()).status(),
@@ -263,6 +342,12 @@ export class AppServices {
     },
     'suggestions:accept': async ({ minScore, classIds }) => {
       const d = this.requireDataset();
+      // The batch replaces suggestions as it goes: an accept between its read and write would be lost.
+      if (await this.batchRunning(d))
+        throw new GroundLabelError(
+          'batch-running',
+          'A batch is running on this dataset; wait until it finishes, then accept its suggestions.',
+        );
       const { token, accepted, relPaths } = await this.acceptor.accept(d, { minScore, classIds });
       return { token, accepted, images: relPaths.length, entries: relPaths.map((r) => d.entry(r)) };
     },
@@ -289,7 +374,12 @@ export class AppServices {
     },
     'dataset:stats': async () => {
       const d = this.requireDataset();
-      return datasetStats(d.relPaths, (r) => d.store.get(r), d.store.getMeta());
+      return datasetStats(
+        d.relPaths,
+        (r) => d.store.get(r),
+        d.store.getMeta(),
+        (r) => d.isUnreadable(r),
+      );
     },
     'export:preview': async (request) => {
       const d = this.requireDataset();
@@ -322,6 +412,7 @@ export class AppServices {
   };
 
   async close(): Promise<void> {
+    this.comparing?.abort();
     await this.fill?.close();
     await this.stopBatch();
     await this.dataset?.close();

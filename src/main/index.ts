@@ -10,7 +10,7 @@ import { APP_SCHEME, bindIpc, eventSender } from './ipc/bind';
 import { folderArgument, folderOfSecondLaunch, type LaunchData } from './launch-folder';
 import { userDataPaths } from './paths';
 import { fileSettings } from './settings/settings-store';
-import { SECURE_WEB_PREFERENCES } from './window-options';
+import { MIN_WINDOW_SIZE, SECURE_WEB_PREFERENCES } from './window-options';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererDir = path.join(here, '../renderer');
@@ -61,6 +61,7 @@ function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
     width: 1440,
     height: 900,
+    ...MIN_WINDOW_SIZE,
     show: false,
     title: 'GroundLabel',
     webPreferences: { ...SECURE_WEB_PREFERENCES, preload: path.join(here, '../preload/index.cjs') },

@@ -43,10 +43,23 @@ export interface PhraseClasses {
   readonly changed: boolean;
 }
 
+/** The name a phrase's class is made with: the one a class list gave it, or the phrase itself. */
+export const classNameOf = (meta: Pick<ProjectMeta, 'phraseNames'>, phrase: string): string =>
+  meta.phraseNames?.[phrase] ?? phrase.trim();
+
+/** The name of a phrase's class: the class it is mapped to, or the one it would be made with. */
+export function classNameForPhrase(
+  meta: Pick<ProjectMeta, 'classes' | 'phraseClasses' | 'phraseNames'>,
+  phrase: string,
+): string {
+  const id = meta.phraseClasses[phrase];
+  return meta.classes.find((c) => c.id === id)?.name ?? classNameOf(meta, phrase);
+}
+
 /**
  * The class of each phrase through meta.phraseClasses. A phrase with no class, or whose class was
- * deleted, gets the class of the same name, created when there is none (stable random id, the next
- * free colour): what the renderer does when a prompt runs, so both ends agree.
+ * deleted, gets the class named by classNameOf, created when there is none (stable random id, the
+ * next free colour): what the renderer does when a prompt finds something, so both ends agree.
  */
 export function ensurePhraseClasses(
   meta: ProjectMeta,
@@ -60,9 +73,10 @@ export function ensurePhraseClasses(
   for (const phrase of phrases) {
     let id = phraseClasses[phrase];
     if (!id || !ids.has(id)) {
-      let cls = classByName(classes, phrase);
+      const name = classNameOf(meta, phrase);
+      let cls = classByName(classes, name);
       if (!cls) {
-        cls = { id: makeId(), name: phrase.trim(), color: nextClassColor(classes) };
+        cls = { id: makeId(), name, color: nextClassColor(classes) };
         classes = [...classes, cls];
         ids.add(cls.id);
       }

@@ -20,6 +20,11 @@ export interface Thresholds {
   readonly text: number;
   /** Per-phrase NMS IoU threshold, or null for none. */
   readonly nmsIou: number | null;
+  /**
+   * Class-agnostic NMS across phrases: a box covering a better box of another phrase above this IoU
+   * is dropped (one object, one phrase). Absent or null: off. Not applied to referring expressions.
+   */
+  readonly crossIou?: number | null;
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = { box: 0.35, text: 0.25, nmsIou: 0.5 };

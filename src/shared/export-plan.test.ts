@@ -59,6 +59,23 @@ describe('planExport', () => {
   });
 });
 
+describe('planExport: flags', () => {
+  it('hands the writers each box’s difficult and occluded flags', () => {
+    const flagged = doc('flagged.png', {
+      reviewed: true,
+      boxes: [
+        { ...box({ kind: 'manual' }), id: 'd', difficult: true },
+        { ...box({ kind: 'accepted', score: 0.9, phrase: 'cat' }), id: 'o', occluded: true },
+      ],
+    });
+    const { input } = planExport(['flagged.png'], () => flagged, classes, choices);
+    expect(input.images[0].boxes).toEqual([
+      { classId: 0, x1: 1, y1: 1, x2: 9, y2: 9, difficult: true },
+      { classId: 0, x1: 1, y1: 1, x2: 9, y2: 9, occluded: true },
+    ]);
+  });
+});
+
 describe('nothingToExport', () => {
   it('says nothing while there is something to export', () => {
     expect(nothingToExport(planExport(RELPATHS, (r) => DOCS.get(r), classes, choices).summary)).toBeNull();

@@ -1,6 +1,7 @@
 import { assignSplits } from './formats/split';
 import type { ExportImage, ExportInput } from './formats/types';
-import { imageStatus, type ClassDef, type ImageDoc } from './project';
+import { flagsOf, imageStatus, type ClassDef, type ImageDoc } from './project';
+import { count } from './plural';
 
 /** Why an image stays out of an export: nobody declared it done yet. */
 export type LeftOutReason = 'unlabeled' | 'suggested' | 'nothing-found';
@@ -82,19 +83,19 @@ export function planExport(
       return unlabeled(relPath, doc);
     }
     const pending = doc.boxes.filter((b) => b.origin.kind === 'suggestion').length;
-    if (pending) problems.push(`${relPath}: ${pending} pending suggestion(s) left out`);
+    if (pending) problems.push(`${relPath}: ${count(pending, 'pending suggestion')} left out`);
     const orphans = doc.boxes.filter((b) => b.origin.kind !== 'suggestion' && !known.has(b.classId));
     if (orphans.length) {
       const ids = [...new Set(orphans.map((b) => b.classId))].join(', ');
       problems.push(
-        `${relPath}: ${orphans.length} box(es) of class ${ids}, no longer in the project, left out`,
+        `${relPath}: ${count(orphans.length, 'box', 'boxes')} of class ${ids}, no longer in the project, left out`,
       );
     }
     const boxes = doc.boxes.flatMap((b) => {
       const classId = index.get(b.classId);
       if (b.origin.kind === 'suggestion' || classId === undefined) return [];
       perClass[classId]++;
-      return [{ classId, x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2 }];
+      return [{ classId, x1: b.x1, y1: b.y1, x2: b.x2, y2: b.y2, ...flagsOf(b) }];
     });
     const split = splits.get(relPath) ?? 'train';
     return { relPath, width: doc.width, height: doc.height, state: 'reviewed', boxes, split };

@@ -44,6 +44,32 @@ describe('planImport', () => {
     expect(plan.writes[0].doc.boxes.map((b) => b.y2)).toEqual([100, 94]);
   });
 
+  it('keeps difficult and occluded flags on imported boxes, as labels and as suggestions', () => {
+    const flagged = [
+      { classId: 0, x1: 1, y1: 1, x2: 5, y2: 5, difficult: true },
+      { classId: 0, x1: 10, y1: 10, x2: 50, y2: 50, occluded: true },
+      { classId: 0, x1: 60, y1: 60, x2: 70, y2: 70 },
+    ];
+    const labels = planImport(result(flagged), target, 'replace', 'f.xml', ids);
+    const flags = (doc: ImageDoc) => doc.boxes.map(({ difficult, occluded }) => ({ difficult, occluded }));
+    const expected = [
+      { difficult: true, occluded: undefined },
+      { difficult: undefined, occluded: true },
+      { difficult: undefined, occluded: undefined },
+    ];
+    expect(flags(labels.writes[0].doc)).toEqual(expected);
+    // Absent rather than false: label files without flags stay as they were.
+    expect(labels.writes[0].doc.boxes[2]).not.toHaveProperty('difficult');
+    const modelRun = { prompt: 'cat', at: '2024-01-01T00:00:00.000Z' };
+    const suggested = planImport(result(flagged), target, 'merge', 'f.xml', ids, {
+      as: 'suggestions',
+      modelRun,
+    });
+    expect(flags({ ...suggested.writes[0].doc, boxes: suggested.writes[0].doc.boxes.slice(1) })).toEqual(
+      expected,
+    );
+  });
+
   it('writes nothing for a merge that brings nothing new', () => {
     const plan = planImport(
       result([{ classId: 0, x1: 0, y1: 0, x2: 100, y2: 100 }]),
@@ -68,14 +94,12 @@ describe('previewImport', () => {
     expect(preview.problems.at(-1)).toEqual({ level: 'warning', message: '… and 51 more' });
   });
 
-  it('says that difficult boxes are imported as ordinary ones', () => {
+  it('has nothing to say about difficult boxes: they keep their flag', () => {
     const preview = previewImport(
       result([{ classId: 0, x1: 1, y1: 1, x2: 5, y2: 5, difficult: true }]),
       target,
       'voc',
     );
-    expect(preview.problems.map((p) => p.message)).toEqual([
-      '1 box is marked difficult; imported as ordinary boxes (GroundLabel has no difficult flag)',
-    ]);
+    expect(preview.problems).toEqual([]);
   });
 });

@@ -5,7 +5,14 @@ import type { ImportIssue, ImportResult } from './formats/import';
 import { iou } from './geometry';
 import { newId } from './ids';
 import type { ImportMode, ImportPreview, ImportProblem } from './ipc/contract';
-import type { BoxRecord, ClassDef, ImageDoc, ModelRun, ProjectMeta } from './project';
+import {
+  flagsOf,
+  type BoxRecord,
+  type ClassDef,
+  type ImageDoc,
+  type ModelRun,
+  type ProjectMeta,
+} from './project';
 import { withSuggestions } from './suggestions';
 
 /** An imported box overlapping an existing box of the same class this much is the same box again. */
@@ -88,18 +95,9 @@ function sort(result: ImportResult, target: ImportTarget): Sorted {
 function problemsOf(result: ImportResult, s: Sorted): ImportProblem[] {
   // Errors first, so that a long list of unmatched files never hides them.
   const warnings = result.report.warnings.filter((i) => !isNotFound(i));
-  const difficult = s.matched.reduce((n, im) => n + im.boxes.filter((b) => b.difficult).length, 0);
   const all: ImportProblem[] = [
     ...s.errors.map((i) => ({ level: 'error' as const, message: i.message })),
     ...s.readOnly.map((message) => ({ level: 'error' as const, message })),
-    ...(difficult > 0
-      ? [
-          {
-            level: 'warning' as const,
-            message: `${difficult} box${difficult === 1 ? ' is' : 'es are'} marked difficult; imported as ordinary boxes (GroundLabel has no difficult flag)`,
-          },
-        ]
-      : []),
     ...warnings.map((i) => ({ level: 'warning' as const, message: i.message })),
     ...s.notFoundIssues.map((i) => ({ level: 'warning' as const, message: i.message })),
   ];
@@ -211,6 +209,7 @@ export function planImport(
       x2: b.x2,
       y2: b.y2,
       origin: { kind: 'manual' },
+      ...flagsOf(b),
     }));
     const base: ImageDoc = before ?? {
       relPath: im.relPath,

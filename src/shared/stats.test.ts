@@ -51,11 +51,22 @@ describe('datasetStats', () => {
     );
     expect(stats.images).toEqual({
       unlabeled: 1,
+      unreadable: 0,
       'nothing-found': 0,
       suggested: 2,
       reviewed: 1,
       negative: 1,
     });
+  });
+
+  it('counts an image whose file cannot be read as unreadable, unless it holds labels', () => {
+    const stats = datasetStats(
+      ['a.jpg', 'broken.jpg', 'labeled-broken.jpg'],
+      (r) => (r === 'labeled-broken.jpg' ? doc(r, [box('c1', manual)]) : undefined),
+      meta,
+      (r) => r !== 'a.jpg',
+    );
+    expect(stats.images).toMatchObject({ unlabeled: 1, unreadable: 1, reviewed: 1 });
   });
 
   it('counts confirmed boxes and pending suggestions per class, in class order, leaving out empty classes', () => {
@@ -93,7 +104,7 @@ describe('datasetStats', () => {
 
   it('is all zeros for an empty dataset', () => {
     const stats = statsOf([]);
-    expect(Object.values(stats.images)).toEqual([0, 0, 0, 0, 0]);
+    expect(Object.values(stats.images)).toEqual([0, 0, 0, 0, 0, 0]);
     expect(stats.boxesPerClass).toEqual([]);
     expect(stats.sizes).toEqual(SIZE_BINS.map(() => 0));
   });

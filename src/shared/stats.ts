@@ -39,6 +39,7 @@ export function datasetStats(
   relPaths: readonly string[],
   get: (relPath: string) => ImageDoc | undefined,
   meta: ProjectMeta,
+  unreadable: (relPath: string) => boolean = () => false,
 ): DatasetStats {
   const images = Object.fromEntries(IMAGE_STATUSES.map((s) => [s, 0])) as Record<ImageStatus, number>;
   const confirmed = new Map<string, number>();
@@ -46,7 +47,7 @@ export function datasetStats(
   const sizes = SIZE_BINS.map(() => 0);
   for (const relPath of relPaths) {
     const doc = get(relPath);
-    images[imageStatus(doc)]++;
+    images[imageStatus(doc, unreadable(relPath))]++;
     if (!doc) continue;
     for (const b of doc.boxes) {
       const into = b.origin.kind === 'suggestion' ? pending : confirmed;

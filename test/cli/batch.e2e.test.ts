@@ -68,17 +68,23 @@ describe('npm run batch', () => {
     expect(run.stdout).toContain(
       '7 in the job · 6 labeled (4 with suggestions, 2 where nothing was found) · 0 skipped (reviewed) · 1 failed · 0 left',
     );
-    expect(run.stdout).toMatch(/look at first:\n {2}failed {10}broken\.jpg/);
-    expect(run.stdout).toMatch(/low score 0\.\d\d {2}e-rotated\.jpg \(1 suggestion\)/);
+    // Each image named once with why it is there: the unreadable one in one line, then the least sure.
     expect(run.stdout).toContain(
-      '2 image(s) where the model found nothing stay out of exports until marked negative',
+      'look at first:\n  could not be read  broken.jpg: not a readable image (the file ends early: it was cut short or is still being copied)\n',
     );
+    expect(run.stdout).toMatch(/least sure 0\.\d\d {4}e-rotated\.jpg \(1 suggestion\)/);
+    expect(run.stdout).not.toMatch(/least sure 0\.95/);
     expect(run.stdout).toContain(
-      'images: 1 unlabeled · 2 nothing-found · 4 suggested · 0 reviewed · 0 negative',
+      '2 images where the model found nothing stay out of exports until marked negative',
+    );
+    expect(run.stdout).toContain('\n1 image could not be labeled:\n');
+    expect(run.stdout).not.toMatch(/\(s\)|VipsJpeg/);
+    expect(run.stdout).toContain(
+      'images: 0 unlabeled · 1 unreadable · 2 nothing-found · 4 suggested · 0 reviewed · 0 negative',
     );
     expect(run.stdout).toMatch(/\n {2}red +0 +2\n/);
     expect(run.stdout).toMatch(/20 %–40 % │█+ *│ 2\n/);
-    expect(run.stdout).toContain('broken.jpg: [image-unreadable]');
+    expect(run.stdout).toContain('broken.jpg: [image-unreadable] not a readable image');
     const b = await label(dataset, 'sub/b.jpg');
     expect(b.boxes.map((x) => x.origin.kind === 'suggestion' && x.origin.phrase)).toEqual([
       'green',
@@ -87,14 +93,8 @@ describe('npm run batch', () => {
     const project = JSON.parse(
       await readFile(path.join(dataset, '.groundlabel', 'project.json'), 'utf8'),
     ) as { classes: { name: string }[] };
-    expect(project.classes.map((c) => c.name)).toEqual([
-      'red',
-      'green',
-      'blue',
-      'orange',
-      'yellow',
-      'purple',
-    ]);
+    // A class for each phrase that found something, as the images came; none for purple.
+    expect(project.classes.map((c) => c.name)).toEqual(['red', 'blue', 'green', 'orange', 'yellow']);
   });
 
   it('never runs on the exports/ folder or on any folder an export was written to', async () => {
@@ -152,23 +152,19 @@ describe('npm run batch', () => {
     const stopped = await stopping;
     expect(stopped.code, stopped.stderr).toBe(130);
     expect(stopped.stderr).toContain('cancelling after the images already on the model');
-    expect(stopped.stdout).toMatch(/stopped with \d+ image\(s\) left: run again with --resume/);
+    // The hint is the command that goes on with the job: it is run as printed.
+    const hint = /stopped with \d+ images? left; to finish it, run:\n {2}npm run batch -- (.+)\n/.exec(
+      stopped.stdout,
+    );
+    expect(hint?.[1]).toBe(`--dataset ${dataset} --model ${models.flavourA} --device cpu --resume`);
     const job = (await readBatchJob(dataset))!;
     expect(job.state).toBe('cancelled');
     expect(job.done.length).toBeGreaterThan(0);
     expect(job.done.length).toBeLessThan(12);
 
-    const resumed = await batch([
-      '--dataset',
-      dataset,
-      '--model',
-      models.flavourA,
-      '--resume',
-      '--device',
-      'cpu',
-    ]);
+    const resumed = await batch(hint![1].split(' '));
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed.stderr).toContain(`resuming batch ${job.jobId} on ${12 - job.done.length} of 12 image(s)`);
+    expect(resumed.stderr).toContain(`resuming batch ${job.jobId} on ${12 - job.done.length} of 12 images`);
     const finished = JSON.parse(await readFile(batchFile(dataset), 'utf8')) as {
       state: string;
       done: string[];
@@ -177,7 +173,60 @@ describe('npm run batch', () => {
     expect(finished.done).toHaveLength(12);
     expect(new Set(finished.done).size).toBe(12);
     expect(finished.done.slice(0, job.done.length)).toEqual(job.done);
-    expect(resumed.stdout).toContain('images: 0 unlabeled · 0 nothing-found · 12 suggested');
+    expect(resumed.stdout).toContain('images: 0 unlabeled · 0 unreadable · 0 nothing-found · 12 suggested');
+  });
+
+  it('runs referring expressions with --rec: each expression its best suggestion, labelled with the expression', async () => {
+    const dataset = await tempDir();
+    await writeDataset(dataset);
+    const run = await batch([
+      '--dataset',
+      dataset,
+      '--model',
+      models.flavourASmall,
+      '--prompt',
+      'red\nblue thing',
+      '--rec',
+      '--device',
+      'cpu',
+    ]);
+    expect(run.code, run.stderr).toBe(1); // broken.jpg
+    const phrases = async (relPath: string) =>
+      (await label(dataset, relPath)).boxes.map((b) =>
+        b.origin.kind === 'suggestion' ? b.origin.phrase : '',
+      );
+    expect(await phrases('a.png')).toEqual(['red', 'blue thing']);
+    expect(await phrases('sub/deeper/c.png')).toEqual(['red']);
+    expect((await readBatchJob(dataset))?.rec).toEqual({ topK: 1 });
+  });
+
+  it('suppresses boxes of different phrases on one object with --cross-iou and reports which phrases collided, across the batch', async () => {
+    const dataset = await tempDir();
+    await writeDataset(dataset);
+    const run = await batch([
+      '--dataset',
+      dataset,
+      '--model',
+      models.flavourASmall,
+      '--prompt',
+      'red . red car . green',
+      '--per-phrase',
+      '--cross-iou',
+      '0.5',
+      '--device',
+      'cpu',
+    ]);
+    expect(run.code, run.stderr).toBe(1); // broken.jpg
+    const job = await readBatchJob(dataset);
+    expect(job?.thresholds.crossIou).toBe(0.5);
+    expect(job?.collisions).toEqual([{ kept: 'red', dropped: 'red car', count: 2 }]);
+    expect(run.stdout).toContain(
+      '2 boxes dropped where two phrases claimed one object (--cross-iou):\n    "red car" under "red": 2 times',
+    );
+    const phrases = (await label(dataset, 'a.png')).boxes.map((b) =>
+      b.origin.kind === 'suggestion' ? b.origin.phrase : '',
+    );
+    expect(phrases).not.toContain('red car');
   });
 
   it('names the option when the arguments do not fit', async () => {

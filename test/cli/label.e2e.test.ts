@@ -83,9 +83,11 @@ describe('npm run label', () => {
     expect(run.code).toBe(1); // broken.jpg failed, everything else was written
     expect(run.stderr).toMatch(/broken\.jpg: \[image-unreadable\]/);
     const coco = await readCoco('coco-a');
+    // Purple found nothing (below the box threshold everywhere): it is no category.
     expect(coco.categories.map((c) => [c.id, c.name])).toEqual(
-      ['red', 'green', 'blue', 'orange', 'yellow', 'purple'].map((n, i) => [i + 1, n]),
+      ['red', 'green', 'blue', 'orange', 'yellow'].map((n, i) => [i + 1, n]),
     );
+    expect(run.stderr).toContain('1 class found nothing and is left out: purple');
     expect(coco.images.map((i) => i.file_name).sort()).toEqual(truth.map((t) => t.relPath).sort());
     expect(coco.images.find((i) => i.file_name === 'e-rotated.jpg')).toMatchObject({
       width: 480,
@@ -102,7 +104,7 @@ describe('npm run label', () => {
     const data = parseYaml(await readFile(path.join(out, 'data.yaml'), 'utf8')) as Record<string, unknown>;
     expect(data).not.toHaveProperty('path');
     expect(data.train).toBe('images/train');
-    expect(data.names).toEqual({ 0: 'red', 1: 'green', 2: 'blue', 3: 'orange', 4: 'yellow', 5: 'purple' });
+    expect(data.names).toEqual({ 0: 'red', 1: 'green', 2: 'blue', 3: 'orange', 4: 'yellow' });
     const names = data.names as Record<number, string>;
     expect((await readFile(path.join(out, 'classes.txt'), 'utf8')).trim().split('\n')).toEqual(
       Object.values(names),
@@ -180,7 +182,7 @@ describe('npm run label', () => {
   it('maps several phrases to one class with --classes', async () => {
     await label(models.flavourB, 'classes', '--classes', 'red=warm, orange=warm, yellow=warm');
     const coco = await readCoco('classes');
-    expect(coco.categories.map((c) => c.name)).toEqual(['warm', 'green', 'blue', 'purple']);
+    expect(coco.categories.map((c) => c.name)).toEqual(['warm', 'green', 'blue']);
     const labels = cocoBoxes(coco, 'sub/deeper/c.png').map((b) => b.label);
     expect(labels).toEqual(['warm', 'warm']);
   });
@@ -200,7 +202,11 @@ describe('npm run label', () => {
     ]);
     expect(run.stderr).toMatch(/106 phrases in [2-9] passes/);
     const coco = await readCoco('long');
-    expect(coco.categories).toHaveLength(106);
+    // Only the five phrases that found something are categories, not 106 mostly empty ones.
+    expect(coco.categories.map((c) => c.name)).toEqual(['red', 'green', 'blue', 'orange', 'yellow']);
+    expect(run.stderr).toContain(
+      '101 classes found nothing and are left out: filler object 0, filler object 1,',
+    );
     const byName = (rel: string) => cocoBoxes(coco, rel);
     expectBoxesMatchTruth(byName);
   });
@@ -210,6 +216,111 @@ describe('npm run label', () => {
     expect(run.code).toBe(1);
     const coco = await readCoco('per-phrase');
     expectBoxesMatchTruth((rel) => cocoBoxes(coco, rel));
+  });
+
+  it('labels with referring expressions (--rec): each expression its best box per image, named by its class', async () => {
+    const run = await runCli('label.ts', [
+      '--model',
+      models.flavourASmall,
+      '--images',
+      images,
+      '--prompt',
+      'red\nblue thing',
+      '--classes',
+      'blue thing=blue',
+      '--rec',
+      '--out',
+      path.join(dir, 'rec'),
+    ]);
+    expect(run.stderr).toContain('prompt: 2 referring expressions, each yielding its best box');
+    const coco = await readCoco('rec');
+    expect(coco.categories.map((c) => c.name)).toEqual(['red', 'blue']);
+    // a.png holds a red and a blue rectangle, c.png a yellow and a red one, b.jpg neither colour.
+    expect(cocoBoxes(coco, 'a.png').map((b) => b.label)).toEqual(['red', 'blue']);
+    expect(cocoBoxes(coco, 'sub/deeper/c.png').map((b) => b.label)).toEqual(['red']);
+    expect(cocoBoxes(coco, 'sub/b.jpg')).toEqual([]);
+    for (const t of truth) {
+      const want = t.rects.filter((r) => r.colour === 'red' || r.colour === 'blue');
+      for (const score of matchBoxes(want, cocoBoxes(coco, t.relPath)))
+        expect(score, t.relPath).toBeGreaterThanOrEqual(0.9);
+    }
+  });
+
+  it('drops a box of another phrase on the same object with --cross-iou, and says which phrases collided', async () => {
+    const run = await runCli('label.ts', [
+      '--model',
+      models.flavourASmall,
+      '--images',
+      images,
+      '--prompt',
+      'red . red car',
+      '--per-phrase',
+      '--cross-iou',
+      '0.5',
+      '--out',
+      path.join(dir, 'cross'),
+    ]);
+    expect(run.code, run.stderr).toBe(1); // broken.jpg
+    expect(run.stderr).toMatch(
+      /\d+ box(?:es)? dropped where two phrases claimed one object \(--cross-iou\):\n {2}"red car" under "red": \d+ times?/,
+    );
+    const coco = JSON.parse(await readFile(path.join(dir, 'cross', 'annotations.json'), 'utf8')) as Coco;
+    expect(coco.categories.map((c) => c.name)).toEqual(['red']);
+  });
+
+  it('warns that a prompt without " . " is one phrase, and how to write it', async () => {
+    const run = await runCli('label.ts', [
+      '--model',
+      models.flavourASmall,
+      '--images',
+      images,
+      '--prompt',
+      'red, blue',
+      '--out',
+      path.join(dir, 'one-phrase'),
+    ]);
+    expect(run.stderr).toContain(
+      'warning: the prompt has no " . ", so it is one phrase, "red, blue"; if you meant 2 phrases, write --prompt "red . blue ."',
+    );
+  });
+
+  it('warns of phrases that overlap in meaning, as the app does', async () => {
+    const run = await runCli('label.ts', [
+      '--model',
+      models.flavourASmall,
+      '--images',
+      images,
+      '--prompt',
+      'person . girl . red',
+      '--out',
+      path.join(dir, 'overlap'),
+    ]);
+    expect(run.stderr).toContain(
+      'warning: phrases that overlap in meaning, each object going to only one of them: "person" and "girl"; run them separately, or see how often they collide with --cross-iou',
+    );
+  });
+
+  it('labels with a built-in class list (--preset), in passes of at most 256 tokens', async () => {
+    const run = await runCli('label.ts', [
+      '--model',
+      models.flavourASmall,
+      '--images',
+      images,
+      '--preset',
+      'objects365',
+      '--out',
+      path.join(dir, 'objects365'),
+    ]);
+    expect(run.code, run.stderr).toBe(1); // broken.jpg
+    expect(run.stderr).toMatch(/prompt: 365 phrases in [3-9] passes of ≤ 256 tokens each/);
+  });
+
+  it('takes --top-k only with --rec, as a whole number', async () => {
+    const alone = await label(models.flavourB, 'never', '--top-k', '2');
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain('--top-k is the number of boxes per referring expression; pass --rec too');
+    const zero = await label(models.flavourB, 'never', '--rec', '--top-k', '0');
+    expect(zero.stderr).toContain('--top-k must be a whole number from 1 to 20, got "0"');
   });
 
   it('refuses a model that is not Grounding DINO, naming its inputs', async () => {
@@ -231,7 +342,7 @@ describe('npm run label', () => {
     // d-empty.png has nothing to find; f-faint.png's purple scores below the box threshold.
     expect(run.stderr).toContain('images: 7 (4 with boxes, 2 where the model found nothing, 1 failed)');
     expect(run.stderr).toContain(
-      '2 image(s) where the model found nothing: exported as negatives (a label run decides for every image it looked at; in the app they wait until a person marks them negative)',
+      '2 images where the model found nothing: exported as negatives (a label run decides for every image it looked at; in the app they wait until a person marks them negative)',
     );
     const coco = await readCoco('told');
     const empty = coco.images.find((i) => i.file_name === 'd-empty.png')!;

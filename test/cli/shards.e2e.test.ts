@@ -186,6 +186,36 @@ describe('a labeling run split over a cluster', () => {
   });
 });
 
+describe('suppression across phrases over shards', () => {
+  it('reports the same phrase pairs from the merge of its shards as from one run', async () => {
+    const prompt = 'red . red car . green';
+    const options = ['--per-phrase', '--cross-iou', '0.5'];
+    const label = (out: string, ...extra: string[]) =>
+      runCli('label.ts', [
+        '--model',
+        models.flavourASmall,
+        '--images',
+        images,
+        '--prompt',
+        prompt,
+        '--out',
+        out,
+        ...options,
+        ...extra,
+      ]);
+    const collisionsOf = (stderr: string) =>
+      /\d+ box(?:es)? dropped where two phrases claimed one object.*\n(?: {2}.*\n)+/.exec(stderr)?.[0];
+    const one = await label(path.join(dir, 'cross-single'));
+    const expected = collisionsOf(one.stderr);
+    expect(expected).toMatch(/\n {2}"red car" under "red": \d+ times\n/);
+    const run = path.join(dir, 'cross-shards');
+    for (const k of [0, 1]) expect((await label(run, '--shard', `${k}/2`)).code).toBe(0);
+    const merged = await merge('--from', run, '--out', path.join(dir, 'cross-coco'));
+    expect(merged.code, merged.stderr).toBe(1); // broken.jpg
+    expect(collisionsOf(merged.stderr)).toBe(expected);
+  });
+});
+
 describe('a shard where every image fails', () => {
   it('writes its output and exits with 1, for the scheduler to retry it', async () => {
     const broken = path.join(dir, 'broken-images');

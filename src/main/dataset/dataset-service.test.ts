@@ -169,6 +169,7 @@ describe('DatasetService.image', () => {
       relPath: 'a.png',
       status: 'reviewed',
       boxes: 1,
+      classIds: [saved.boxes[0].classId],
       width: 40,
       height: 30,
     });

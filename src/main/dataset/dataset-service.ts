@@ -3,7 +3,13 @@ import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { GroundLabelError } from '../../shared/errors';
 import type { DatasetSnapshot, ImageDetail, ImageEntry, LabelSource } from '../../shared/ipc/contract';
-import { imageStatus, type ImageDoc, type ImageStatus, type ProjectMeta } from '../../shared/project';
+import {
+  classesOf,
+  imageStatus,
+  type ImageDoc,
+  type ImageStatus,
+  type ProjectMeta,
+} from '../../shared/project';
 import { isInside } from '../fs/paths';
 import { detectLabelSources } from '../import/detect-labels';
 import type { ImageSize } from '../../shared/geometry';
@@ -120,13 +126,28 @@ export class DatasetService {
 
   entry(relPath: string): ImageEntry {
     const doc = this.store.get(relPath);
+    const unreadable = this.unreadable.get(relPath);
     const entry = {
       id: this.idFor(relPath),
       relPath,
-      status: imageStatus(doc),
+      status: imageStatus(doc, unreadable !== undefined),
       boxes: doc?.boxes.length ?? 0,
+      classIds: classesOf(doc),
+      ...(unreadable !== undefined && { unreadable }),
     };
     return doc ? { ...entry, width: doc.width, height: doc.height } : entry;
+  }
+
+  /** Why each image that could not be decoded could not (found in the background pass or a batch). */
+  private readonly unreadable = new Map<string, string>();
+
+  /** Records that an image's file cannot be decoded; its status says so until the folder opens again. */
+  markUnreadable(relPath: string, reason: string): void {
+    if (this.ids.has(relPath)) this.unreadable.set(relPath, reason);
+  }
+
+  isUnreadable(relPath: string): boolean {
+    return this.unreadable.has(relPath);
   }
 
   snapshot(): DatasetSnapshot {

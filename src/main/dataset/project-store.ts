@@ -404,6 +404,16 @@ export class ProjectStore {
   }
 }
 
+/**
+ * The project file as stored, for a reader that does not hold the dataset (`npm run compare`): no
+ * lock is taken and the journal is neither replayed nor removed, so the process holding the dataset
+ * loses nothing. Edits still in that process's journal are not seen (they reach the file within
+ * about a second).
+ */
+export async function readStoredMeta(root: string): Promise<ProjectMeta> {
+  return (await readMeta(path.join(root, STORE_DIR, 'project.json'))).value;
+}
+
 async function readMeta(file: string): Promise<{ value: ProjectMeta; from: number | null }> {
   if (!existsSync(file)) return { value: emptyProjectMeta(), from: null };
   let raw: unknown;

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
-import { GroundLabelError, isGroundLabelError, messageOf, type ErrorCode } from '../../shared/errors';
+import { GroundLabelError, isGroundLabelError, type ErrorCode } from '../../shared/errors';
 import { sweepTempFiles, writeFileAtomic } from '../fs/atomic';
-import { DEFAULT_MAX_PIXELS } from '../inference/image';
+import { decoderReason, maxPixels, openImage } from '../inference/image-file';
 import { fileVersion } from './file-version';
 
 export const THUMB_CONTENT_TYPE = 'image/webp';
@@ -96,13 +95,15 @@ export class ThumbnailService {
   private readonly concurrency: number;
   private readonly size: number;
   private readonly quality: number;
-  private readonly maxPixels: number;
+  /** Read at each encode: the process's limit can be raised while the app runs. */
+  private get maxPixels(): number {
+    return this.options.maxPixels ?? maxPixels();
+  }
 
   constructor(private readonly options: ThumbnailOptions) {
     this.concurrency = Math.max(1, options.concurrency ?? 2);
     this.size = options.size ?? 128;
     this.quality = options.quality ?? 70;
-    this.maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   }
 
   /** Encodes waiting or running. */
@@ -295,18 +296,11 @@ export class ThumbnailService {
   private async encode(file: string): Promise<{ data: Buffer; width: number; height: number }> {
     const name = path.basename(file);
     try {
-      const input = sharp(file, {
-        failOn: 'warning',
-        limitInputPixels: this.maxPixels,
-        autoOrient: true,
+      const { image: input, size } = await openImage(file, {
+        maxPixels: this.maxPixels,
+        sharp: { failOn: 'warning' },
       });
-      const { width, height } = (await input.metadata()).autoOrient;
-      if (width * height > this.maxPixels) {
-        throw new GroundLabelError(
-          'image-too-large',
-          `${name}: ${width}×${height} is more than the ${this.maxPixels / 1e6} MP pixel limit`,
-        );
-      }
+      const { width, height } = size;
       // Resizing in the same pipeline lets libvips shrink JPEGs while decoding (1/2, 1/4, 1/8).
       const data = await input
         .resize(this.size, this.size, { fit: 'inside', withoutEnlargement: true })
@@ -317,9 +311,11 @@ export class ThumbnailService {
       if (isGroundLabelError(e)) throw e;
       if ((e as NodeJS.ErrnoException).code === 'ENOENT')
         throw new GroundLabelError('image-not-found', `${name}: file not found`, { cause: e });
-      throw new GroundLabelError('image-unreadable', `${name}: not a readable image (${messageOf(e)})`, {
-        cause: e,
-      });
+      throw new GroundLabelError(
+        'image-unreadable',
+        `${name}: not a readable image (${decoderReason(file, e)})`,
+        { cause: e },
+      );
     }
   }
 }

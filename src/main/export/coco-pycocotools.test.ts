@@ -76,7 +76,11 @@ describe.skipIf(!available)(
 
     it('reads the single annotations.json of an export without a split', async () => {
       const file = await readBack(UNSPLIT_PROJECT, ['annotations.json']);
-      expect(file('annotations.json')).toMatchObject({ annotations: 8, categories: 3, ap: expect.closeTo(1, 9) });
+      expect(file('annotations.json')).toMatchObject({
+        annotations: 8,
+        categories: 3,
+        ap: expect.closeTo(1, 9),
+      });
       expect(file('annotations.json').images).toHaveLength(6);
     });
   },

@@ -44,6 +44,7 @@ const detector: DetectorLike = {
     file: image.file,
     image: SIZE,
     detections: [...FINDS[image.file]],
+    collisions: [],
     runs: 1,
     timings: { preprocessMs: 0, textMs: 0, runMs: 0, postprocessMs: 0 },
   }),

@@ -53,6 +53,6 @@ describe('checkOutFolder', () => {
     await mkdir(path.join(sub, 'images', 'train'), { recursive: true });
     await writeFile(path.join(sub, 'images', 'train', 'b.png'), 'image bytes');
     const error = await caught(() => checkOutFolder(sub, images, '--out'), 'bad-argument');
-    expect(error.message).toContain('holds 1 image(s) of its own (images/train/b.png, …)');
+    expect(error.message).toContain('holds 1 image of its own (images/train/b.png, …)');
   });
 });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { GroundLabelError } from '../../shared/errors';
 import { EXPORT_MARKER, listImages } from '../dataset/scan';
 import { checkOutDir } from './write-export';
+import { count } from '../../shared/plural';
 
 const bad = (message: string) => new GroundLabelError('bad-argument', message);
 
@@ -42,6 +43,6 @@ export async function checkOutFolder(outDir: string, imageRoot: string, option =
   const images = await listImages(outDir);
   if (images.length)
     throw bad(
-      `${option} ${outDir} holds ${images.length} image(s) of its own (${images[0]}, …), which an export could overwrite; choose an empty folder or an earlier export.`,
+      `${option} ${outDir} holds ${count(images.length, 'image')} of its own (${images[0]}, …), which an export could overwrite; choose an empty folder or an earlier export.`,
     );
 }

@@ -9,6 +9,7 @@ import { TEMP_MARKER } from '../fs/atomic';
 import { isInside } from '../fs/paths';
 import { makeStaging, recoverInterrupted, removeStaging, swapInto } from './staging';
 import { placeFiles, type PlaceOptions } from './write-files';
+import { count } from '../../shared/plural';
 
 export interface WriteExportOptions {
   readonly format: ExportFormat;
@@ -83,7 +84,7 @@ async function whyUpdateInPlace(
   if (current.isSymbolicLink()) return 'a link';
   if (current.dev !== (await stat(path.dirname(outDir))).dev) return 'a mount point';
   const kept = keptFiles(format, existing, result);
-  return kept.length ? `holding ${kept.length} file(s) of its own` : undefined;
+  return kept.length ? `holding ${count(kept.length, 'file')} of its own` : undefined;
 }
 
 /**

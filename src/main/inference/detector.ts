@@ -7,7 +7,15 @@ import { declaredImageSize, maxTextTokens, type Flavour, type FlavourId } from '
 import { loadModelPixels, type ImageLoadOptions } from './image';
 import { flavourOfModel, locateModel } from './model-folder';
 import { toNormalisedCHW } from './normalise';
-import { decodeDetections, finishDetections, type RawOutputs } from './postprocess';
+import type { RecOptions } from '../../shared/prompt/units';
+import {
+  decodeDetections,
+  decodeExpressions,
+  finishDetections,
+  suppressAcrossPhrases,
+  type RawOutputs,
+} from './postprocess';
+import type { PhraseCollision } from '../../shared/prompt/collisions';
 import { targetSize, type InputSizeRule } from './resize';
 import type { ModelSession, SessionOptions } from './session';
 import { delimiterSet, planTextRuns, type TextRun } from './text';
@@ -70,6 +78,8 @@ export interface DetectOptions {
   readonly thresholds?: Partial<Thresholds>;
   /** One forward pass per phrase, for exports whose text mask was baked for a single phrase. */
   readonly perPhrase?: boolean;
+  /** Read the prompt as referring expressions, one per line, each yielding its best `topK` boxes. */
+  readonly rec?: RecOptions;
 }
 
 export interface DetectTimings {
@@ -83,6 +93,8 @@ export interface DetectResult {
   readonly file: string;
   readonly image: ImageSize;
   readonly detections: Detection[];
+  /** Phrase pairs whose boxes of one object were suppressed across phrases (thresholds.crossIou). */
+  readonly collisions: PhraseCollision[];
   readonly runs: number;
   readonly timings: DetectTimings;
 }
@@ -188,11 +200,11 @@ export class Detector {
   }
 
   /** The text passes for a prompt, cached since a batch reuses one prompt for every image. */
-  textRuns(prompt: string, perPhrase = false): TextRun[] {
-    const key = `${perPhrase ? 1 : 0}\u0000${prompt}`;
+  textRuns(prompt: string, perPhrase = false, expressions = false): TextRun[] {
+    const key = `${perPhrase ? 1 : 0}${expressions ? 1 : 0}\u0000${prompt}`;
     let runs = this.textCache.get(key);
     if (!runs) {
-      runs = planTextRuns(prompt, this.tokenizer, { maxTokens: this.info.maxTokens, perPhrase });
+      runs = planTextRuns(prompt, this.tokenizer, { maxTokens: this.info.maxTokens, perPhrase, expressions });
       this.textCache.set(key, runs);
     }
     return runs;
@@ -206,7 +218,8 @@ export class Detector {
     const prepared = typeof image === 'string' ? await this.prepareImage(image) : image;
     const thresholds: Thresholds = { ...this.info.defaults, ...options.thresholds };
     const t0 = performance.now();
-    const runs = this.textRuns(prompt, options.perPhrase);
+    const { rec } = options;
+    const runs = this.textRuns(prompt, options.perPhrase, !!rec);
     const textMs = performance.now() - t0;
     let runMs = 0;
     let postprocessMs = 0;
@@ -215,29 +228,30 @@ export class Detector {
       const t1 = performance.now();
       const raw = await this.forward(prepared, run);
       const t2 = performance.now();
+      const ctx = {
+        ids: run.ids,
+        phrases: run.phrases,
+        hiddenIds: delimiterSet(this.tokenizer.ids),
+        tokenOf: this.tokenizer.tokenOf,
+        image: prepared.original,
+      };
       perRun.push(
-        decodeDetections(
-          raw,
-          {
-            ids: run.ids,
-            phrases: run.phrases,
-            hiddenIds: delimiterSet(this.tokenizer.ids),
-            tokenOf: this.tokenizer.tokenOf,
-            image: prepared.original,
-          },
-          thresholds,
-        ),
+        rec ? decodeExpressions(raw, ctx, thresholds, rec.topK) : decodeDetections(raw, ctx, thresholds),
       );
       runMs += t2 - t1;
       postprocessMs += performance.now() - t2;
     }
     const t3 = performance.now();
-    const detections = finishDetections(perRun, thresholds);
+    const merged = finishDetections(perRun, thresholds, !!rec);
+    const crossIou = rec ? null : (thresholds.crossIou ?? null);
+    const { kept: detections, collisions } =
+      crossIou === null ? { kept: merged, collisions: [] } : suppressAcrossPhrases(merged, crossIou);
     postprocessMs += performance.now() - t3;
     return {
       file: prepared.file,
       image: prepared.original,
       detections,
+      collisions,
       runs: runs.length,
       timings: { preprocessMs: prepared.ms, textMs, runMs, postprocessMs },
     };

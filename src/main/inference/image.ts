@@ -1,14 +1,14 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import sharp, { type SharpOptions } from 'sharp';
 import { GroundLabelError, messageOf } from '../../shared/errors';
 import type { ImageSize } from '../../shared/geometry';
+import { decoderReason, imageSizeOf, maxPixels, openImage } from './image-file';
 import { resizeBilinearRGB } from './resample';
 
-/** Decompression-bomb guard: larger images are refused before any pixel is decoded. */
-export const DEFAULT_MAX_PIXELS = 100_000_000;
+export { DEFAULT_MAX_PIXELS } from './image-file';
 
 export interface ImageLoadOptions {
+  /** The largest image to open; the process's limit (maxPixels()) when left out. */
   readonly maxPixels?: number;
 }
 
@@ -20,27 +20,26 @@ export interface ModelPixels {
   readonly original: ImageSize;
 }
 
-const sharpOptions = (maxPixels: number): SharpOptions => ({
-  failOn: 'warning',
-  limitInputPixels: maxPixels,
-  autoOrient: true,
-});
-
-function imageError(file: string, e: unknown): GroundLabelError {
-  const reason = messageOf(e);
+/** Decoder failures as GroundLabelErrors: one line, naming the file, never its path or content. */
+export function imageError(file: string, e: unknown): GroundLabelError {
+  if (e instanceof GroundLabelError) return e;
   const name = path.basename(file);
-  if (/pixel limit/i.test(reason)) {
-    return new GroundLabelError(
-      'image-too-large',
-      `${name}: image is larger than the pixel limit (${reason})`,
-      { cause: e },
-    );
-  }
   // Only the file system's own word counts: decoders quote the path, which may contain any word.
-  if ((e as NodeJS.ErrnoException).code === 'ENOENT' || /^Input file is missing/.test(reason)) {
+  if ((e as NodeJS.ErrnoException).code === 'ENOENT' || /^Input file is missing/.test(messageOf(e))) {
     return new GroundLabelError('image-not-found', `${name}: file not found (${file})`, { cause: e });
   }
-  return new GroundLabelError('image-unreadable', `${name}: not a readable image (${reason})`, { cause: e });
+  if (/pixel limit/i.test(messageOf(e))) {
+    return new GroundLabelError('image-too-large', `${name}: image is larger than the pixel limit`, {
+      cause: e,
+    });
+  }
+  return new GroundLabelError(
+    'image-unreadable',
+    `${name}: not a readable image (${decoderReason(file, e)})`,
+    {
+      cause: e,
+    },
+  );
 }
 
 async function ensureNonEmpty(file: string): Promise<void> {
@@ -54,25 +53,13 @@ async function ensureNonEmpty(file: string): Promise<void> {
     throw new GroundLabelError('image-unreadable', `${path.basename(file)}: file is empty (0 bytes)`);
 }
 
-function checkPixels(file: string, width: number, height: number, maxPixels: number): void {
-  if (width * height > maxPixels) {
-    throw new GroundLabelError(
-      'image-too-large',
-      `${path.basename(file)}: ${width}×${height} is more than the ${maxPixels / 1e6} MP pixel limit`,
-    );
-  }
-}
-
 /** Oriented size from the header alone; no pixel is decoded. */
 export async function readOrientedSize(file: string, options: ImageLoadOptions = {}): Promise<ImageSize> {
   await ensureNonEmpty(file);
-  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   try {
-    const { width, height } = (await sharp(file, sharpOptions(maxPixels)).metadata()).autoOrient;
-    checkPixels(file, width, height, maxPixels);
-    return { width, height };
+    return await imageSizeOf(file, options.maxPixels ?? maxPixels());
   } catch (e) {
-    throw e instanceof GroundLabelError ? e : imageError(file, e);
+    throw imageError(file, e);
   }
 }
 
@@ -90,12 +77,12 @@ export async function loadModelPixels(
   options: ImageLoadOptions = {},
 ): Promise<ModelPixels> {
   await ensureNonEmpty(file);
-  const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   try {
     // One instance reads the header and then decodes: the file is opened once.
-    const image = sharp(file, sharpOptions(maxPixels));
-    const original = (await image.metadata()).autoOrient;
-    checkPixels(file, original.width, original.height, maxPixels);
+    const { image, size: original } = await openImage(file, {
+      maxPixels: options.maxPixels ?? maxPixels(),
+      sharp: { failOn: 'warning' },
+    });
     const size = sizeFor(original);
     const { data, info } = await image
       .flatten({ background: '#ffffff' })
@@ -111,6 +98,6 @@ export async function loadModelPixels(
       original: { width: original.width, height: original.height },
     };
   } catch (e) {
-    throw e instanceof GroundLabelError ? e : imageError(file, e);
+    throw imageError(file, e);
   }
 }

@@ -8,6 +8,7 @@ import {
   finishDetections,
   nmsPerPhrase,
   sigmoid,
+  suppressAcrossPhrases,
   type DecodeContext,
   type RawOutputs,
 } from './postprocess';
@@ -353,6 +354,43 @@ describe('nmsPerPhrase', () => {
     const half: Box = { x1: 0, y1: 0, x2: 10, y2: 5 }; // IoU with a = 0.5
     expect(nmsPerPhrase([det(a, 0.9, 0), det(half, 0.8, 0)], 0.5)).toHaveLength(2);
     expect(nmsPerPhrase([det(a, 0.9, 0), det(half, 0.8, 0)], 0.49)).toHaveLength(1);
+  });
+});
+
+describe('suppressAcrossPhrases', () => {
+  const a: Box = { x1: 0, y1: 0, x2: 10, y2: 10 };
+  const aShifted: Box = { x1: 1, y1: 0, x2: 11, y2: 10 }; // IoU with a ≈ 0.82
+  const far: Box = { x1: 50, y1: 50, x2: 60, y2: 60 };
+
+  it('keeps the better of two phrases on one object and says which pair collided, how often', () => {
+    const { kept, collisions } = suppressAcrossPhrases(
+      [
+        det(a, 0.6, 1, 'girl'),
+        det(aShifted, 0.9, 0, 'person'),
+        det(far, 0.7, 0, 'person'),
+        det(far, 0.5, 2, 'child'),
+        det(a, 0.4, 2, 'child'),
+      ],
+      0.5,
+    );
+    expect(kept.map((d) => [d.phrase, d.score])).toEqual([
+      ['person', 0.9],
+      ['person', 0.7],
+    ]);
+    expect(collisions).toEqual([
+      { kept: 'person', dropped: 'child', count: 2 },
+      { kept: 'person', dropped: 'girl', count: 1 },
+    ]);
+  });
+
+  it('leaves boxes of one phrase, and boxes overlapping no more than the IoU, alone', () => {
+    const half: Box = { x1: 0, y1: 0, x2: 10, y2: 5 }; // IoU with a = 0.5
+    const { kept, collisions } = suppressAcrossPhrases(
+      [det(a, 0.9, 0), det(aShifted, 0.8, 0), det(half, 0.7, 1)],
+      0.5,
+    );
+    expect(kept).toHaveLength(3);
+    expect(collisions).toEqual([]);
   });
 });
 

@@ -4,6 +4,7 @@ import {
   countPromptTokens,
   delimiterSet,
   normaliseCaption,
+  parseExpressions,
   parsePhrases,
   planTextRuns,
   subSentenceMasks,
@@ -267,6 +268,52 @@ describe('planTextRuns', () => {
   });
 });
 
+describe('parseExpressions', () => {
+  it('reads one referring expression per line, in order, without repeats or blank lines', () => {
+    expect(
+      parseExpressions('The man in the RED shirt\n\n  a dog  on a sofa \r\nthe man in the red shirt'),
+    ).toEqual(['the man in the red shirt', 'a dog on a sofa']);
+  });
+
+  it('drops dots inside a line, which would cut the expression in two', () => {
+    expect(parseExpressions('the sign of st. john.')).toEqual(['the sign of st john']);
+  });
+});
+
+describe('planTextRuns for referring expressions', () => {
+  it('spans each expression over all of its words, closed by a dot that keeps it apart', () => {
+    const [run] = planTextRuns('the red car\na dog', bert, { maxTokens: 256, expressions: true });
+    expect(run.caption).toBe('the red car . a dog .');
+    expect(run.phrases.map((p) => [p.phrase, p.end - p.start])).toEqual([
+      ['the red car', 3],
+      ['a dog', 2],
+    ]);
+    expectConsistent(run);
+  });
+
+  it('runs expressions longer than the limit together in separate passes, none cut', () => {
+    const lines = Array.from(
+      { length: 30 },
+      (_, i) => `the ${['red', 'green', 'blue'][i % 3]} car number ${i} on the left`,
+    );
+    const runs = planTextRuns(lines.join('\n'), bert, { maxTokens: 64, expressions: true });
+    expect(runs.length).toBeGreaterThan(1);
+    for (const run of runs) {
+      expect(run.ids.length).toBeLessThanOrEqual(64);
+      expectConsistent(run);
+    }
+    expect(runs.flatMap((r) => r.phrases.map((p) => p.phrase))).toEqual(lines);
+  });
+
+  it('refuses a prompt without expressions, saying to write one per line', async () => {
+    const e = await caught(
+      () => planTextRuns(' \n . \n', bert, { maxTokens: 256, expressions: true }),
+      'prompt-empty',
+    );
+    expect(e.message).toContain('one per line');
+  });
+});
+
 describe('countPromptTokens', () => {
   it('counts [CLS], [SEP], the phrase tokens and one dot per phrase', () => {
     expect(countPromptTokens('cat . dog', bert)).toBe(6);
@@ -282,6 +329,11 @@ describe('countPromptTokens', () => {
     expect(countPromptTokens(prompt, bert)).toBe(
       planTextRuns(prompt, bert, { maxTokens: 256 })[0].ids.length,
     );
+  });
+
+  it('counts expressions line by line in REC mode', () => {
+    expect(countPromptTokens('red car\nblue car', bert, true)).toBe(8);
+    expect(countPromptTokens('red car\nblue car', bert)).toBe(7);
   });
 
   it('counts only [CLS] and [SEP] for an empty prompt', () => {

@@ -1,7 +1,10 @@
 import { GroundLabelError } from '../../shared/errors';
+import { parseExpressions, parsePhrases } from '../../shared/prompt/units';
 import type { TextTokenizer, TokenIds } from './tokenizer';
 
-/** One prompt phrase as the model sees it in a run: tokens [start, end) of that run's ids. */
+export { parseExpressions, parsePhrases };
+
+/** One prompt phrase (or referring expression) as the model sees it in a run: tokens [start, end) of that run's ids. */
 export interface PhraseSpan {
   readonly phrase: string;
   /** Index of the phrase in the whole prompt, stable across runs. */
@@ -24,16 +27,6 @@ export interface TextRun {
 export function normaliseCaption(prompt: string): string {
   const caption = prompt.toLowerCase().trim();
   return caption.endsWith('.') ? caption : `${caption} .`;
-}
-
-/** The prompt's phrases, in order, lower-cased, whitespace-collapsed, without repeats. */
-export function parsePhrases(prompt: string): string[] {
-  const seen = new Set<string>();
-  for (const raw of prompt.toLowerCase().split('.')) {
-    const phrase = raw.trim().replace(/\s+/g, ' ');
-    if (phrase) seen.add(phrase);
-  }
-  return [...seen];
 }
 
 /**
@@ -83,21 +76,29 @@ function buildRun(
   return { caption: items.map((i) => `${i.phrase} .`).join(' '), ids: seq, positionIds, mask, phrases };
 }
 
+export interface TextPlanOptions {
+  readonly maxTokens: number;
+  /** One pass per phrase. */
+  readonly perPhrase?: boolean;
+  /** Read the prompt as referring expressions, one per line, instead of phrases split at ".". */
+  readonly expressions?: boolean;
+}
+
 /**
  * Splits the prompt into forward passes of at most `maxTokens` tokens each, at phrase boundaries, so
  * no phrase is ever dropped or cut. With `perPhrase`, every phrase gets a pass of its own (for exports
  * whose text mask was baked for one phrase, and for prompts with more phrases than fit in one pass).
+ * Referring expressions are packed the same way: each is closed by a dot, so the model's text mask
+ * keeps them apart, and expressions too long together go into separate passes.
  */
-export function planTextRuns(
-  prompt: string,
-  tokenizer: TextTokenizer,
-  options: { maxTokens: number; perPhrase?: boolean },
-): TextRun[] {
-  const phrases = parsePhrases(prompt);
+export function planTextRuns(prompt: string, tokenizer: TextTokenizer, options: TextPlanOptions): TextRun[] {
+  const phrases = options.expressions ? parseExpressions(prompt) : parsePhrases(prompt);
   if (phrases.length === 0) {
     throw new GroundLabelError(
       'prompt-empty',
-      'The prompt has no phrases; write them separated by " . ", e.g. "person . dog .".',
+      options.expressions
+        ? 'The prompt has no referring expressions; write one per line, e.g. "the man in the red shirt".'
+        : 'The prompt has no phrases; write them separated by " . ", e.g. "person . dog .".',
     );
   }
   const { ids } = tokenizer;
@@ -109,7 +110,7 @@ export function planTextRuns(
     if (tokens.length + 1 > budget) {
       throw new GroundLabelError(
         'phrase-too-long',
-        `The phrase "${phrase.slice(0, 60)}${phrase.length > 60 ? '…' : ''}" is ${tokens.length} tokens; one phrase may have at most ${budget - 1}.`,
+        `The ${options.expressions ? 'expression' : 'phrase'} "${phrase.slice(0, 60)}${phrase.length > 60 ? '…' : ''}" is ${tokens.length} tokens; one may have at most ${budget - 1}.`,
       );
     }
     return { phrase, index, tokens };
@@ -133,6 +134,7 @@ export function planTextRuns(
 }
 
 /** Count of tokens the prompt takes as one caption ([CLS] … [SEP]), for a counter against the limit. */
-export function countPromptTokens(prompt: string, tokenizer: TextTokenizer): number {
-  return parsePhrases(prompt).reduce((n, p) => n + tokenizer.encodeBare(p).length + 1, 2);
+export function countPromptTokens(prompt: string, tokenizer: TextTokenizer, expressions = false): number {
+  const units = expressions ? parseExpressions(prompt) : parsePhrases(prompt);
+  return units.reduce((n, p) => n + tokenizer.encodeBare(p).length + 1, 2);
 }

@@ -72,7 +72,7 @@ describe('batch and accept channels', () => {
     expect(images.map((i) => [i.id, i.status, i.boxes])).toEqual([
       [ids[0], 'suggested', 2],
       [ids[1], 'suggested', 2],
-      [ids[2], 'unlabeled', 0],
+      [ids[2], 'unreadable', 0],
     ]);
     const progress = events.flatMap((e) => (e.event === 'batch:progress' ? [e.payload] : []));
     expect(progress.map((p) => `${p.done}/${p.total} ${p.relPath}`)).toEqual([
@@ -84,10 +84,11 @@ describe('batch and accept channels', () => {
     expect(detail.doc.boxes.map((b) => b.origin.kind)).toEqual(['suggestion', 'suggestion']);
   });
 
-  it('accepts suggestions above a score across the dataset, per class, and undoes it', async () => {
-    const { call, idOf, finished } = await app();
+  it('refuses to accept while the batch runs, then accepts suggestions above a score across the dataset, per class, and undoes it', async () => {
+    const { call, fails, idOf, finished } = await app();
     const done = finished();
     await call('batch:start', { prompt: PROMPT, thresholds });
+    await fails('suggestions:accept', { minScore: 0 }).then((e) => expect(e.code).toBe('batch-running'));
     await done;
     const { meta } = (await call('dataset:current', {}))!;
     const red = meta.phraseClasses['red'];
@@ -132,7 +133,8 @@ describe('batch and accept channels', () => {
         .sort(),
     ).toEqual(['d-empty.png', 'f-faint.png']);
     const before = (await call('dataset:stats', {})).images;
-    expect(before).toMatchObject({ 'nothing-found': 2, unlabeled: 1, negative: 0 });
+    // The image the model could not read is unreadable, not work waiting to be done.
+    expect(before).toMatchObject({ 'nothing-found': 2, unreadable: 1, unlabeled: 0, negative: 0 });
     const exportBefore = await call('export:preview', { format: 'coco' });
     expect(exportBefore.leftOut['nothing-found']).toBe(2);
 

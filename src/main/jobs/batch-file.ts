@@ -23,8 +23,17 @@ export const batchJobSchema = z.object({
   jobId: z.string().min(1),
   state: z.enum(['running', 'cancelled', 'done']),
   prompt: z.string().min(1),
-  thresholds: z.object({ box: z.number(), text: z.number(), nmsIou: z.number().nullable() }).partial(),
+  thresholds: z
+    .object({
+      box: z.number(),
+      text: z.number(),
+      nmsIou: z.number().nullable(),
+      crossIou: z.number().nullable(),
+    })
+    .partial(),
   perPhrase: z.boolean(),
+  /** Referring expressions (one per line of the prompt) with the boxes each yields; absent for phrases. */
+  rec: z.object({ topK: z.int().positive() }).optional(),
   skipReviewed: z.boolean(),
   relPaths: z.array(z.string()),
   /** Images whose suggestions are in the store. */
@@ -32,6 +41,10 @@ export const batchJobSchema = z.object({
   /** Reviewed images left out (skipReviewed). */
   skipped: z.array(z.string()),
   failures: z.array(failureSchema),
+  /** Phrase pairs suppressed across phrases so far (thresholds.crossIou), summed over the job's images. */
+  collisions: z
+    .array(z.object({ kept: z.string(), dropped: z.string(), count: z.int().positive() }))
+    .default([]),
   startedAt: z.string(),
   updatedAt: z.string(),
 });

@@ -15,9 +15,10 @@ export interface SummaryContext {
 /**
  * Where a job stands, read from the store as it is now (a person may already have reviewed some
  * images): counts (images with suggestions, and where the model found nothing and no one has decided
- * yet), per-class pending suggestions, and the images to look at first — failures, the
- * lowest best scores (the model was least sure) and the most boxes (crowded, or a phrase firing
- * everywhere).
+ * yet), per-class pending suggestions, and the images to look at first — failures, the images
+ * whose best score is below the job's middle one (the model was least sure) and those with more
+ * boxes than the middle image (crowded, or a phrase firing everywhere). An image is listed for a
+ * reason only when it stands out: a job whose images all scored alike lists none for its score.
  */
 export function batchStatus(
   job: BatchJob,
@@ -36,6 +37,8 @@ export function batchStatus(
   const withSuggestions = labeled.filter((l) => l.count > 0);
   const nothingFound = job.done.filter((relPath) => imageStatus(ctx.get(relPath)) === 'nothing-found');
   const id = (relPath: string) => safeId(ctx, relPath);
+  const midTop = median(withSuggestions.map((l) => l.top ?? 0));
+  const midCount = median(withSuggestions.map((l) => l.count));
   const lookFirst: LookFirstEntry[] = [
     ...job.failures.slice(0, lookFirstEach).map((f): LookFirstEntry => ({
       id: id(f.relPath),
@@ -44,7 +47,8 @@ export function batchStatus(
       suggestions: 0,
       message: f.message,
     })),
-    ...[...withSuggestions]
+    ...withSuggestions
+      .filter((l) => (l.top ?? 0) < midTop)
       .sort((a, b) => (a.top ?? 0) - (b.top ?? 0) || cmp(a.relPath, b.relPath))
       .slice(0, lookFirstEach)
       .map((l): LookFirstEntry => ({
@@ -54,7 +58,8 @@ export function batchStatus(
         suggestions: l.count,
         topScore: l.top ?? 0,
       })),
-    ...[...withSuggestions]
+    ...withSuggestions
+      .filter((l) => l.count > midCount)
       .sort((a, b) => b.count - a.count || cmp(a.relPath, b.relPath))
       .slice(0, lookFirstEach)
       .map((l): LookFirstEntry => ({
@@ -90,9 +95,16 @@ export function batchStatus(
     failures: job.failures.map((f) => ({ id: id(f.relPath), ...f })),
     lookFirst,
     perClass: classCounts,
+    collisions: job.collisions,
     startedAt: job.startedAt,
     updatedAt: job.updatedAt,
   };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,12 +1,13 @@
+import { addCollisions } from '../../shared/prompt/collisions';
 import { performance } from 'node:perf_hooks';
 import { ensurePhraseClasses } from '../../shared/classes';
 import type { Thresholds } from '../../shared/detection';
 import { GroundLabelError, isGroundLabelError, messageOf, type ErrorInfo } from '../../shared/errors';
 import { newId } from '../../shared/ids';
 import type { BatchStatus, Events } from '../../shared/ipc/contract';
-import { imageStatus, type ImageDoc, type ProjectMeta } from '../../shared/project';
+import { classesOf, imageStatus, type ImageDoc, type ProjectMeta } from '../../shared/project';
 import { suggestionRecords, withSuggestions } from '../../shared/suggestions';
-import { parsePhrases } from '../inference/text';
+import { promptUnits, type RecOptions } from '../../shared/prompt/units';
 import { readBatchJob, writeBatchJob, type BatchJob } from './batch-file';
 import { batchStatus } from './batch-summary';
 import { labelImages, type DetectorLike, type LabelOutcome } from './label-images';
@@ -24,6 +25,9 @@ export interface BatchDataset {
   };
   idFor(relPath: string): string;
   fileOf(id: string): Promise<string>;
+  /** Images whose file cannot be decoded: their status says so instead of "unlabeled". */
+  markUnreadable?(relPath: string, reason: string): void;
+  isUnreadable?(relPath: string): boolean;
 }
 
 export interface BatchRequest {
@@ -33,6 +37,8 @@ export interface BatchRequest {
   /** Missing ones are the model's defaults. */
   readonly thresholds?: Partial<Thresholds>;
   readonly perPhrase?: boolean;
+  /** Referring expressions, one per line of the prompt, instead of phrases. */
+  readonly rec?: RecOptions;
   readonly skipReviewed?: boolean;
 }
 
@@ -53,6 +59,9 @@ export function isReviewed(doc: ImageDoc | undefined): boolean {
   const status = imageStatus(doc);
   return doc.reviewed || status === 'reviewed' || status === 'negative';
 }
+
+/** Failures that say the file itself cannot be decoded, not that something went wrong around it. */
+const UNDECODABLE: ReadonlySet<string> = new Set(['image-unreadable', 'image-too-large']);
 
 const toErrorInfo = (e: unknown): ErrorInfo =>
   isGroundLabelError(e) ? e.toJSON() : { code: 'io-failed', message: messageOf(e) };
@@ -115,23 +124,25 @@ export class BatchService {
   async start(detector: DetectorLike, request: BatchRequest): Promise<{ jobId: string }> {
     this.refuseWhileRunning();
     const prompt = request.prompt.trim();
-    const phrases = parsePhrases(prompt);
+    const phrases = promptUnits(prompt, request.rec);
     if (!phrases.length)
       throw new GroundLabelError(
         'prompt-empty',
-        'The prompt has no phrases: separate them with " . ", e.g. "person . dog".',
+        request.rec
+          ? 'The prompt has no referring expressions: write one per line, e.g. "the man in the red shirt".'
+          : 'The prompt has no phrases: separate them with " . ", e.g. "person . dog".',
       );
     const relPaths = [...new Set(request.relPaths ?? this.dataset.relPaths)];
     if (!relPaths.length)
       throw new GroundLabelError('image-not-found', `No images to run on in ${this.dataset.root}`);
     for (const relPath of relPaths) this.dataset.idFor(relPath); // names an image that is not in the dataset
 
-    // Every phrase gets its class now, in prompt order, as the renderer does before a run.
+    // Classes are made as their phrases find something (see record): a 126-phrase prompt leaves
+    // classes for what is in the images, not 126 empty ones.
     const { store } = this.dataset;
     const meta = store.getMeta();
-    const { meta: withClasses } = ensurePhraseClasses(meta, phrases);
     const promptHistory = [prompt, ...meta.promptHistory.filter((p) => p !== prompt)].slice(0, 50);
-    await store.putMeta({ ...withClasses, promptHistory });
+    await store.putMeta({ ...meta, promptHistory });
 
     const now = new Date().toISOString();
     const job: BatchJob = {
@@ -141,11 +152,13 @@ export class BatchService {
       prompt,
       thresholds: { ...request.thresholds },
       perPhrase: request.perPhrase ?? false,
+      ...(request.rec && { rec: request.rec }),
       skipReviewed: request.skipReviewed ?? false,
       relPaths,
       done: [],
       skipped: [],
       failures: [],
+      collisions: [],
       startedAt: now,
       updatedAt: now,
     };
@@ -272,8 +285,9 @@ export class BatchService {
         jobId: job.jobId,
         id: this.dataset.idFor(outcome.relPath),
         relPath: outcome.relPath,
-        status: imageStatus(doc),
+        status: imageStatus(doc, this.dataset.isUnreadable?.(outcome.relPath)),
         boxes: doc?.boxes.length ?? 0,
+        classIds: classesOf(doc),
         outcome: result,
       });
       this.options.onProgress?.({
@@ -300,6 +314,7 @@ export class BatchService {
         {
           thresholds: job.thresholds,
           perPhrase: job.perPhrase,
+          rec: job.rec,
           lookahead: this.options.lookahead,
           signal,
           onOutcome: (outcome) => {
@@ -336,6 +351,7 @@ export class BatchService {
     const { relPath } = outcome;
     if (!outcome.ok) {
       job.failures.push({ relPath, ...outcome.error });
+      if (UNDECODABLE.has(outcome.error.code)) this.dataset.markUnreadable?.(relPath, outcome.error.message);
       return 'failed';
     }
     const { store } = this.dataset;
@@ -346,9 +362,11 @@ export class BatchService {
       return 'skipped';
     }
     try {
+      // In prompt order, so that the classes of one image's finds are listed as the prompt lists them.
+      const found = [...outcome.detections].sort((a, b) => a.phraseIndex - b.phraseIndex);
       const { meta, classOf, changed } = ensurePhraseClasses(
         store.getMeta(),
-        new Set(outcome.detections.map((d) => d.phrase)),
+        new Set(found.map((d) => d.phrase)),
       );
       if (changed) await store.putMeta(meta);
       // Read again after the last await: the document is read and rewritten in one go, so an edit a
@@ -365,6 +383,8 @@ export class BatchService {
       const modelRun = { prompt: job.prompt, at: new Date().toISOString() };
       await store.putImage({ ...withSuggestions(base, records), modelRun });
       job.done.push(relPath);
+      if (outcome.result.collisions.length)
+        job.collisions = addCollisions(job.collisions, outcome.result.collisions);
       return 'labeled';
     } catch (e) {
       job.failures.push({ relPath, ...toErrorInfo(e) });

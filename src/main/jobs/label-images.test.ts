@@ -40,6 +40,7 @@ function fakeDetector(opts: { failPrepare?: string[]; failDetect?: string[] } = 
         detections: [
           { box: { x1: 1, y1: 1, x2: 5, y2: 5 }, score: 0.9, phrase: 'cat', phraseIndex: 0, rawText: 'cat' },
         ],
+        collisions: [],
         runs: 1,
         timings: { preprocessMs: 5, textMs: 0, runMs: 10, postprocessMs: 0 },
       };

@@ -58,7 +58,7 @@ describe('planExport', () => {
         { name: 'dog', boxes: 1 },
         { name: 'bird', boxes: 1 },
       ],
-      problems: ['img00.png: 1 pending suggestion(s) left out'],
+      problems: ['img00.png: 1 pending suggestion left out'],
       val: 0,
     });
     expect(input.classes).toEqual(['cat', 'dog', 'bird']);

@@ -78,7 +78,7 @@ describe('ModelService without a model', () => {
 
   it('refuses to run with model-not-loaded, naming the models folder', async () => {
     const error = await caught(
-      () => service().run([{ relPath: 'a.png', file: 'a.png' }], 'red .', DEFAULT_THRESHOLDS, false),
+      () => service().run([{ relPath: 'a.png', file: 'a.png' }], 'red .', DEFAULT_THRESHOLDS, {}),
       'model-not-loaded',
     );
     expect(error.message).toContain(modelsDir);
@@ -133,7 +133,7 @@ describe('ModelService with a fixture model', () => {
       ],
       'red . blue',
       DEFAULT_THRESHOLDS,
-      false,
+      {},
       (r: InferResult, done, total) => seen.push([r.relPath, done, total]),
     );
     expect(results.map((r) => r.relPath)).toEqual(['good.png', 'broken.png']);

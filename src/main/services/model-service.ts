@@ -3,7 +3,7 @@ import { GroundLabelError, messageOf } from '../../shared/errors';
 import type { InferResult, ModelStatus, PromptAnalysis } from '../../shared/ipc/contract';
 import { overlappingPhrases, repeatedPhrases } from '../../shared/prompt/overlap';
 import type { DeviceList, DeviceTestResult } from '../../shared/devices';
-import { Detector, type DetectorOptions } from '../inference/detector';
+import { Detector, type DetectOptions, type DetectorOptions } from '../inference/detector';
 import { devicesFor, fallbackSummary, providerCandidates, type Device } from '../inference/devices';
 import {
   deviceSettingOf,
@@ -15,7 +15,7 @@ import type { SettingsStore } from '../settings/settings-store';
 import { precheck, unavailableMessage } from '../inference/providers/failures';
 import { systemProbe, type SystemProbe } from '../inference/providers/system-probe';
 import { testDevice, type OpenDetector } from './device-test';
-import { planTextRuns, countPromptTokens, parsePhrases } from '../inference/text';
+import { planTextRuns, countPromptTokens, parseExpressions, parsePhrases } from '../inference/text';
 import { loadBundledVocab, type TextTokenizer } from '../inference/tokenizer';
 import { labelImages, type LabelOutcome, type LabelTarget } from '../jobs/label-images';
 
@@ -230,18 +230,22 @@ export class ModelService {
     };
   }
 
-  async analyse(prompt: string): Promise<PromptAnalysis> {
+  /** The prompt's phrases (or, with `rec`, referring expressions), tokens and passes, and the lint's findings. */
+  async analyse(prompt: string, rec = false): Promise<PromptAnalysis> {
     const maxTokens = this.detector?.info.maxTokens ?? 256;
     const tokenizer = (this.bundled ??= await loadBundledVocab(this.options.bundledVocab));
-    const phrases = parsePhrases(prompt);
-    const passes = phrases.length ? planTextRuns(prompt, tokenizer, { maxTokens }).length : 0;
+    const phrases = rec ? parseExpressions(prompt) : parsePhrases(prompt);
+    const passes = phrases.length
+      ? planTextRuns(prompt, tokenizer, { maxTokens, expressions: rec }).length
+      : 0;
     return {
       phrases,
-      tokens: phrases.length ? countPromptTokens(prompt, tokenizer) : 0,
+      tokens: phrases.length ? countPromptTokens(prompt, tokenizer, rec) : 0,
       maxTokens,
       passes,
-      repeated: repeatedPhrases(prompt),
-      overlapping: overlappingPhrases(phrases),
+      // Expressions are whole sentences: words in common between them are expected, not overlaps.
+      repeated: rec ? [] : repeatedPhrases(prompt),
+      overlapping: rec ? [] : overlappingPhrases(phrases),
     };
   }
 
@@ -260,12 +264,12 @@ export class ModelService {
     targets: readonly LabelTarget[],
     prompt: string,
     thresholds: Thresholds,
-    perPhrase: boolean,
+    mode: Pick<DetectOptions, 'perPhrase' | 'rec'>,
     onResult?: (result: InferResult, done: number, total: number) => void,
   ): Promise<InferResult[]> {
     const outcomes = await labelImages(this.requireDetector(), targets, prompt, {
       thresholds,
-      perPhrase,
+      ...mode,
       onOutcome: (o, done, total) => onResult?.(toResult(o), done, total),
     });
     return outcomes.map(toResult);
@@ -279,4 +283,10 @@ export class ModelService {
 }
 
 const toResult = (o: LabelOutcome): InferResult =>
-  o.ok ? { relPath: o.relPath, detections: o.detections } : { relPath: o.relPath, error: o.error };
+  o.ok
+    ? {
+        relPath: o.relPath,
+        detections: o.detections,
+        ...(o.result.collisions.length && { collisions: o.result.collisions }),
+      }
+    : { relPath: o.relPath, error: o.error };

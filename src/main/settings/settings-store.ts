@@ -13,6 +13,8 @@ export const SETTING_SCHEMAS = {
   device: z.enum(DEVICES),
   /** The model opened last (a path), opened again at start. */
   lastModel: z.string().min(1),
+  /** The largest image opened, in pixels (the app's Largest image setting). */
+  maxPixels: z.int().positive(),
   /** Dataset folders opened, most recent first. */
   recentFolders: z.array(z.string().min(1)),
   /** The desktop window's last bounds, and whether it was maximised. */

@@ -21,8 +21,15 @@ const runSettingsSchema = z.object({
   phrases: z.array(z.string()),
   classes: z.array(z.string()),
   classOfPhrase: z.array(z.int().nonnegative()),
-  thresholds: z.object({ box: z.number(), text: z.number(), nmsIou: z.number().nullable() }),
+  thresholds: z.object({
+    box: z.number(),
+    text: z.number(),
+    nmsIou: z.number().nullable(),
+    crossIou: z.number().nullable().optional(),
+  }),
   perPhrase: z.boolean(),
+  /** Referring expressions (one per line of the prompt) with the boxes each yields; absent for phrases. */
+  rec: z.object({ topK: z.int().positive() }).optional(),
   /** How images are sized for the model, in words ("400×600 (H×W, stretched)"). */
   inputSize: z.string(),
   model: z.object({
@@ -57,6 +64,10 @@ export const shardManifestSchema = runSettingsSchema.extend({
     list: z.array(z.string()),
   }),
   failures: z.array(z.object({ relPath: z.string(), code: z.enum(ERROR_CODES), message: z.string() })),
+  /** Phrase pairs suppressed across phrases (--cross-iou) over the shard's images; absent when none. */
+  collisions: z
+    .array(z.object({ kept: z.string(), dropped: z.string(), count: z.int().positive() }))
+    .optional(),
   results: z.object({ file: z.literal(RESULTS_FILE), sha256: sha256Schema }),
   startedAt: z.iso.datetime(),
   finishedAt: z.iso.datetime(),

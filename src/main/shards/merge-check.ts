@@ -48,7 +48,12 @@ const SETTINGS: readonly {
   { what: 'box threshold', value: (m) => m.thresholds.box },
   { what: 'text threshold', value: (m) => m.thresholds.text },
   { what: 'NMS IoU', value: (m) => m.thresholds.nmsIou ?? 'off' },
+  { what: 'IoU across phrases (--cross-iou)', value: (m) => m.thresholds.crossIou ?? 'off' },
   { what: 'one pass per phrase (--per-phrase)', value: (m) => m.perPhrase },
+  {
+    what: 'referring expressions (--rec, --top-k)',
+    value: (m) => (m.rec ? `top ${m.rec.topK}` : 'off'),
+  },
   { what: 'model input size', value: (m) => m.inputSize },
   {
     what: 'model',

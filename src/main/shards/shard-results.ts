@@ -7,6 +7,7 @@ import { GroundLabelError, messageOf } from '../../shared/errors';
 import { jsonSyntaxError } from '../../shared/json-text';
 import { MANIFEST_FILE, readShardManifest, resultLineSchema, firstIssue, type ResultLine } from './manifest';
 import type { FoundShard } from './merge-check';
+import { count } from '../../shared/plural';
 
 const SHARD_FOLDER = /^shard-\d+-of-\d+$/;
 
@@ -79,7 +80,7 @@ export async function readShardResults(shard: FoundShard): Promise<ResultLine[]>
   const odd = lines.findIndex((l, i) => l.relPath !== list[i]);
   if (odd >= 0 || lines.length !== list.length)
     throw invalid(
-      `${file} does not list the images of its manifest (${lines.length} line(s) for ${list.length} image(s)); rerun the shard`,
+      `${file} does not list the images of its manifest (${count(lines.length, 'line')} for ${count(list.length, 'image')}); rerun the shard`,
     );
   return lines;
 }

@@ -93,6 +93,17 @@ describe('toCoco', () => {
       };
       for (const depth of [0, 2]) expect(cocoAnnotationJson(a, depth)).toBe(nestedJson(a, depth));
     }
+    const flagged = {
+      id: 1,
+      image_id: 1,
+      category_id: 1,
+      bbox: [1, 2, 3, 4] as const,
+      area: 12,
+      iscrowd: 0 as const,
+      segmentation: [],
+      attributes: { occluded: true, difficult: false },
+    };
+    for (const depth of [0, 2]) expect(cocoAnnotationJson(flagged, depth)).toBe(nestedJson(flagged, depth));
     const im = { id: 1, file_name: 'sub/ü "q" \\ \u2028.jpg', width: 640, height: 480 };
     expect(cocoImageJson(im, 2)).toBe(nestedJson(im, 2));
   });
@@ -102,6 +113,27 @@ describe('toCoco', () => {
     const text = cocoText(toCoco(input, OPTS));
     expect(text).toBe(`${JSON.stringify(buildCoco(input, OPTS).dataset, null, 2)}\n`);
     expect(text).toContain('"images": [],\n  "annotations": [],');
+  });
+
+  it('writes difficult and occluded boxes’ flags as attributes, as CVAT does, and nothing for the others', () => {
+    const input: ExportInput = {
+      classes: ['car'],
+      images: [
+        {
+          relPath: 'a.jpg',
+          width: 100,
+          height: 100,
+          state: 'reviewed',
+          boxes: [
+            { classId: 0, x1: 0, y1: 0, x2: 10, y2: 10, occluded: true },
+            { classId: 0, x1: 0, y1: 0, x2: 20, y2: 20 },
+          ],
+        },
+      ],
+    };
+    const { dataset: data } = buildCoco(input);
+    expect(data.annotations[0].attributes).toEqual({ occluded: true, difficult: false });
+    expect(data.annotations[1]).not.toHaveProperty('attributes');
   });
 
   it('numbers images and annotations from 1 with unique ids', () => {

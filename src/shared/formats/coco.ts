@@ -25,6 +25,11 @@ export interface CocoAnnotation {
   readonly area: number;
   readonly iscrowd: 0;
   readonly segmentation: readonly never[];
+  /**
+   * A person's flags, as CVAT writes them (`attributes.occluded`); only on annotations that carry a
+   * flag, so files without any stay as pycocotools' own.
+   */
+  readonly attributes?: { readonly occluded: boolean; readonly difficult: boolean };
 }
 
 export interface CocoCategory {
@@ -65,6 +70,9 @@ function* cocoAnnotations(images: readonly PreparedImage[]): Generator<CocoAnnot
         area: round6(w * h),
         iscrowd: 0,
         segmentation: [],
+        ...((b.difficult || b.occluded) && {
+          attributes: { occluded: b.occluded, difficult: b.difficult },
+        }),
       };
     }
   }
@@ -97,7 +105,15 @@ ${p}    ${num(h)}
 ${p}  ],
 ${p}  "area": ${num(a.area)},
 ${p}  "iscrowd": 0,
-${p}  "segmentation": []
+${p}  "segmentation": []${
+    a.attributes
+      ? `,
+${p}  "attributes": {
+${p}    "occluded": ${a.attributes.occluded},
+${p}    "difficult": ${a.attributes.difficult}
+${p}  }`
+      : ''
+  }
 ${p}}`;
 }
 

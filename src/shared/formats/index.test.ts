@@ -31,7 +31,7 @@ describe('exportLabels', () => {
     for (const format of EXPORT_FORMATS) {
       const call = () => exportLabels(format, unreviewed);
       expect(call).toThrow(ExportError);
-      expect(call).toThrow(/Nothing to export: none of the 7 image\(s\) is reviewed/);
+      expect(call).toThrow(/Nothing to export: none of the 7 images is reviewed/);
     }
     expect(() => exportLabels('yolo', { classes: ['a'], images: [] })).toThrow(/Nothing to export/);
   });

@@ -3,6 +3,7 @@ import { ExportError } from './errors';
 import type { ExportFormat, ExportInput, ExportResult } from './types';
 import { toVoc, type VocOptions } from './voc';
 import { toYolo } from './yolo';
+import { count } from '../plural';
 
 export * from './types';
 export * from './errors';
@@ -50,7 +51,7 @@ export function exportLabels<F extends ExportFormat>(
   if (!input.images.some((im) => im.state === 'reviewed'))
     throw new ExportError(
       'nothing-to-export',
-      `Nothing to export: none of the ${input.images.length} image(s) is reviewed or marked negative.`,
+      `Nothing to export: none of the ${count(input.images.length, 'image')} is reviewed or marked negative.`,
     );
   const writer: Writer<F> = WRITERS[format];
   return writer(input, opts);

@@ -47,7 +47,9 @@ describe('prepareExport', () => {
       classes: ['a'],
       images: [image('x.jpg', [{ classId: 0, x1: -5, y1: 50, x2: 120, y2: 101 }])],
     });
-    expect(prep.images[0].boxes).toEqual([{ classId: 0, x1: 0, y1: 50, x2: 100, y2: 100, difficult: false }]);
+    expect(prep.images[0].boxes).toEqual([
+      { classId: 0, x1: 0, y1: 50, x2: 100, y2: 100, difficult: false, occluded: false },
+    ]);
   });
 
   it('refuses zero-area boxes after clamping and names each one in a problem', () => {

@@ -10,6 +10,7 @@ export interface PreparedBox {
   readonly x2: number;
   readonly y2: number;
   readonly difficult: boolean;
+  readonly occluded: boolean;
 }
 
 export interface PreparedImage {
@@ -144,7 +145,7 @@ function prepareImage(im: ExportImage, classes: readonly string[], problems: Exp
       });
       return;
     }
-    boxes.push({ classId: b.classId, ...c, difficult: b.difficult === true });
+    boxes.push({ classId: b.classId, ...c, difficult: b.difficult === true, occluded: b.occluded === true });
   });
   return { relPath: im.relPath, width: im.width, height: im.height, split: im.split ?? 'train', boxes };
 }

@@ -4,6 +4,8 @@ import type { Box } from '../geometry';
 export interface ExportBox extends Box {
   readonly classId: number;
   readonly difficult?: boolean;
+  /** Partly hidden: VOC's `occluded`, and an attribute of the annotation in COCO (as CVAT writes it). */
+  readonly occluded?: boolean;
   /**
    * The model's proposal the box is, when it comes from a labeling run: an import can then land it
    * as a pending suggestion with its score and phrase. Writers ignore it.

@@ -11,6 +11,7 @@ const box = (x1: number, y1: number, x2: number, y2: number) => ({
   x2,
   y2,
   difficult: false,
+  occluded: false,
 });
 
 describe('toVoc', () => {
@@ -54,6 +55,27 @@ describe('toVoc', () => {
     const xml = textFiles(toVoc(PROJECT))['Annotations/nested/deep/B.xml'];
     expect(xml).toContain('<difficult>1</difficult>');
     expect(textFiles(toVoc(PROJECT))['Annotations/a.xml']).toContain('<difficult>0</difficult>');
+  });
+
+  it('writes occluded as 1 on the boxes that are, and leaves the tag out elsewhere', () => {
+    const input = {
+      classes: ['car'],
+      images: [
+        {
+          relPath: 'a.jpg',
+          width: 10,
+          height: 10,
+          state: 'reviewed' as const,
+          boxes: [
+            { classId: 0, x1: 0, y1: 0, x2: 5, y2: 5, occluded: true },
+            { classId: 0, x1: 1, y1: 1, x2: 5, y2: 5 },
+          ],
+        },
+      ],
+    };
+    const xml = textFiles(toVoc(input))['Annotations/a.xml'];
+    expect(xml.match(/<occluded>1<\/occluded>/g)).toHaveLength(1);
+    expect(xml).not.toContain('<occluded>0</occluded>');
   });
 
   it('escapes & < > " and \' in names and file names', () => {

@@ -58,6 +58,8 @@ function objectNode(b: PreparedBox, im: PreparedImage, classes: readonly string[
     el('pose', 'Unspecified'),
     el('truncated', 0),
     el('difficult', b.difficult ? 1 : 0),
+    // Written only when set, as VOC's own files do: most objects carry no occluded tag.
+    ...(b.occluded ? [el('occluded', 1)] : []),
     el('bndbox', [el('xmin', xmin), el('ymin', ymin), el('xmax', xmax), el('ymax', ymax)]),
   ]);
 }

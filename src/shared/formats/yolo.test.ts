@@ -17,7 +17,7 @@ describe('toYolo', () => {
   });
 
   it('normalises a row by the oriented size: (160, 360, 64, 96) in 640×480 is 0.25 0.75 0.1 0.2', () => {
-    const box = { classId: 1, x1: 128, y1: 312, x2: 192, y2: 408, difficult: false };
+    const box = { classId: 1, x1: 128, y1: 312, x2: 192, y2: 408, difficult: false, occluded: false };
     expect(yoloRow(box, 640, 480)).toBe('1 0.250000 0.750000 0.100000 0.200000');
   });
 
@@ -98,6 +98,16 @@ describe('toYolo', () => {
     expect(toYolo(input).files.some((f) => f.path.startsWith('labels/val/'))).toBe(false);
   });
 
+  it('points train at the validation images when every image is in val', () => {
+    const input: ExportInput = {
+      ...PROJECT,
+      images: PROJECT.images.map((im) => ({ ...im, split: 'val' as const })),
+    };
+    const files = toYolo(input).files;
+    expect(parse(textAt(files, 'data.yaml') ?? '')).toMatchObject({ train: 'images/val', val: 'images/val' });
+    expect(files.some((f) => f.path.startsWith('images/train/'))).toBe(false);
+  });
+
   it('quotes class names that YAML 1.1 (PyYAML) or 1.2 would read as something else', () => {
     const names = [
       'yes',
@@ -113,7 +123,7 @@ describe('toYolo', () => {
       'traffic light',
       'stop_sign-2',
     ];
-    const yaml = yoloDataYaml(names, false);
+    const yaml = yoloDataYaml(names, { train: true, val: false });
     for (const version of ['1.1', '1.2'] as const) {
       const parsed = parse(yaml, { version, mapAsMap: true }) as Map<string, Map<number, unknown>>;
       expect([...(parsed.get('names')?.values() ?? [])]).toEqual(names);

@@ -41,11 +41,14 @@ function yamlName(name: string): Scalar<string> {
 }
 
 /** No `path:` key: Ultralytics then resolves train/val against the folder of data.yaml. */
-export function yoloDataYaml(classes: readonly string[], hasVal: boolean): string {
+export function yoloDataYaml(
+  classes: readonly string[],
+  splits: { readonly train: boolean; readonly val: boolean },
+): string {
+  // Ultralytics requires both keys and fails on an empty folder: a split with no image borrows the other's.
   const doc = new Document({
-    train: 'images/train',
-    // Ultralytics requires `val`; without a split it points at the training images.
-    val: hasVal ? 'images/val' : 'images/train',
+    train: splits.train || !splits.val ? 'images/train' : 'images/val',
+    val: splits.val ? 'images/val' : 'images/train',
     nc: classes.length,
     names: new Map(classes.map((name, i) => [i, yamlName(name)])),
   });
@@ -59,9 +62,12 @@ export function yoloDataYaml(classes: readonly string[], hasVal: boolean): strin
 export function toYolo(input: ExportInput): ExportResult {
   const prep = prepareExport(input);
   const stems = yoloStems(prep.allRelPaths);
-  const hasVal = prep.images.some((im) => im.split === 'val');
+  const splits = {
+    train: prep.images.some((im) => im.split === 'train'),
+    val: prep.images.some((im) => im.split === 'val'),
+  };
   const files: OutputFile[] = [
-    { kind: 'text', path: 'data.yaml', content: yoloDataYaml(prep.classes, hasVal) },
+    { kind: 'text', path: 'data.yaml', content: yoloDataYaml(prep.classes, splits) },
     { kind: 'text', path: 'classes.txt', content: prep.classes.map((c) => `${c}\n`).join('') },
   ];
   for (const im of prep.images) {

@@ -1,3 +1,4 @@
+import type { PhraseCollision } from '../prompt/collisions';
 import { z } from 'zod';
 import type { Detection } from '../detection';
 import {
@@ -22,10 +23,14 @@ import type { DatasetStats } from '../stats';
 import { IMPORT_MODES, type ImportApplied, type ImportPreview } from './import-replies';
 import type { BatchStatus, DatasetStepUndone } from './job-replies';
 import { modelChannels, type ModelEvents } from './model-channels';
+import type { PixelLimit } from './settings-replies';
+import type { CompareReport } from '../compare';
+import { compareRequestSchema, recSchema, thresholdsSchema } from './prompt-requests';
 
 export * from './import-replies';
 export * from './job-replies';
 export * from './model-channels';
+export * from './settings-replies';
 
 /**
  * The one contract between the renderer and the services: every channel's request schema (checked
@@ -73,6 +78,8 @@ export interface ImageEntry {
   readonly relPath: string;
   readonly status: ImageStatus;
   readonly boxes: number;
+  /** The classes of its boxes (suggestions included), each once: the list's class filter reads them. */
+  readonly classIds?: readonly string[];
   /** Oriented size, when known: from the stored document, or read from the header in the background. */
   readonly width?: number;
   readonly height?: number;
@@ -133,16 +140,12 @@ export interface PromptAnalysis {
 export interface InferResult {
   readonly relPath: string;
   readonly detections?: readonly Detection[];
+  /** Phrase pairs that claimed one object and were suppressed across phrases (thresholds.crossIou on). */
+  readonly collisions?: readonly PhraseCollision[];
   readonly error?: ErrorInfo;
 }
 
 export type SaveState = 'saving' | 'saved' | 'failed';
-
-const thresholdsSchema = z.object({
-  box: z.number().gt(0).lt(1),
-  text: z.number().gt(0).lt(1),
-  nmsIou: z.number().gt(0).lte(1).nullable(),
-});
 
 const exportRequestSchema = z.object({
   format: z.enum(['coco', 'yolo', 'voc']),
@@ -169,9 +172,12 @@ const batchStartSchema = z.object({
   prompt: promptSchema.min(1),
   thresholds: thresholdsSchema,
   perPhrase: z.boolean().default(false),
+  rec: recSchema.optional(),
   /** Leave out images a person has already reviewed. */
   skipReviewed: z.boolean().default(false),
 });
+
+export type { CompareReport };
 
 export const channels = {
   'app:info': { request: z.object({}), reply: reply<AppInfo>() },
@@ -179,6 +185,11 @@ export const channels = {
   'model:open': { request: z.object({ path: z.string().min(1) }), reply: reply<ModelStatus>() },
   /** The devices this machine offers for models, whether each can load here, and the one chosen. */
   'device:list': { request: z.object({}), reply: reply<DeviceList>() },
+  /** The largest image opened, in pixels; with `maxPixels`, set it (and remember it) first. */
+  'settings:pixel-limit': {
+    request: z.object({ maxPixels: z.number().int().min(1_000_000).max(2_000_000_000).optional() }),
+    reply: reply<PixelLimit>(),
+  },
   /**
    * Opens the loaded model on a device and runs one image through it twice (the image named, or a
    * built-in one): the times, or why the device cannot run it. The loaded model stays as it is.
@@ -208,13 +219,18 @@ export const channels = {
   },
   /** Stores the project file; `revision` is the one it was read at, and a save on an older one is refused (edit-conflict). */
   'project:save': { request: projectMetaSchema, reply: reply<ProjectMeta>() },
-  'prompt:analyse': { request: z.object({ prompt: promptSchema }), reply: reply<PromptAnalysis>() },
+  /** Phrases, tokens and passes of a prompt, and what the lint says; `rec` reads it as referring expressions. */
+  'prompt:analyse': {
+    request: z.object({ prompt: promptSchema, rec: z.boolean().default(false) }),
+    reply: reply<PromptAnalysis>(),
+  },
   'infer:run': {
     request: z.object({
       ids: z.array(z.string().min(1)).min(1),
       prompt: promptSchema.min(1),
       thresholds: thresholdsSchema,
       perPhrase: z.boolean().default(false),
+      rec: recSchema.optional(),
     }),
     reply: reply<readonly InferResult[]>(),
   },
@@ -225,6 +241,13 @@ export const channels = {
   'batch:status': { request: z.object({}), reply: reply<BatchStatus | null>() },
   /** Goes on with the images a stopped (cancelled or interrupted) batch did not reach. */
   'batch:resume': { request: z.object({}), reply: reply<{ readonly jobId: string }>() },
+  /**
+   * Runs 2–4 prompt variants on a sample of images (or the ones named) and counts their boxes per
+   * class, with progress in compare:progress; the project is left untouched. One at a time.
+   */
+  'compare:run': { request: compareRequestSchema, reply: reply<CompareReport>() },
+  /** Stops the running comparison after the images on the model; its reply covers the images done. */
+  'compare:cancel': { request: z.object({}), reply: reply<{ readonly cancelled: boolean }>() },
   /** Accepts pending suggestions scoring at least minScore (of the given classes, or all) across the dataset. */
   'suggestions:accept': {
     request: z.object({
@@ -310,8 +333,11 @@ export interface Events extends ModelEvents {
     readonly relPath: string;
     readonly status: ImageStatus;
     readonly boxes: number;
+    readonly classIds: readonly string[];
     readonly outcome: 'labeled' | 'failed' | 'skipped';
   };
+  /** Images a comparison of prompts has run every variant on. */
+  'compare:progress': { readonly done: number; readonly total: number };
   /** The batch stopped: done, cancelled, or cut short by an error (then `error` says why). */
   'batch:finished': { readonly status: BatchStatus; readonly error?: ErrorInfo };
 }

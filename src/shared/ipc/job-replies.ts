@@ -1,3 +1,4 @@
+import type { PhraseCollision } from '../prompt/collisions';
 import type { ErrorInfo } from '../errors';
 import type { ImageEntry } from './contract';
 
@@ -60,6 +61,8 @@ export interface BatchStatus {
   readonly failures: readonly BatchFailure[];
   readonly lookFirst: readonly LookFirstEntry[];
   readonly perClass: readonly BatchClassCount[];
+  /** Phrase pairs that claimed one object and were suppressed across phrases, over the whole job. */
+  readonly collisions: readonly PhraseCollision[];
   readonly startedAt: string;
   readonly updatedAt: string;
 }

@@ -10,12 +10,30 @@ describe('overlappingPhrases', () => {
     ]);
   });
 
-  it('matches a multi-word phrase by its head noun', () => {
-    expect(overlappingPhrases(['red car', 'vehicle'])).toEqual([['red car', 'vehicle']]);
+  it('names pairs from the hypernym table: vehicles, animals, bags, plants', () => {
+    expect(overlappingPhrases(['vehicle', 'truck', 'bus'])).toEqual([
+      ['vehicle', 'truck'],
+      ['vehicle', 'bus'],
+    ]);
+    expect(overlappingPhrases(['bag', 'backpack', 'animal', 'kitten'])).toEqual([
+      ['bag', 'backpack'],
+      ['animal', 'kitten'],
+    ]);
+    expect(overlappingPhrases(['tree', 'plant'])).toEqual([['tree', 'plant']]);
   });
 
-  it('leaves unrelated phrases alone', () => {
+  it('matches a multi-word phrase by its head noun, and a head word repeated bare', () => {
+    expect(overlappingPhrases(['red car', 'vehicle'])).toEqual([['red car', 'vehicle']]);
+    expect(overlappingPhrases(['traffic light', 'light'])).toEqual([['traffic light', 'light']]);
+  });
+
+  it('leaves siblings and unrelated phrases alone', () => {
+    expect(overlappingPhrases(['dog', 'cat', 'bird', 'horse'])).toEqual([]);
+    expect(overlappingPhrases(['car', 'truck', 'bus'])).toEqual([]);
     expect(overlappingPhrases(['dog', 'traffic light', 'fire hydrant'])).toEqual([]);
+    expect(overlappingPhrases(['traffic light', 'street light'])).toEqual([]);
+    // A hot dog is no dog, a teddy bear no bear: the COCO list is not flagged for them.
+    expect(overlappingPhrases(['dog', 'hot dog', 'bear', 'teddy bear'])).toEqual([]);
   });
 });
 

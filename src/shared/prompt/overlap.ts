@@ -1,64 +1,32 @@
+import { HYPONYMS, NOT_KINDS_OF_HEAD, SYNONYMS } from './hypernyms';
+
+const known = (w: string): boolean =>
+  w in HYPONYMS || [...Object.values(HYPONYMS), ...SYNONYMS].some((list) => list.includes(w));
+
+/** The canonical word of a phrase's head noun (its last word), plural folded when the singular is known. */
+function head(phrase: string): string {
+  if (NOT_KINDS_OF_HEAD.has(phrase)) return phrase;
+  const word = phrase.split(' ').pop() ?? '';
+  const singular = !known(word) && word.endsWith('s') && known(word.slice(0, -1)) ? word.slice(0, -1) : word;
+  return SYNONYMS.find((group) => group.includes(singular))?.[0] ?? singular;
+}
+
+const contains = (a: string, b: string): boolean => HYPONYMS[a]?.includes(b) ?? false;
+const bare = (p: string): boolean => !p.includes(' ');
+
 /**
- * Groups of words where one is a kind of another. Running "person . girl . child" as one prompt lets
- * the broader phrase win every box and hides the narrower ones, so such pairs are flagged and the
- * person is advised to run them separately.
+ * Pairs of phrases (normalised: lower-case, single-spaced) where one names a kind of the other
+ * (the hypernym table), both name the same thing, or one repeats the other's head word bare
+ * ("car . red car"), in prompt order.
  */
-const GROUPS: readonly (readonly string[])[] = [
-  [
-    'person',
-    'people',
-    'man',
-    'woman',
-    'men',
-    'women',
-    'girl',
-    'boy',
-    'child',
-    'children',
-    'kid',
-    'baby',
-    'adult',
-    'human',
-    'pedestrian',
-    'player',
-    'rider',
-  ],
-  [
-    'vehicle',
-    'car',
-    'truck',
-    'bus',
-    'van',
-    'taxi',
-    'suv',
-    'motorcycle',
-    'bicycle',
-    'bike',
-    'tricycle',
-    'trailer',
-  ],
-  ['animal', 'dog', 'cat', 'bird', 'horse', 'cow', 'sheep', 'puppy', 'kitten', 'pet'],
-  ['face', 'head', 'eye', 'mouth', 'nose'],
-  ['sign', 'traffic sign', 'stop sign', 'signboard'],
-  ['light', 'traffic light', 'lamp', 'street light'],
-  ['bag', 'backpack', 'handbag', 'suitcase'],
-  ['boat', 'ship', 'canoe', 'kayak'],
-  ['plant', 'tree', 'flower', 'bush', 'potted plant'],
-];
-
-const groupsOf = (phrase: string): number[] => {
-  const words = phrase.toLowerCase().trim();
-  const last = words.split(/\s+/).at(-1) ?? words;
-  return GROUPS.flatMap((g, i) => (g.includes(words) || g.includes(last) ? [i] : []));
-};
-
-/** Pairs of phrases that overlap in meaning, in prompt order. */
 export function overlappingPhrases(phrases: readonly string[]): [string, string][] {
+  const unique = [...new Set(phrases)];
   const pairs: [string, string][] = [];
-  phrases.forEach((a, i) => {
-    const ga = groupsOf(a);
-    for (const b of phrases.slice(i + 1)) {
-      if (a !== b && groupsOf(b).some((g) => ga.includes(g))) pairs.push([a, b]);
+  unique.forEach((a, i) => {
+    for (const b of unique.slice(i + 1)) {
+      const [ha, hb] = [head(a), head(b)];
+      // "red car . car" overlap, "red car . blue car" do not.
+      if (ha === hb ? bare(a) || bare(b) : contains(ha, hb) || contains(hb, ha)) pairs.push([a, b]);
     }
   });
   return pairs;

@@ -28,6 +28,10 @@ export interface BoxesFrame {
   readonly classes: ReadonlyMap<string, ClassLook>;
   /** Boxes drawn elsewhere (being dragged). */
   readonly hidden: { has(id: string): boolean };
+  /** Whether a box is shown at all (boxes hidden, or their class). */
+  readonly shown: (b: BoxRecord) => boolean;
+  /** Whether boxes carry their class or phrase label. */
+  readonly labels: boolean;
 }
 
 const widths = new Map<string, number>();
@@ -69,6 +73,7 @@ export function paintBox(
   b: BoxRecord,
   look: ClassLook,
   width = 2,
+  label = true,
 ): void {
   const r = screenRect(view, b);
   const suggestion = b.origin.kind === 'suggestion';
@@ -77,7 +82,7 @@ export function paintBox(
   ctx.setLineDash(suggestion ? [6, 4] : []);
   ctx.strokeRect(r.x, r.y, r.w, r.h);
   ctx.setLineDash([]);
-  paintLabel(ctx, b, look, r);
+  if (label) paintLabel(ctx, b, look, r);
 }
 
 /** Past this many boxes on screen, only boxes wide enough to hold one get a label: text is the dearest thing to paint. */
@@ -130,7 +135,7 @@ export function paintBoxes(ctx: CanvasRenderingContext2D, f: BoxesFrame): number
   const solid = new Map<string, Visible[]>();
   const dashed = new Map<string, Path2D>();
   for (const b of f.boxes) {
-    if (f.hidden.has(b.id)) continue;
+    if (f.hidden.has(b.id) || !f.shown(b)) continue;
     const r = screenRect(f.view, b);
     if (r.x > f.width || r.y > f.height || r.x + r.w < 0 || r.y + r.h < -LABEL_HEIGHT_PX) continue;
     const look = lookOf(f.classes, b.classId);
@@ -158,8 +163,9 @@ export function paintBoxes(ctx: CanvasRenderingContext2D, f: BoxesFrame): number
   }
   ctx.setLineDash([]);
   const labelAll = visible.length <= LABEL_ALL_UP_TO;
-  for (const { b, look, r } of visible)
-    if (labelAll || r.w >= LABEL_MIN_WIDTH_PX) paintLabel(ctx, b, look, r);
+  if (f.labels)
+    for (const { b, look, r } of visible)
+      if (labelAll || r.w >= LABEL_MIN_WIDTH_PX) paintLabel(ctx, b, look, r);
   return visible.length;
 }
 
@@ -169,6 +175,7 @@ export interface OverlayFrame {
   /** Selected boxes, with their dragged geometry when a drag is under way. */
   readonly selected: readonly BoxRecord[];
   readonly handles: boolean;
+  readonly labels: boolean;
   /** A box being drawn. */
   readonly draft: Box | null;
   readonly draftColor: string;
@@ -185,7 +192,7 @@ export function paintOverlay(ctx: CanvasRenderingContext2D, f: OverlayFrame): vo
     ctx.fillStyle = look.color;
     ctx.fillRect(r.x, r.y, r.w, r.h);
     ctx.globalAlpha = 1;
-    paintBox(ctx, f.view, b, look, 3);
+    paintBox(ctx, f.view, b, look, 3, f.labels);
   }
   if (f.handles && f.selected.length === 1) {
     const b = f.selected[0];

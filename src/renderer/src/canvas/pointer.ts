@@ -9,6 +9,7 @@ import {
   type Handle,
   type Point,
 } from '../editor/geometry';
+import type { BoxRecord } from '../../../shared/project';
 import type { DocState } from '../editor/types';
 import type { Tool } from '../stores/editor';
 import { HANDLE_PX } from './paint';
@@ -23,6 +24,8 @@ export interface PointerHost {
   readonly editable: boolean;
   /** Space is held: any drag pans. */
   readonly panKey: boolean;
+  /** Whether a box is shown: hidden boxes (all of them, or their class) cannot be picked. */
+  readonly isShown: (b: BoxRecord) => boolean;
   setView(v: View): void;
   select(ids: readonly string[]): void;
   drawBox(b: Box): void;
@@ -81,8 +84,9 @@ export class PointerController {
   boxAt(p: Point) {
     const doc = this.host.doc;
     if (!doc) return null;
+    const shown = this.host.isShown;
     return hitTest(
-      doc.boxes.values(),
+      [...doc.boxes.values()].filter(shown),
       toImage(this.host.view, p),
       this.host.selection,
       GRAB_PX / this.host.view.scale,

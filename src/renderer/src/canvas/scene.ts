@@ -56,6 +56,11 @@ export interface SceneSource {
   readonly dragged: ReadonlyMap<string, Box>;
   readonly draft: Box | null;
   readonly draftColor: string;
+  /** Whether a box is shown (all boxes hidden, or its class). */
+  readonly shown: (b: BoxRecord) => boolean;
+  readonly labels: boolean;
+  /** A CSS filter for the image alone (brightness, contrast): view only, boxes keep their colours. */
+  readonly imageFilter: string;
 }
 
 /**
@@ -125,6 +130,7 @@ export class CanvasScene {
     this.#image.size({ width: doc?.width ?? 0, height: doc?.height ?? 0 });
     this.#image.image(image ?? undefined);
     this.#image.visible(!!doc && !!image);
+    this.#imageLayer.getNativeCanvasElement().style.filter = this.source.imageFilter;
     // Past 2× a person labels pixels: show them crisp.
     this.#imageLayer.imageSmoothingEnabled(v.scale < 2);
     this.#imageLayer.batchDraw();
@@ -169,11 +175,13 @@ export class CanvasScene {
       height,
       classes,
       hidden: dragged,
+      shown: this.source.shown,
+      labels: this.source.labels,
     });
   }
 
   #paintOverlay(ctx: CanvasRenderingContext2D): void {
-    const { doc, view, classes, selection, dragged, editable, draft, draftColor } = this.source;
+    const { doc, view, classes, selection, dragged, editable, draft, draftColor, labels } = this.source;
     this.#overlay.paintedAt(view);
     this.#draggedDrawn = 0;
     if (!doc) return;
@@ -182,7 +190,7 @@ export class CanvasScene {
       const b = doc.boxes.get(id);
       if (b) selected.push({ ...b, ...dragged.get(id) });
     }
-    paintOverlay(ctx, { view, classes, selected, handles: editable, draft, draftColor });
+    paintOverlay(ctx, { view, classes, selected, handles: editable, labels, draft, draftColor });
     this.#draggedDrawn = selected.filter((b) => dragged.has(b.id)).length;
   }
 }

@@ -1,13 +1,19 @@
 import { onBeforeUnmount, onMounted, ref, type Ref } from 'vue';
 import type { Point } from '../editor/geometry';
+import type { WheelMode } from '../stores/view';
 import type { PointerController } from './pointer';
+import { wheelAction } from './wheel';
 
 export interface CanvasInputHandlers {
   readonly controller: PointerController;
-  /** Ctrl+wheel or a pinch: zoom by a factor at a screen point. */
+  /** What the wheel does (see wheelAction). */
+  readonly wheelMode: () => WheelMode;
+  /** The wheel zooms by a factor at a screen point. */
   zoomAt(factor: number, at: Point): void;
-  /** Plain wheel: scroll the view. */
+  /** The wheel scrolls the view. */
   panBy(dx: number, dy: number): void;
+  /** Where the pointer is over the canvas (screen pixels of the canvas), or null once it left. */
+  hover(at: Point | null): void;
 }
 
 const isTyping = (target: EventTarget | null) =>
@@ -33,13 +39,20 @@ export function useCanvasInput(host: Readonly<Ref<HTMLDivElement | null>>, h: Ca
     h.controller.down(local(e), e);
     if (!h.controller.drag) return;
     setCursor(h.controller.cursorAt(local(e)));
-    const move = (ev: PointerEvent) => h.controller.move(local(ev));
+    const move = (ev: PointerEvent) => {
+      h.controller.move(local(ev));
+      h.hover(local(ev));
+    };
     const up = (ev: PointerEvent) => {
       window.removeEventListener('pointermove', move);
       window.removeEventListener('pointerup', up);
       window.removeEventListener('pointercancel', up);
       h.controller.up(local(ev));
       setCursor(h.controller.cursorAt(local(ev)));
+      const r = host.value?.getBoundingClientRect();
+      const inside =
+        !!r && ev.clientX >= r.left && ev.clientX < r.right && ev.clientY >= r.top && ev.clientY < r.bottom;
+      h.hover(inside ? local(ev) : null);
     };
     window.addEventListener('pointermove', move);
     window.addEventListener('pointerup', up);
@@ -47,14 +60,20 @@ export function useCanvasInput(host: Readonly<Ref<HTMLDivElement | null>>, h: Ca
   }
 
   function onPointerMove(e: PointerEvent): void {
-    if (!h.controller.drag) setCursor(h.controller.cursorAt(local(e)));
+    if (h.controller.drag) return;
+    setCursor(h.controller.cursorAt(local(e)));
+    h.hover(local(e));
+  }
+
+  function onPointerLeave(): void {
+    if (!h.controller.drag) h.hover(null);
   }
 
   function onWheel(e: WheelEvent): void {
     e.preventDefault();
-    if (e.ctrlKey || e.metaKey) h.zoomAt(Math.exp(-e.deltaY * 0.002), local(e));
-    else if (e.shiftKey) h.panBy(-e.deltaY, 0);
-    else h.panBy(-e.deltaX, -e.deltaY);
+    const action = wheelAction(e, h.wheelMode());
+    if (action.kind === 'zoom') h.zoomAt(action.factor, local(e));
+    else h.panBy(action.dx, action.dy);
   }
 
   function onKey(e: KeyboardEvent): void {
@@ -75,6 +94,7 @@ export function useCanvasInput(host: Readonly<Ref<HTMLDivElement | null>>, h: Ca
     const el = host.value;
     el?.addEventListener('pointerdown', onPointerDown);
     el?.addEventListener('pointermove', onPointerMove);
+    el?.addEventListener('pointerleave', onPointerLeave);
     el?.addEventListener('wheel', onWheel, { passive: false });
     window.addEventListener('keydown', onKey, true);
     window.addEventListener('keyup', onKey, true);
@@ -84,6 +104,7 @@ export function useCanvasInput(host: Readonly<Ref<HTMLDivElement | null>>, h: Ca
     const el = host.value;
     el?.removeEventListener('pointerdown', onPointerDown);
     el?.removeEventListener('pointermove', onPointerMove);
+    el?.removeEventListener('pointerleave', onPointerLeave);
     el?.removeEventListener('wheel', onWheel);
     window.removeEventListener('keydown', onKey, true);
     window.removeEventListener('keyup', onKey, true);

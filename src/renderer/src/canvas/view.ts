@@ -30,3 +30,25 @@ export function zoomAt(v: View, factor: number, at: Point): View {
   const p = toImage(v, at);
   return { scale, x: at.x - p.x * scale, y: at.y - p.y * scale };
 }
+
+/**
+ * How much of the image, per axis, panning and zooming always leave on screen: a quarter of the
+ * canvas (at least KEEP_PX), or the whole image when it shows smaller than that.
+ */
+export const KEEP_PX = 64;
+
+/** The view moved back just enough that the image keeps a visible part: it can never be pushed away. */
+export function clampView(v: View, image: ImageSize, stage: ImageSize): View {
+  const axis = (at: number, length: number, room: number) => {
+    if (room <= 0) return at;
+    const shown = length * v.scale;
+    const keep = Math.min(shown, room, Math.max(KEEP_PX, room / 4));
+    return Math.min(room - keep, Math.max(keep - shown, at));
+  };
+  const x = axis(v.x, image.width, stage.width);
+  const y = axis(v.y, image.height, stage.height);
+  return x === v.x && y === v.y ? v : { scale: v.scale, x, y };
+}
+
+/** One image pixel per screen pixel, keeping the image point under `at` where it is. */
+export const actualSize = (v: View, at: Point): View => zoomAt(v, 1 / v.scale, at);

@@ -1,5 +1,5 @@
-import { iou, type Box } from '../../../shared/geometry';
-import type { BoxRecord, ModelRun } from '../../../shared/project';
+import { boxArea, clampBox, iou, type Box } from '../../../shared/geometry';
+import { flagsOf, type BoxFlags, type BoxRecord, type ModelRun } from '../../../shared/project';
 import { DUPLICATE_IOU } from '../../../shared/suggestions';
 import { moveBox } from './geometry';
 import { EMPTY_DIFF, type Command, type Diff, type DocState } from './types';
@@ -68,6 +68,40 @@ export const setClass =
       removed: [],
       updated: present(doc, ids).map((b) => [b, edited(b, { classId })] as const),
     });
+
+/** Sets or clears a person's flags (difficult, occluded); on a suggestion it is a decision, so it is accepted. */
+export const setFlags =
+  (ids: Iterable<string>, patch: BoxFlags): Command =>
+  (doc) =>
+    userEdit(doc, {
+      added: [],
+      removed: [],
+      updated: present(doc, ids).map((b) => {
+        const { difficult, occluded, ...rest } = b;
+        const next = flagsOf({ difficult, occluded, ...patch });
+        const same = !!next.difficult === !!difficult && !!next.occluded === !!occluded;
+        return [b, same ? b : accepted({ ...rest, ...next })] as const;
+      }),
+    });
+
+/**
+ * Boxes of another image put on this one as boxes drawn by hand (classes and flags kept), clipped to
+ * this image; a copy that lands on a box of the same class already here is left out, so copying
+ * twice adds nothing.
+ */
+export const copyBoxes =
+  (source: Iterable<BoxRecord>, newId: () => string): Command =>
+  (doc) => {
+    const here = [...doc.boxes.values()];
+    const added: BoxRecord[] = [];
+    for (const b of source) {
+      const box = clampBox(b, doc);
+      if (boxArea(box) <= 0) continue;
+      if ([...here, ...added].some((h) => h.classId === b.classId && iou(h, box) >= DUPLICATE_IOU)) continue;
+      added.push({ id: newId(), classId: b.classId, ...box, origin: { kind: 'manual' }, ...flagsOf(b) });
+    }
+    return userEdit(doc, { added, updated: [], removed: [] });
+  };
 
 /** Deletes boxes; for a suggestion this is rejecting it. */
 export const removeBoxes =

@@ -50,6 +50,19 @@ describe('keyboard map', () => {
     expect(actionFor({ key: 's', ctrlKey: true })?.type).toBe('save');
   });
 
+  it('opens the shortcuts with ? and F1, shows 1:1 with Ctrl+0, hides boxes with H and labels with L', () => {
+    expect(actionFor({ key: '?', shiftKey: true })?.type).toBe('shortcuts');
+    expect(actionFor({ key: 'F1' })?.type).toBe('shortcuts');
+    expect(actionFor({ key: '0', ctrlKey: true })?.type).toBe('actualSize');
+    expect(actionFor({ key: 'h' })?.type).toBe('toggleBoxes');
+    expect(actionFor({ key: 'l' })?.type).toBe('toggleLabels');
+  });
+
+  it('copies the previous image’s boxes with C, and leaves Ctrl+C to the browser', () => {
+    expect(actionFor({ key: 'c' })?.type).toBe('copyPrevious');
+    expect(actionFor({ key: 'c', ctrlKey: true })).toBeNull();
+  });
+
   it('leaves Alt combinations and unknown keys to the browser', () => {
     expect(actionFor({ key: 'a', altKey: true })).toBeNull();
     expect(actionFor({ key: 'q' })).toBeNull();

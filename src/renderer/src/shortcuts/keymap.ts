@@ -15,6 +15,11 @@ export type Action =
         | 'zoomIn'
         | 'zoomOut'
         | 'fit'
+        | 'actualSize'
+        | 'toggleBoxes'
+        | 'toggleLabels'
+        | 'copyPrevious'
+        | 'shortcuts'
         | 'runImage'
         | 'runVisible'
         | 'accept'
@@ -42,6 +47,7 @@ const WITH_MOD: Readonly<Record<string, PlainAction>> = {
   '+': 'zoomIn',
   '-': 'zoomOut',
   f: 'fit',
+  '0': 'actualSize',
   b: 'runVisible',
   s: 'save',
 };
@@ -56,6 +62,11 @@ const PLAIN: Readonly<Record<string, PlainAction>> = {
   delete: 'delete',
   backspace: 'delete',
   i: 'runImage',
+  h: 'toggleBoxes',
+  l: 'toggleLabels',
+  c: 'copyPrevious',
+  '?': 'shortcuts',
+  f1: 'shortcuts',
 };
 
 const ARROWS: Readonly<Record<string, readonly [number, number]>> = {

@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { watch } from 'vue';
+import type { BatchStatus } from '../../../shared/ipc/contract';
 import { catsAndDogs, readyToPrompt, settle, setupStores, threeImages } from '../testing/stores';
 import { useAcceptStore } from './accept';
-import { useBatchStore } from './batch';
+import { BATCH_UPDATE_MS, useBatchStore } from './batch';
 import { useDatasetStore } from './dataset';
 
 async function ready() {
@@ -17,6 +19,56 @@ async function finished(batch: ReturnType<typeof useBatchStore>): Promise<void> 
 }
 
 describe('batch store', () => {
+  it('shows what a running batch did at most every BATCH_UPDATE_MS, as one new list, and all of it when it ends', async () => {
+    const { api, batch, dataset } = await ready();
+    let lists = 0;
+    watch(
+      () => dataset.images,
+      () => lists++,
+      { flush: 'sync' },
+    );
+    vi.useFakeTimers();
+    try {
+      const image = (i: number) => ({
+        jobId: 'j',
+        id: `img-${i}`,
+        relPath: `${'abc'[i]}.jpg`,
+        status: 'suggested' as const,
+        boxes: 1,
+        classIds: ['c'],
+        outcome: 'labeled' as const,
+      });
+      const progress = (done: number) => ({
+        jobId: 'j',
+        done,
+        total: 3,
+        relPath: 'a.jpg',
+        rate: 5,
+        etaSeconds: 1,
+      });
+      // The first image shows at once; the next ones wait for the interval and come together.
+      api.emit('batch:image', image(0));
+      api.emit('batch:progress', progress(1));
+      expect(dataset.images.map((im) => im.status)).toEqual(['suggested', 'unlabeled', 'unlabeled']);
+      api.emit('batch:image', image(1));
+      api.emit('batch:progress', progress(2));
+      expect(dataset.images.map((im) => im.status)).toEqual(['suggested', 'unlabeled', 'unlabeled']);
+      expect(lists).toBe(1);
+      vi.advanceTimersByTime(BATCH_UPDATE_MS);
+      expect(dataset.images.map((im) => im.status)).toEqual(['suggested', 'suggested', 'unlabeled']);
+      expect(batch.progress?.done).toBe(2);
+      expect(lists).toBe(2);
+      // The end shows the last image at once, without waiting for the next tick.
+      api.emit('batch:image', image(2));
+      // Only the flush at the end matters here, not the summary the event carries.
+      api.emit('batch:finished', { status: { jobId: 'j', state: 'done' } as unknown as BatchStatus });
+      expect(dataset.images.map((im) => im.status)).toEqual(['suggested', 'suggested', 'suggested']);
+      expect(lists).toBe(3);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('runs the visible images as one backend batch and updates the list and the open image', async () => {
     const { api, batch, editor, prompt, dataset, project } = await ready();
     const started = prompt.runBatch(['img-0', 'img-1']);
@@ -94,6 +146,7 @@ describe('batch store', () => {
       failures: [],
       lookFirst: [],
       perClass: [],
+      collisions: [],
       startedAt: '',
       updatedAt: '',
     };

@@ -2,9 +2,15 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
 import type { BatchStatus, Request } from '../../../shared/ipc/contract';
 import { useApi } from './api';
-import { useDatasetStore } from './dataset';
+import { useDatasetStore, type EntryPatch } from './dataset';
 import { useEditorStore } from './editor';
 import { useProjectStore } from './project';
+
+/**
+ * The list, status bar and progress follow a running batch at most this often. Redrawn for every
+ * image, a visible page took the cores the model needed and halved the batch's rate.
+ */
+export const BATCH_UPDATE_MS = 500;
 
 export interface BatchProgress {
   readonly done: number;
@@ -32,9 +38,33 @@ export const useBatchStore = defineStore('batch', () => {
   /** Set when a batch started from this window has stopped: its summary is worth showing. */
   const finishedHere = ref(false);
   let landing: Promise<void> = Promise.resolve();
+  /** What the batch changed since the page last showed it. */
+  const pendingEntries = new Map<string, EntryPatch>();
+  let pendingProgress: BatchProgress | null = null;
+  let flushTimer: ReturnType<typeof setTimeout> | null = null;
+  let flushedAt = -Infinity;
+
+  function flush(): void {
+    if (flushTimer !== null) clearTimeout(flushTimer);
+    flushTimer = null;
+    flushedAt = performance.now();
+    if (pendingEntries.size) dataset.patchEntries(pendingEntries);
+    pendingEntries.clear();
+    if (pendingProgress) progress.value = pendingProgress;
+    pendingProgress = null;
+  }
+
+  /** Shows a change at once after a quiet spell; within BATCH_UPDATE_MS of the last, with the next ones. */
+  function later(): void {
+    const wait = flushedAt + BATCH_UPDATE_MS - performance.now();
+    if (wait <= 0) flush();
+    else flushTimer ??= setTimeout(flush, Math.max(0, wait));
+  }
 
   const canResume = computed(() => !running.value && !!status.value?.resumable);
   const failures = computed(() => (finishedHere.value ? (status.value?.failures ?? []) : []));
+  /** Phrase pairs suppressed across phrases over the finished job. */
+  const collisions = computed(() => (finishedHere.value ? (status.value?.collisions ?? []) : []));
 
   /** Shows the batch as running at once, while the request is still being prepared. */
   function begin(total: number): void {
@@ -92,19 +122,23 @@ export const useBatchStore = defineStore('batch', () => {
 
   api.on('batch:progress', (p) => {
     if (!running.value) begin(p.total);
-    progress.value = {
+    pendingProgress = {
       done: p.done,
       total: p.total,
       rate: p.rate > 0 ? p.rate : null,
       etaSeconds: p.etaSeconds,
     };
+    later();
   });
   api.on('batch:image', (e) => {
-    dataset.patchEntry(e.id, { status: e.status, boxes: e.boxes });
+    pendingEntries.set(e.id, { status: e.status, boxes: e.boxes, classIds: e.classIds });
+    // Shown with the progress that follows each image (or after the interval, should none come).
+    flushTimer ??= setTimeout(flush, BATCH_UPDATE_MS);
     if (e.outcome === 'labeled')
       landing = landing.then(() => editor.takeBackendSuggestions(e.id)).catch(() => undefined);
   });
   api.on('batch:finished', (e) => {
+    flush();
     void landing.then(async () => {
       await syncClasses();
       status.value = e.status;
@@ -133,6 +167,7 @@ export const useBatchStore = defineStore('batch', () => {
     finishedHere,
     canResume,
     failures,
+    collisions,
     begin,
     start,
     resume,

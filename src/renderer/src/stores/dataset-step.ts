@@ -30,7 +30,8 @@ export function useDatasetStep<Done extends StepDone, Last extends { readonly to
   const undone = shallowRef<{ readonly restored: number; readonly skipped: number } | null>(null);
 
   function apply(entries: readonly ImageEntry[]): void {
-    for (const e of entries) dataset.patchEntry(e.id, { status: e.status, boxes: e.boxes });
+    for (const e of entries)
+      dataset.patchEntry(e.id, { status: e.status, boxes: e.boxes, classIds: e.classIds });
     editor.reload(entries.map((e) => e.id));
   }
 

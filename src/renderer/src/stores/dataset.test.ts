@@ -18,6 +18,7 @@ describe('dataset store', () => {
     expect(dataset.currentId).toBe('img-0');
     expect(dataset.counts).toEqual({
       unlabeled: 1,
+      unreadable: 0,
       'nothing-found': 0,
       suggested: 2,
       reviewed: 0,

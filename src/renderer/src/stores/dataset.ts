@@ -12,6 +12,10 @@ import { useProjectStore } from './project';
 import { useSaveStore } from './save';
 
 export type StatusFilter = ImageStatus | 'all';
+export type EntryPatch = Pick<ImageEntry, 'status' | 'boxes' | 'classIds'>;
+
+const sameIds = (a: readonly string[] | undefined, b: readonly string[] | undefined): boolean =>
+  (a ?? []).length === (b ?? []).length && (a ?? []).every((x, i) => x === b?.[i]);
 
 /** The opened folder: its images with their status, the filter, and which image is current. */
 export const useDatasetStore = defineStore('dataset', () => {
@@ -25,6 +29,10 @@ export const useDatasetStore = defineStore('dataset', () => {
   /** Labels another tool left in the folder, found when it was opened with nothing annotated. */
   const labelSources = shallowRef<readonly LabelSource[]>([]);
   const filter = ref<StatusFilter>('all');
+  /** Part of a file name to look for (any case); '' shows every name. */
+  const query = ref('');
+  /** A class id: only images with a box of that class show; '' shows every image. */
+  const classFilter = ref('');
   const currentId = ref<string | null>(null);
   const opening = ref(false);
   /** The folder asked for while edits were unsaved: asking again opens it anyway. */
@@ -35,9 +43,20 @@ export const useDatasetStore = defineStore('dataset', () => {
   // Built once per folder: patching an entry's status keeps ids, paths and order.
   const indexById = shallowRef<ReadonlyMap<string, number>>(new Map());
   const idByRelPath = shallowRef<ReadonlyMap<string, string>>(new Map());
-  const visible = computed(() =>
-    filter.value === 'all' ? images.value : images.value.filter((im) => im.status === filter.value),
-  );
+  const visible = computed(() => {
+    const status = filter.value;
+    const cls = classFilter.value;
+    const q = query.value.trim().toLowerCase();
+    if (status === 'all' && !cls && !q) return images.value;
+    return images.value.filter(
+      (im) =>
+        (status === 'all' || im.status === status) &&
+        (!cls || !!im.classIds?.includes(cls)) &&
+        (!q || im.relPath.toLowerCase().includes(q)),
+    );
+  });
+  /** Whether anything but the status narrows the list. */
+  const narrowed = computed(() => filter.value !== 'all' || !!classFilter.value || !!query.value.trim());
   const counts = computed(() => {
     const c = Object.fromEntries(IMAGE_STATUSES.map((s) => [s, 0])) as Record<ImageStatus, number>;
     for (const im of images.value) c[im.status]++;
@@ -49,6 +68,7 @@ export const useDatasetStore = defineStore('dataset', () => {
   });
 
   function load(snapshot: DatasetSnapshot): void {
+    const previousId = datasetId.value;
     if (datasetId.value !== snapshot.datasetId) useSaveStore().forgetFailures();
     datasetId.value = snapshot.datasetId;
     root.value = snapshot.root;
@@ -57,6 +77,10 @@ export const useDatasetStore = defineStore('dataset', () => {
     idByRelPath.value = new Map(snapshot.images.map((im) => [im.relPath, im.id]));
     readOnly.value = snapshot.readOnly;
     labelSources.value = snapshot.labelSources ?? [];
+    if (datasetId.value !== previousId) {
+      query.value = '';
+      classFilter.value = '';
+    }
     useProjectStore().load(snapshot.meta);
     currentId.value = snapshot.images[0]?.id ?? null;
   }
@@ -120,14 +144,26 @@ export const useDatasetStore = defineStore('dataset', () => {
     return false;
   }
 
-  function patchEntry(id: string, patch: Pick<ImageEntry, 'status' | 'boxes'>): void {
-    const i = indexById.value.get(id);
-    if (i === undefined) return;
-    const old = images.value[i];
-    if (old.status === patch.status && old.boxes === patch.boxes) return;
-    const next = images.value.slice();
-    next[i] = { ...old, ...patch };
-    images.value = next;
+  function patchEntry(id: string, patch: EntryPatch): void {
+    patchEntries([[id, patch]]);
+  }
+
+  /** Several entries at once, as one new list: what the list shows is worked out once, not per image. */
+  function patchEntries(patches: Iterable<readonly [string, EntryPatch]>): void {
+    let next: ImageEntry[] | null = null;
+    for (const [id, patch] of patches) {
+      const i = indexById.value.get(id);
+      if (i === undefined) continue;
+      const old = (next ?? images.value)[i];
+      // A file that cannot be decoded stays marked so while nothing is labeled on it.
+      const status =
+        old.unreadable !== undefined && patch.status === 'unlabeled' ? 'unreadable' : patch.status;
+      if (old.status === status && old.boxes === patch.boxes && sameIds(old.classIds, patch.classIds))
+        continue;
+      next ??= images.value.slice();
+      next[i] = { ...old, ...patch, status };
+    }
+    if (next) images.value = next;
   }
 
   /** Sizes and failures the backend found in the background: one new list per batch, not per image. */
@@ -141,7 +177,10 @@ export const useDatasetStore = defineStore('dataset', () => {
         'error' in entry
           ? old.unreadable === entry.error
             ? null
-            : { unreadable: entry.error }
+            : {
+                unreadable: entry.error,
+                status: old.status === 'unlabeled' ? ('unreadable' as const) : old.status,
+              }
           : old.width === entry.width && old.height === entry.height
             ? null
             : { width: entry.width, height: entry.height };
@@ -165,6 +204,9 @@ export const useDatasetStore = defineStore('dataset', () => {
     readOnly,
     labelSources,
     filter,
+    query,
+    classFilter,
+    narrowed,
     currentId,
     opening,
     error,
@@ -180,6 +222,7 @@ export const useDatasetStore = defineStore('dataset', () => {
     step,
     nextWithSuggestions,
     patchEntry,
+    patchEntries,
     mergeMeta,
   };
 });

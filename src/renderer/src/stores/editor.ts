@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef, watch } from 'vue';
 import type { Box } from '../../../shared/geometry';
-import { imageStatus, type BoxRecord } from '../../../shared/project';
+import { classesOf, imageStatus, type BoxFlags, type BoxRecord } from '../../../shared/project';
 import * as commands from '../editor/commands';
 import { newId } from '../editor/ids';
 import { evictOldest, touch } from '../editor/recent';
@@ -14,6 +14,12 @@ import { useProjectStore } from './project';
 import { isRefusal, useSaveStore, type SaveTarget } from './save';
 
 export type Tool = 'select' | 'draw';
+
+/** What copying the previous image's boxes did: how many landed, or why none could. */
+export type CopyOutcome =
+  | { readonly kind: 'copied'; readonly from: string; readonly n: number }
+  | { readonly kind: 'none'; readonly from: string }
+  | { readonly kind: 'first' };
 
 /**
  * Images whose editing session (document and undo history) is kept after moving on, most recent
@@ -53,6 +59,8 @@ export const useEditorStore = defineStore('editor', () => {
   const targets = new Map<string, SaveTarget>();
   /** Why the image was read again (another tab or process saved it first); shown until the next image. */
   const notice = ref<string | null>(null);
+  /** What the last copy from the previous image did, for the status bar; cleared on the next image. */
+  const copied = shallowRef<CopyOutcome | null>(null);
   /** Bumped when another folder opens, so loads still on their way for the last one are dropped. */
   let epoch = 0;
 
@@ -127,7 +135,10 @@ export const useEditorStore = defineStore('editor', () => {
   const reasonFor = (id: string) => readOnlyReasons.get(id) ?? dataset.readOnly[id] ?? null;
 
   async function open(id: string | null): Promise<void> {
-    if (id !== imageId.value) notice.value = null;
+    if (id !== imageId.value) {
+      notice.value = null;
+      copied.value = null;
+    }
     imageId.value = id;
     selection.value = new Set();
     preview.value = null;
@@ -157,7 +168,11 @@ export const useEditorStore = defineStore('editor', () => {
     }
     const saved = toImageDoc(s.doc);
     const target = targets.get(id);
-    dataset.patchEntry(id, { status: imageStatus(saved), boxes: saved.boxes.length });
+    dataset.patchEntry(id, {
+      status: imageStatus(saved),
+      boxes: saved.boxes.length,
+      classIds: classesOf(saved),
+    });
     if (!target) return;
     void save.saveImage(id, saved, target).then((reply) => {
       if (!reply.ok && isRefusal(reply)) readAgain(id, reply.error.message);
@@ -267,10 +282,40 @@ export const useEditorStore = defineStore('editor', () => {
     if (selection.value.size) run(commands.setClass(selection.value, cls.id));
   }
 
+  /** Gives boxes a class without changing the class new boxes get (the box list's class menu). */
+  const setClassOf = (ids: Iterable<string>, classId: string) => run(commands.setClass(ids, classId));
+  const setFlags = (ids: Iterable<string>, flags: BoxFlags) => run(commands.setFlags(ids, flags));
+
+  /**
+   * Copies the confirmed boxes (drawn or accepted) of the image before this one in the folder onto
+   * this one, as one undo step; the copies become the selection.
+   */
+  async function copyFromPrevious(): Promise<CopyOutcome | null> {
+    const id = imageId.value;
+    const at = id === null ? undefined : dataset.indexById.get(id);
+    if (id === null || at === undefined || !editable.value) return null;
+    const previous = dataset.images[at - 1];
+    if (!previous) return (copied.value = { kind: 'first' });
+    const s = await loadSession(previous.id);
+    if (imageId.value !== id) return null;
+    const source = s ? [...s.doc.boxes.values()].filter((b) => b.origin.kind !== 'suggestion') : [];
+    if (!source.length) return (copied.value = { kind: 'none', from: previous.relPath });
+    const created: string[] = [];
+    const makeId = () => {
+      const next = newId();
+      created.push(next);
+      return next;
+    };
+    run(commands.copyBoxes(source, makeId));
+    if (created.length) select(created);
+    return (copied.value = { kind: 'copied', from: previous.relPath, n: created.length });
+  }
+
   const setGeometry = (id: string, box: Box) => run(commands.setGeometry(id, box));
   const moveSelected = (dx: number, dy: number) => run(commands.moveBoxes(selection.value, dx, dy));
   /** Deletes the selected boxes; for suggestions this is rejecting them. */
   const deleteSelected = () => run(commands.removeBoxes(selection.value));
+  const deleteBoxes = (ids: Iterable<string>) => run(commands.removeBoxes(ids));
   const acceptSelected = () => run(commands.acceptBoxes(selection.value));
   const acceptAll = () => run(commands.acceptAll);
   const acceptAbove = (score: number) => run(commands.acceptAbove(score));
@@ -315,6 +360,7 @@ export const useEditorStore = defineStore('editor', () => {
     loading,
     error,
     notice,
+    copied,
     selection,
     tool,
     activeClassId,
@@ -335,10 +381,14 @@ export const useEditorStore = defineStore('editor', () => {
     setTool,
     drawBox,
     chooseClass,
+    setClassOf,
+    setFlags,
+    copyFromPrevious,
     duplicateSelected,
     setGeometry,
     moveSelected,
     deleteSelected,
+    deleteBoxes,
     acceptSelected,
     acceptAll,
     acceptAbove,

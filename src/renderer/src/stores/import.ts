@@ -102,7 +102,8 @@ export const useImportStore = defineStore('import', () => {
     }
     const result = reply.value;
     project.load(result.meta);
-    for (const e of result.entries) dataset.patchEntry(e.id, { status: e.status, boxes: e.boxes });
+    for (const e of result.entries)
+      dataset.patchEntry(e.id, { status: e.status, boxes: e.boxes, classIds: e.classIds });
     editor.reload(result.entries.map((e) => e.id));
     applied.value = result;
     // What was previewed is no longer what an import would do.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { catsAndDogs, readyToPrompt, settle, setupStores, threeImages } from '../testing/stores';
+import { detection } from '../testing/boxes';
 import { useDatasetStore } from './dataset';
 import { useModelStore } from './model';
 import { usePromptStore } from './prompt';
@@ -117,9 +118,59 @@ describe('prompt store', () => {
     const cat = project.classes.find((c) => c.name === 'cat');
     prompt.mapPhrase('kitten', cat?.id ?? '');
     expect(prompt.phraseTable).toEqual([
-      { phrase: 'kitten', classId: cat?.id },
-      { phrase: 'cat', classId: cat?.id },
+      { phrase: 'kitten', classId: cat?.id, name: 'kitten' },
+      { phrase: 'cat', classId: cat?.id, name: 'cat' },
     ]);
+  });
+
+  it('makes classes only for the phrases that found something, and the rest in one step when asked', async () => {
+    const { prompt, project } = await readyToPrompt();
+    prompt.setText('dog . cat . bird . fish');
+    await prompt.run(['img-1']); // b.jpg: only a cat
+    expect(project.classes.map((c) => c.name)).toEqual(['cat']);
+    expect(prompt.unclassed).toEqual(['dog', 'bird', 'fish']);
+    prompt.addMissingClasses();
+    expect(project.classes.map((c) => c.name)).toEqual(['cat', 'dog', 'bird', 'fish']);
+    expect(prompt.unclassed).toEqual([]);
+  });
+
+  it('lists the classes of one image in prompt order, whatever order the boxes came in', async () => {
+    // As the backend answers "dog . cat": the cat scores higher, so it comes first.
+    const { prompt, project } = await readyToPrompt(() => [
+      { ...detection('cat', 0.9), phraseIndex: 1 },
+      { ...detection('dog', 0.4), phraseIndex: 0 },
+    ]);
+    prompt.setText('dog . cat');
+    await prompt.run(['img-0']);
+    expect(project.classes.map((c) => c.name)).toEqual(['dog', 'cat']);
+  });
+
+  it('names a new class as the class list asked, and batches make no classes up front', async () => {
+    const { prompt, project, api } = await readyToPrompt();
+    await project.update({ phraseNames: { cat: 'Felis catus' } });
+    prompt.setText('cat . unicorn');
+    await prompt.run(['img-1']);
+    expect(project.classes.map((c) => c.name)).toEqual(['Felis catus']);
+    expect(prompt.phraseTable.map((r) => r.name)).toEqual(['Felis catus', 'unicorn']);
+    await prompt.runBatch(['img-2']);
+    expect(api.callsOf('batch:start')).toHaveLength(1);
+    expect(api.meta.classes.map((c) => c.name)).toEqual(['Felis catus']);
+  });
+
+  it('sends referring expressions, one per line, with the boxes each should yield', async () => {
+    const { prompt, api } = await readyToPrompt();
+    prompt.setMode('rec');
+    prompt.topK = 2;
+    prompt.setText('the cat on the left\nthe dog');
+    expect(prompt.phrases).toEqual(['the cat on the left', 'the dog']);
+    await prompt.run(['img-0']);
+    expect(api.callsOf('infer:run')[0]).toMatchObject({
+      prompt: 'the cat on the left\nthe dog',
+      rec: { topK: 2 },
+    });
+    prompt.setMode('phrases');
+    await prompt.run(['img-0']);
+    expect(api.callsOf('infer:run')[1]).not.toHaveProperty('rec');
   });
 
   it('starts from the model defaults and the last prompt of the project', async () => {

@@ -30,6 +30,7 @@ describe('stats store', () => {
     expect(api.callsOf('dataset:stats')).toHaveLength(1);
     expect(stats.stats?.images).toEqual({
       unlabeled: 1,
+      unreadable: 0,
       'nothing-found': 0,
       suggested: 1,
       reviewed: 1,

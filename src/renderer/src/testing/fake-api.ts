@@ -1,4 +1,6 @@
-import { ensurePhraseClasses } from '../../../shared/classes';
+import { addCollisions, type PhraseCollision } from '../../../shared/prompt/collisions';
+import { classNameForPhrase, ensurePhraseClasses } from '../../../shared/classes';
+import { compareReport, countByClass, sampleImages, type ComparedImage } from '../../../shared/compare';
 import type { Detection } from '../../../shared/detection';
 import type { Device, DeviceList, DeviceTestResult } from '../../../shared/devices';
 import { isGroundLabelError, type ErrorInfo } from '../../../shared/errors';
@@ -21,7 +23,13 @@ import {
   type Reply,
   type Result,
 } from '../../../shared/ipc/contract';
-import { emptyProjectMeta, imageStatus, type ImageDoc, type ProjectMeta } from '../../../shared/project';
+import {
+  classesOf,
+  emptyProjectMeta,
+  imageStatus,
+  type ImageDoc,
+  type ProjectMeta,
+} from '../../../shared/project';
 import {
   acceptSuggestions,
   pendingOf,
@@ -30,6 +38,7 @@ import {
 } from '../../../shared/suggestions';
 import { datasetStats } from '../../../shared/stats';
 import { markNothingFoundNegative } from '../../../shared/decisions';
+import { parseExpressions } from '../../../shared/prompt/units';
 import { nothingToExport, planExport } from '../../../shared/export-plan';
 import type { ModelLibraryView } from '../../../shared/models';
 import { FAKE_CATALOGUE, fakeModelHandlers } from './fake-models';
@@ -51,6 +60,8 @@ export interface FakeApiOptions {
   readonly meta?: ProjectMeta;
   readonly model?: Partial<ModelStatus>;
   readonly detect?: (relPath: string, request: ParsedRequest<'infer:run'>) => readonly Detection[];
+  /** What infer:run says was suppressed across phrases on an image (default: nothing). */
+  readonly collisions?: (relPath: string, request: ParsedRequest<'infer:run'>) => readonly PhraseCollision[];
   readonly imageUrl?: (id: string) => string;
   /** Thumbnails default to `imageUrl`, or to a 1×1 image when neither is given. */
   readonly thumbUrl?: (id: string) => string;
@@ -83,6 +94,8 @@ export interface FakeApi extends Api {
   devices: DeviceList;
   /** The model manager's folder: models, catalogue, downloads; a test may change it. */
   library: ModelLibraryView;
+  /** The pixel limit settings:pixel-limit reports and sets. */
+  maxPixels: number;
   /** The last batch job, as batch:status reports it. */
   batch: BatchStatus | null;
   emit<E extends EventName>(event: E, payload: Events[E]): void;
@@ -134,7 +147,13 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     root,
     images: ids.map((id) => {
       const d = docOf(id);
-      return { id, relPath: d.relPath, status: imageStatus(d), boxes: d.boxes.length };
+      return {
+        id,
+        relPath: d.relPath,
+        status: imageStatus(d),
+        boxes: d.boxes.length,
+        classIds: classesOf(d),
+      };
     }),
     meta: fake.meta,
     readOnly: {},
@@ -156,7 +175,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
   const undoSteps = new Map<string, ImageDoc[]>();
   const entryOf = (id: string) => {
     const d = docOf(id);
-    return { id, relPath: d.relPath, status: imageStatus(d), boxes: d.boxes.length };
+    return { id, relPath: d.relPath, status: imageStatus(d), boxes: d.boxes.length, classIds: classesOf(d) };
   };
   const batchStatus = (
     jobId: string,
@@ -164,6 +183,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     jobIds: readonly string[],
     done: string[],
     state: BatchStatus['state'],
+    collisions: readonly PhraseCollision[] = [],
   ): BatchStatus => ({
     jobId,
     state,
@@ -179,6 +199,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     failures: [],
     lookFirst: [],
     perClass: [],
+    collisions,
     startedAt: '2024-01-01T00:00:00.000Z',
     updatedAt: '2024-01-01T00:00:00.000Z',
   });
@@ -189,12 +210,14 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     done: string[],
   ) {
     const tick = () => new Promise((r) => setTimeout(r, options.batchMsPerImage ?? 0));
+    let collisions: PhraseCollision[] = [];
     await tick();
     for (const id of jobIds) {
       if (done.includes(id)) continue;
       if (cancelRequested) break;
       const doc = docOf(id);
       const detections = options.detect?.(doc.relPath, request) ?? [];
+      collisions = addCollisions(collisions, options.collisions?.(doc.relPath, request));
       const ensured = ensurePhraseClasses(fake.meta, new Set(detections.map((d) => d.phrase)));
       fake.meta = ensured.meta;
       const next = {
@@ -212,6 +235,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         relPath: doc.relPath,
         status: imageStatus(next),
         boxes: next.boxes.length,
+        classIds: classesOf(next),
         outcome: 'labeled',
       });
       fake.emit('batch:progress', {
@@ -230,6 +254,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       jobIds,
       done,
       done.length < jobIds.length ? 'cancelled' : 'done',
+      collisions,
     );
     fake.batch = status;
     batchRun = null;
@@ -279,6 +304,51 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     });
     return { restored: restored.length, skipped: [], entries: restored.map(entryOf) };
   };
+  // A comparison in the fake: one image per timer tick, so a test sees its progress and can cancel it.
+  let compareCancelled: boolean | null = null;
+  const runCompare = async ({ variants, ids: requested, sample }: ParsedRequest<'compare:run'>) => {
+    if (!fake.model.loaded)
+      throw new Fail({ code: 'model-not-loaded', message: `No model in ${fake.model.modelsDir}` });
+    if (compareCancelled !== null) throw new Fail({ code: 'compare-running', message: 'Already comparing' });
+    const relPaths = requested
+      ? requested.map((id) => docOf(id).relPath)
+      : sampleImages(
+          images.map((im) => im.relPath),
+          sample.size,
+          sample.seed,
+        );
+    compareCancelled = false;
+    const compared: ComparedImage[] = [];
+    try {
+      for (const relPath of relPaths) {
+        await new Promise((r) => setTimeout(r, options.batchMsPerImage ?? 0));
+        if (compareCancelled) break;
+        compared.push({
+          relPath,
+          variants: variants.map((v) => ({
+            ok: true,
+            perClass: countByClass(
+              options.detect?.(relPath, {
+                ids: [],
+                prompt: v.prompt,
+                thresholds: v.thresholds,
+                perPhrase: false,
+                rec: v.rec,
+              }) ?? [],
+              (phrase) => classNameForPhrase(fake.meta, phrase),
+            ),
+          })),
+        });
+        fake.emit('compare:progress', { done: compared.length, total: relPaths.length });
+      }
+      return compareReport(variants, compared, {
+        sampled: relPaths.length,
+        cancelled: compared.length < relPaths.length,
+      });
+    } finally {
+      compareCancelled = null;
+    }
+  };
   const refuseWhileRunning = () => {
     if (batchRun) throw new Fail({ code: 'batch-running', message: 'A batch is already running' });
   };
@@ -295,6 +365,10 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     'model:open': ({ path }) =>
       (fake.model = { ...fake.model, loaded: true, name: path, file: path, provider: 'cpu' }),
     'device:list': () => fake.devices,
+    'settings:pixel-limit': ({ maxPixels }) => {
+      if (maxPixels !== undefined) fake.maxPixels = maxPixels;
+      return { maxPixels: fake.maxPixels, defaultMaxPixels: 100_000_000 };
+    },
     'device:test': ({ device }) =>
       options.deviceTests?.[device] ?? {
         ok: false,
@@ -350,11 +424,13 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         });
       return (fake.meta = { ...meta, revision: revision + 1 });
     },
-    'prompt:analyse': ({ prompt }) => {
-      const phrases = prompt
-        .split('.')
-        .map((p) => p.trim().toLowerCase())
-        .filter(Boolean);
+    'prompt:analyse': ({ prompt, rec }) => {
+      const phrases = rec
+        ? parseExpressions(prompt)
+        : prompt
+            .split('.')
+            .map((p) => p.trim().toLowerCase())
+            .filter(Boolean);
       const tokens = phrases.reduce((n, p) => n + p.split(/\s+/).length + 1, 2);
       const repeated = phrases.filter((p, i) => phrases.indexOf(p) !== i);
       return { phrases, tokens, maxTokens: fake.model.maxTokens, passes: 1, repeated, overlapping: [] };
@@ -364,7 +440,12 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         throw new Fail({ code: 'model-not-found', message: `No model in ${fake.model.modelsDir}` });
       const results: InferResult[] = request.ids.map((id) => {
         const relPath = docOf(id).relPath;
-        return { relPath, detections: options.detect?.(relPath, request) ?? [] };
+        const collisions = options.collisions?.(relPath, request) ?? [];
+        return {
+          relPath,
+          detections: options.detect?.(relPath, request) ?? [],
+          ...(collisions.length && { collisions }),
+        };
       });
       results.forEach((result, i) =>
         fake.emit('infer:progress', { done: i + 1, total: results.length, result }),
@@ -383,6 +464,12 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
         done: [],
       };
       return startBatch(`job-${fake.calls.length}`);
+    },
+    'compare:run': (request) => runCompare(request),
+    'compare:cancel': () => {
+      const running = compareCancelled !== null;
+      if (running) compareCancelled = true;
+      return { cancelled: running };
     },
     'batch:cancel': async () => {
       cancelRequested = true;
@@ -486,6 +573,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     ids,
     meta: options.meta ?? emptyProjectMeta(),
     batch: null,
+    maxPixels: 100_000_000,
     devices: options.devices ?? {
       chosen: 'auto',
       options: [

@@ -45,6 +45,23 @@ describe('importCoco: the golden export', () => {
   });
 });
 
+describe('importCoco: flags', () => {
+  it('reads difficult and occluded from an annotation’s attributes, as CVAT writes them', () => {
+    const data = base();
+    const [a, b] = data.annotations as Record<string, unknown>[];
+    a.attributes = { occluded: true, rotation: 0 };
+    b.attributes = { difficult: true, occluded: false };
+    const r = run(data);
+    expect(r.report.errors).toEqual([]);
+    expect(
+      r.input.images.flatMap((im) => im.boxes.map(({ difficult, occluded }) => ({ difficult, occluded }))),
+    ).toEqual([
+      { difficult: undefined, occluded: true },
+      { difficult: true, occluded: undefined },
+    ]);
+  });
+});
+
 describe('importCoco: valid input', () => {
   it('reads boxes in pixels, images without annotations as reviewed negatives, the rest as unlabeled', () => {
     const data = base();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ImageSize } from '../../geometry';
 import { relPathProblem } from '../prepare';
+import { flagsOf, type BoxFlags } from '../../project';
 import type { ExportBox } from '../types';
 import {
   checkNames,
@@ -32,6 +33,11 @@ const AnnotationSchema = z.looseObject({
   category_id: int(),
   bbox: z.tuple([z.number(), z.number(), z.number().min(0), z.number().min(0)]),
   iscrowd: z.literal([0, 1]).optional(),
+  /** CVAT keeps a person's flags here; other attributes are ignored. */
+  attributes: z
+    .looseObject({ occluded: z.boolean().optional(), difficult: z.boolean().optional() })
+    .optional()
+    .catch(undefined),
 });
 
 const CategorySchema = z.looseObject({ id: int(), name: z.string() });
@@ -143,7 +149,12 @@ interface ImageEntry {
   readonly index: number;
   readonly relPath: string;
   readonly size: ImageSize;
-  readonly boxes: { readonly index: number; readonly classId: number; readonly bbox: readonly number[] }[];
+  readonly boxes: {
+    readonly index: number;
+    readonly classId: number;
+    readonly bbox: readonly number[];
+    readonly flags: BoxFlags;
+  }[];
 }
 
 /** Reads what does not depend on image sizes; `finish` checks the sizes and clips the boxes. */
@@ -269,7 +280,8 @@ export function stageCoco(file: SourceFile, imageListing: readonly string[]): St
       return;
     }
     // An entry that was refused already carries the error; its annotations go with it.
-    if (typeof target !== 'number') target.boxes.push({ index: i, classId, bbox: a.bbox });
+    if (typeof target !== 'number')
+      target.boxes.push({ index: i, classId, bbox: a.bbox, flags: flagsOf(a.attributes ?? {}) });
   });
   if (scores > 0)
     staged.warn(
@@ -302,7 +314,7 @@ export function stageCoco(file: SourceFile, imageListing: readonly string[]): St
         `annotations[${b.index}].bbox`,
         ' ',
       );
-      if (box !== undefined) boxes.push({ classId: b.classId, ...box });
+      if (box !== undefined) boxes.push({ classId: b.classId, ...box, ...b.flags });
     }
     return { boxes, size };
   });

@@ -1,5 +1,6 @@
 import type { Box, ImageSize } from '../../geometry';
 import { byCodeUnits } from '../prepare';
+import { flagsOf } from '../../project';
 import type { ExportBox } from '../types';
 import { finishWithSizes, fitBox, sizeText, type ReportBuilder } from './common';
 import type { StagedImport } from './types';
@@ -10,6 +11,7 @@ export interface NamedBox {
   readonly name: string;
   readonly box: Box;
   readonly difficult: boolean;
+  readonly occluded?: boolean;
 }
 
 /** One image's label file in a per-image format (Pascal VOC, LabelMe), read and paired with its image. */
@@ -93,7 +95,11 @@ export function finishPerImage(
     for (const b of f.boxes) {
       const box = fitBox(b.box, size, report, b.where, ' ');
       if (box !== undefined)
-        boxes.push({ classId: classOf.get(b.name)!, ...box, ...(b.difficult && { difficult: true }) });
+        boxes.push({
+          classId: classOf.get(b.name)!,
+          ...box,
+          ...flagsOf(b),
+        });
     }
     return { boxes, size };
   });

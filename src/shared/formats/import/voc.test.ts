@@ -142,6 +142,20 @@ describe('importVoc: coordinates and classes', () => {
     expect(r.input.images[0].boxes.map((b) => b.difficult)).toEqual([true, undefined]);
   });
 
+  it('keeps occluded flags, and refuses one that is not 0 or 1', () => {
+    const r = run({
+      'Annotations/a.xml': xml('a.jpg', [
+        { name: 'car', box: [1, 1, 2, 2], extra: '<occluded>1</occluded>' },
+        { name: 'car', box: [1, 1, 2, 2], extra: '<occluded>0</occluded>' },
+      ]),
+      'Annotations/b.xml': xml('b.jpg', [
+        { name: 'car', box: [1, 1, 2, 2], extra: '<occluded>yes</occluded>' },
+      ]),
+    });
+    expect(r.input.images[0].boxes.map((b) => b.occluded)).toEqual([true, undefined]);
+    expect(messages(r.report.errors)[0]).toBe('Annotations/b.xml: object[0].occluded must be 0 or 1');
+  });
+
   it('clips boxes reaching outside the image and counts them', () => {
     const r = run({
       'Annotations/a.xml': xml('a.jpg', [

@@ -93,13 +93,14 @@ function readObject(
     r.fail(`${field}.name`, `${quote(name)} contains a line break or control character`);
   else if (name !== undefined && known !== undefined && !known.includes(name))
     r.fail(`${field}.name`, `"${name}" is not in ${opts.classes?.path ?? 'the class list'}`);
-  let difficult = false;
-  const d = r.one(el, 'difficult', `${field}.difficult`);
-  if (d) {
-    const t = d.text.trim();
-    if (t === '1') difficult = true;
-    else if (t !== '0') r.fail(`${field}.difficult`, 'must be 0 or 1');
-  }
+  const flag = (tag: 'difficult' | 'occluded'): boolean => {
+    const e = r.one(el, tag, `${field}.${tag}`);
+    const t = e?.text.trim();
+    if (t !== undefined && t !== '0' && t !== '1') r.fail(`${field}.${tag}`, 'must be 0 or 1');
+    return t === '1';
+  };
+  const difficult = flag('difficult');
+  const occluded = flag('occluded');
   const bb = r.required(el, 'bndbox', `${field}.bndbox`);
   const v = bb && ['xmin', 'ymin', 'xmax', 'ymax'].map((k) => r.number(bb, k, `${field}.bndbox.${k}`));
   if (r.bad > bad || name === undefined || !v || v.some((x) => x === undefined)) return undefined;
@@ -107,7 +108,7 @@ function readObject(
   const box = opts.zeroBased
     ? { x1: xmin, y1: ymin, x2: xmax, y2: ymax }
     : { x1: xmin - 1, y1: ymin - 1, x2: xmax, y2: ymax };
-  return { where: `${r.path}: ${field}.bndbox`, name, box, difficult };
+  return { where: `${r.path}: ${field}.bndbox`, name, box, difficult, occluded };
 }
 
 const stripXml = (p: string): string => p.replace(/\.xml$/i, '');

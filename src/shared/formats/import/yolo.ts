@@ -80,6 +80,17 @@ interface Paired {
 
 const KEYS: readonly SplitKey[] = ['train', 'val', 'test'];
 
+/**
+ * The split of a folder that data.yaml lists under several keys. Exports that lack a split point its
+ * key at the other's folder (`val: images/train`, or `train: images/val` when every image is in val),
+ * so a folder named for one of its keys is that split; otherwise train wins, then val.
+ */
+function splitOfSharedFolder(keys: readonly SplitKey[], dir: string): SplitKey {
+  const named = keys.find((k) => dir.split('/').includes(k));
+  if (keys.length > 1 && named) return named;
+  return KEYS.find((k) => keys.includes(k))!;
+}
+
 /** Ultralytics' `img2label_paths`: the last `/images/` becomes `/labels/`, the extension `.txt`. */
 export function yoloLabelPath(imagePath: string): string {
   const full = `/${imagePath}`;
@@ -398,19 +409,20 @@ function pair(
       const matches = splits.filter((s) => under(s.dir, p));
       if (matches.length === 0) continue;
       const longest = Math.max(...matches.map((s) => s.dir.length));
-      const keys = new Set(matches.filter((s) => s.dir.length === longest).map((s) => s.key));
-      const key: SplitKey = keys.has('train') ? 'train' : keys.has('val') ? 'val' : 'test';
+      const key = splitOfSharedFolder(
+        matches.filter((s) => s.dir.length === longest).map((s) => s.key),
+        matches.find((s) => s.dir.length === longest)!.dir,
+      );
       const before = paired.length;
       take(relPath, yoloLabelPath(p), key === 'test' ? undefined : key);
       if (key === 'test' && paired.length > before) inTest += 1;
     }
   } else {
     const stems = yoloStems(images);
-    // The label folders in order of preference: a folder listed as both train and val is train.
-    const dirs = new Map<string, SplitKey>();
-    for (const key of KEYS)
-      for (const s of splits)
-        if (s.key === key && !dirs.has(yoloLabelDir(s.dir))) dirs.set(yoloLabelDir(s.dir), key);
+    const keysOf = new Map<string, SplitKey[]>();
+    for (const s of splits)
+      keysOf.set(yoloLabelDir(s.dir), [...(keysOf.get(yoloLabelDir(s.dir)) ?? []), s.key]);
+    const dirs = new Map([...keysOf].map(([dir, keys]) => [dir, splitOfSharedFolder(keys, dir)] as const));
     for (const relPath of images) {
       const found = [...dirs].filter(([dir]) => files.has(join(dir, `${stems.get(relPath)!}.txt`)));
       if (found.length > 1) {

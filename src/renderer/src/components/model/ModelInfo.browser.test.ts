@@ -6,7 +6,10 @@ import { useModelStore } from '../../stores/model';
 import ModelInfo from './ModelInfo.vue';
 
 let unmount = () => {};
-afterEach(() => unmount());
+afterEach(() => {
+  unmount();
+  localStorage.clear();
+});
 
 async function mountInfo(model: Parameters<typeof mountWith>[1]['model']) {
   const mounted = await mountWith(ModelInfo, { images: [], model });
@@ -56,6 +59,30 @@ describe('model panel', () => {
     await expect.element(raw).not.toBeVisible();
     await box.getByText('Details').first().click();
     await expect.element(raw).toBeVisible();
+  });
+
+  it('shows the account of GPUs passed over once: after "Got it" it stays folded away, until another device fails', async () => {
+    const status = {
+      loaded: true,
+      name: 'gdino-tiny',
+      provider: 'cpu' as const,
+      requested: 'auto' as const,
+      fallback: cudaMissing.reason,
+      fallbacks: [cudaMissing],
+    };
+    await mountInfo(status);
+    const box = page.getByRole('status').filter({ hasText: 'passed over' });
+    await expect.element(box).toBeInTheDocument();
+    await box.getByRole('button', { name: 'Got it' }).click();
+    await expect.element(box).not.toBeInTheDocument();
+    await expect.element(page.getByText(/the CPU stands in/)).toBeInTheDocument();
+    unmount();
+    await mountInfo(status);
+    await expect.element(page.getByText(/the CPU stands in/)).toBeInTheDocument();
+    expect(document.querySelector('.passed-over')).toBeNull();
+    unmount();
+    await mountInfo({ ...status, fallbacks: [cudaMissing, noVulkan] });
+    await expect.element(page.getByRole('status').filter({ hasText: 'passed over' })).toBeInTheDocument();
   });
 
   it('says so when the model thread could not be used', async () => {

@@ -2,6 +2,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
 import type { Detection } from '../../../../shared/detection';
 import App from '../../App.vue';
+import { BATCH_UPDATE_MS } from '../../stores/batch';
 import { hook, mountWith, solidImage, until } from '../../testing/mount';
 
 let unmount = () => {};
@@ -66,8 +67,39 @@ describe('batch in the app', () => {
       .toBeInTheDocument();
   });
 
+  it('names why each image is in the batch’s look-first list', async () => {
+    const { api } = await mountApp();
+    await page.getByRole('button', { name: /^Run on visible images/ }).click();
+    await expect.element(page.getByText(/^Last batch: 4 labeled/)).toBeInTheDocument();
+    const entry = (relPath: string, reason: 'failed' | 'low-score' | 'many-boxes', n: number) => ({
+      id: api.ids[Number(relPath[3])],
+      relPath,
+      reason,
+      suggestions: n,
+      topScore: 0.42,
+      ...(reason === 'failed' && { message: `${relPath}: not a readable image` }),
+    });
+    api.emit('batch:finished', {
+      status: {
+        ...api.batch!,
+        lookFirst: [
+          entry('img1.jpg', 'failed', 0),
+          entry('img2.jpg', 'low-score', 1),
+          entry('img3.jpg', 'many-boxes', 1),
+        ],
+      },
+    });
+    await page.getByText(/^Last batch: 4 labeled/).click();
+    const item = (name: string) => page.getByRole('listitem').filter({ hasText: name });
+    await expect.element(item('img1.jpg')).toHaveTextContent('could not be read');
+    await expect.element(item('img2.jpg')).toHaveTextContent('least sure: best score 0.42');
+    await expect.element(item('img3.jpg')).toHaveTextContent('more boxes than most: 1 box');
+  });
+
   it('runs Ctrl+B as one backend batch with progress, cancel and resume', async () => {
-    const { api } = await mountApp(150);
+    // Slow enough that the first progress the page shows (it follows a batch every
+    // BATCH_UPDATE_MS, not every image) comes before the batch ends.
+    const { api } = await mountApp(BATCH_UPDATE_MS * 0.8);
     (document.querySelector('[role="application"]') as HTMLElement).focus();
     await userEvent.keyboard('{Control>}b{/Control}');
     const cancel = page.getByRole('button', { name: 'Cancel batch', exact: true });

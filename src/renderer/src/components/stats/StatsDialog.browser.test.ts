@@ -69,6 +69,7 @@ describe('statistics dialog', () => {
     expect(tableRows('Images per state')).toEqual([
       ['State', 'Images'],
       ['Unlabeled', '1'],
+      ['Unreadable', '0'],
       ['Nothing found', '1'],
       ['Has suggestions', '1'],
       ['Reviewed', '1'],
@@ -128,7 +129,9 @@ describe('statistics dialog', () => {
     const dialog = page.getByRole('dialog', { name: 'Dataset statistics' });
     await expect.element(dialog).toBeVisible();
     await expect
-      .element(page.getByRole('img', { name: /^Images per state: Unlabeled 1, Nothing found 1,/ }))
+      .element(
+        page.getByRole('img', { name: /^Images per state: Unlabeled 1, Unreadable 0, Nothing found 1,/ }),
+      )
       .toBeVisible();
     await dialog.getByRole('button', { name: 'Close', exact: true }).click();
     await expect.element(dialog).not.toBeInTheDocument();

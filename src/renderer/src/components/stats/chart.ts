@@ -28,6 +28,7 @@ export const STATUS_STYLE: Readonly<
   Record<ImageStatus, { readonly fill: string; readonly stroke: string; readonly hatched?: boolean }>
 > = {
   unlabeled: { fill: '#e5e9ef', stroke: '#8a94a3' },
+  unreadable: { fill: '#fecaca', stroke: '#b91c1c' },
   'nothing-found': { fill: '#bfdbfe', stroke: '#2563eb' },
   suggested: { fill: '#fbbf24', stroke: '#d97706' },
   reviewed: { fill: '#22c55e', stroke: '#15803d' },

@@ -1,0 +1,138 @@
+/**
+ * npm run bench:batch-page — does a page watching a batch slow the batch down?
+ *
+ * One folder of IMAGES (default 150) 1280×960 JPEGs with a few colour rectangles, the fixture model
+ * (flavour A) on the CPU, the same prompt, labeled ROUNDS times (default 2) each way, alternating:
+ *  - cli: `npm run batch` as a child process, as a person runs it;
+ *  - app: browser mode (the real handlers in this process, as `npm run serve` runs them) with the
+ *    real renderer open and visible in Debian's Chromium, the batch started with Ctrl+B, the list,
+ *    status bar and batch panel following every image.
+ * Each run labels a fresh copy of the folder; its rate is read the same way for both, from the
+ * batch's own job file: images done / (last update − start), so model loading is left out of both.
+ * Ends with `name: value` lines: each way's median images/s and app_vs_cli (goal ≥ 0.9).
+ */
+import { spawn } from 'node:child_process';
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { startApp } from '../e2e/fixtures/app-server';
+import { LabelPage, launchChromium } from '../e2e/fixtures/label-page';
+import { readBatchJob } from '../src/main/jobs/batch-file';
+import { appRoot } from '../src/main/paths';
+import { writeSceneFolder } from '../test/fixtures/images';
+import { writeFixtureModels } from '../test/fixtures/model-folders';
+import { PALETTE } from '../test/fixtures/palette';
+
+const IMAGES = Number(process.env.IMAGES ?? 150);
+const ROUNDS = Number(process.env.ROUNDS ?? 2);
+const PROMPT = 'red . green . blue . orange .';
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function writeImages(dir: string): Promise<void> {
+  await writeSceneFolder(
+    dir,
+    Array.from({ length: IMAGES }, (_, i) => ({
+      relPath: `img-${String(i).padStart(4, '0')}.jpg`,
+      spec: {
+        width: 1280,
+        height: 960,
+        format: 'jpeg' as const,
+        rects: Array.from({ length: 3 }, (_, k) => {
+          const x1 = 60 + ((i * 97 + k * 380) % 800);
+          const y1 = 40 + ((i * 53 + k * 250) % 560);
+          return { colour: PALETTE[(i + k) % 4].name, x1, y1, x2: x1 + 220, y2: y1 + 180 };
+        }),
+      },
+    })),
+  );
+}
+
+/** Images per second of the batch that last ran on `dataset`, from its job file. */
+async function rateOf(dataset: string): Promise<number> {
+  const job = await readBatchJob(dataset);
+  if (!job || job.state !== 'done') throw new Error(`the batch on ${dataset} did not finish`);
+  const seconds = (Date.parse(job.updatedAt) - Date.parse(job.startedAt)) / 1000;
+  return (job.done.length + job.failures.length) / seconds;
+}
+
+async function runCli(dataset: string, model: string): Promise<number> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/cli/batch.ts',
+      '--dataset',
+      dataset,
+      '--model',
+      model,
+      '--prompt',
+      PROMPT,
+      '--device',
+      'cpu',
+    ],
+    { cwd: appRoot(), stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0) throw new Error(`npm run batch exited with ${code}: ${stderr.slice(-500)}`);
+  return rateOf(dataset);
+}
+
+async function runApp(dataset: string): Promise<number> {
+  const app = await startApp({ dataset: async () => dataset, model: 'flavourA' });
+  const browser = await launchChromium();
+  try {
+    const lp = await LabelPage.open(browser, app.server.url);
+    await lp.setPrompt(PROMPT);
+    const visible = await lp.page.evaluate(() => document.visibilityState);
+    if (visible !== 'visible') throw new Error(`the page is ${visible}, not visible`);
+    await lp.page.getByRole('application').focus();
+    await lp.page.keyboard.press('Control+b');
+    await lp.page.getByText(/^Last batch: \d+ labeled/).waitFor({ timeout: 600_000 });
+    return await rateOf(dataset);
+  } finally {
+    await browser.close();
+    await app.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'gl-bench-batch-page-'));
+  try {
+    const source = path.join(dir, 'source');
+    await writeImages(source);
+    const models = await writeFixtureModels(path.join(dir, 'models'));
+    log(`${IMAGES} images 1280×960, fixture model A on the CPU, ${os.cpus().length} cores`);
+    const cli: number[] = [];
+    const app: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const way of ['cli', 'app'] as const) {
+        const dataset = path.join(dir, `${way}-${round}`);
+        await mkdir(dataset);
+        await cp(source, dataset, { recursive: true });
+        const rate = way === 'cli' ? await runCli(dataset, models.flavourA) : await runApp(dataset);
+        (way === 'cli' ? cli : app).push(rate);
+        log(`round ${round + 1} ${way}: ${rate.toFixed(1)} images/s`);
+        await rm(dataset, { recursive: true, force: true });
+      }
+    }
+    const c = median(cli);
+    const a = median(app);
+    process.stdout.write(
+      [
+        `images: ${IMAGES}`,
+        `cli_images_per_s: ${c.toFixed(2)}`,
+        `app_visible_images_per_s: ${a.toFixed(2)}`,
+        `app_vs_cli: ${(a / c).toFixed(3)} (goal ≥ 0.9)`,
+      ].join('\n') + '\n',
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
