@@ -1,0 +1,40 @@
+/**
+ * The `groundlabel` command's subcommands. Each module runs its command when imported (its last
+ * line reads `process.argv`), so the entry imports only the one asked for.
+ */
+export const COMMANDS = {
+  label: () => import('./label'),
+  batch: () => import('./batch'),
+  convert: () => import('./convert'),
+  serve: () => import('./serve'),
+  merge: () => import('./merge'),
+  // The model manager's command line joins here as `models: () => import('./models')`.
+} as const satisfies Record<string, () => Promise<unknown>>;
+
+export type CommandName = keyof typeof COMMANDS;
+
+export const GROUNDLABEL_USAGE = `Usage: groundlabel <command> [options]
+
+Commands:
+  label    label a folder of images with a prompt and export the labels
+  batch    run a prompt over a dataset folder, resumably, into its stored labels
+  convert  convert labels between YOLO, COCO, Pascal VOC and LabelMe
+  serve    serve the app to a browser (browser mode)
+  merge    merge the outputs of label shards
+
+groundlabel <command> --help prints a command's own options.`;
+
+export type Invocation =
+  | { readonly kind: 'command'; readonly name: CommandName; readonly argv: readonly string[] }
+  | { readonly kind: 'help' }
+  | { readonly kind: 'unknown'; readonly given: string | undefined };
+
+const isCommand = (name: string): name is CommandName => Object.hasOwn(COMMANDS, name);
+
+/** What `groundlabel <argv>` asks for: a command and its own arguments, the usage, or neither. */
+export function invocationOf(argv: readonly string[]): Invocation {
+  const [first, ...rest] = argv;
+  if (first === '--help' || first === '-h' || first === 'help') return { kind: 'help' };
+  if (first === undefined || !isCommand(first)) return { kind: 'unknown', given: first };
+  return { kind: 'command', name: first, argv: rest };
+}
