@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { WebPreferences } from 'electron';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageLinuxApp } from '../packaging/__test__/package-app';
 import { appRoot } from '../src/main/paths';
 import { drawScene } from '../test/fixtures/images';
 import { ensureRendererBuilt } from './fixtures/app-server';
@@ -22,6 +23,23 @@ if (!binary) {
   console.warn('Skipping the Electron spec: Chromium refuses to run sandboxed as root; run it as a user.');
 }
 
+/**
+ * The packaged app on Linux: electron-builder lays it out (asar, unpacked native code, pruned
+ * binaries) from this Electron, and this Electron runs its app.asar. The packaged binary itself is
+ * not started: its fuses turn off the inspector that Playwright drives Electron through.
+ */
+async function appUnderTest(work: string): Promise<string> {
+  const arch = process.arch === 'x64' || process.arch === 'arm64' ? process.arch : null;
+  if (process.platform === 'linux' && arch) {
+    const packaged = await packageLinuxApp(path.dirname(binary!), path.join(work, 'dist'), arch);
+    return packaged.asar;
+  }
+  console.warn(
+    `The Electron spec runs the built app (out/), not a packaged one: packaging here is checked on Linux only.`,
+  );
+  return path.join(appRoot(), 'out', 'main', 'index.js');
+}
+
 /** What main records of the next navigation the page attempts (see "denies … navigation"). */
 interface NavigationAttempt {
   readonly url: string;
@@ -35,6 +53,7 @@ describe.skipIf(!binary || asRoot)('the Electron app', () => {
   let app: ElectronApplication;
   let page: Page;
   let dir: string;
+  let packagedDir: string;
 
   beforeAll(async () => {
     ensureRendererBuilt();
@@ -47,10 +66,11 @@ describe.skipIf(!binary || asRoot)('the Electron app', () => {
         rects: [{ colour: 'red', x1: 10, y1: 10, x2: 100, y2: 90 }],
       }),
     );
+    packagedDir = await mkdtemp(path.join(os.tmpdir(), 'gl-electron-app-'));
     app = await _electron.launch({
       executablePath: binary!,
-      args: [path.join(appRoot(), 'out', 'main', 'index.js')],
-      cwd: appRoot(),
+      args: [await appUnderTest(packagedDir)],
+      cwd: dir,
     });
     page = await app.firstWindow();
     await page.waitForLoadState('domcontentloaded');
@@ -59,6 +79,7 @@ describe.skipIf(!binary || asRoot)('the Electron app', () => {
   afterAll(async () => {
     await app?.close();
     await rm(dir, { recursive: true, force: true });
+    await rm(packagedDir, { recursive: true, force: true });
   });
 
   it('starts with one window titled GroundLabel, served from the app scheme', async () => {

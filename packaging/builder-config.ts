@@ -28,6 +28,8 @@ export const BUILDER_CONFIG = {
     '!node_modules/esbuild/**',
     '!node_modules/@esbuild/**',
   ],
+  // groundlabel-cli: the compiled command lines on the machine's own node (resources/bin).
+  extraResources: [{ from: 'packaging/bin', to: 'bin' }],
   asar: true,
   asarUnpack: [...ASAR_UNPACK],
   // onnxruntime-node and sharp ship N-API binaries built for every Node and Electron: nothing to rebuild.

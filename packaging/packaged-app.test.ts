@@ -3,23 +3,21 @@
  * (the real configuration and afterPack hook) on the production bundle in out/, with a stand-in for
  * the Electron binary, which cannot be downloaded here.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import * as asar from '@electron/asar';
 import { FuseState, FuseV1Options, getCurrentFuseWire } from '@electron/fuses';
-import { Arch, build, Platform } from 'electron-builder';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDirs } from '../src/main/inference/__test__/helpers';
 import { appRoot } from '../src/main/paths';
 import { writeSceneFolder } from '../test/fixtures/images';
 import { writeFixtureModels } from '../test/fixtures/model-folders';
+import { packageLinuxApp } from './__test__/package-app';
 import { writeStandInElectron } from './__test__/stand-in-electron';
 import { NATIVE_FILE } from './asar-layout';
-import { BUILDER_CONFIG } from './builder-config';
 
-const root = appRoot();
 const tempDir = tempDirs('gl-packaged');
 const arch = process.arch === 'arm64' || process.arch === 'x64' ? process.arch : null;
 // The stand-in is a Linux Electron, and the command lines must load this machine's own binaries.
@@ -46,17 +44,6 @@ function headerFiles(node: HeaderNode, prefix = ''): { path: string; unpacked: b
   );
 }
 
-function ensureBuilt(): void {
-  const built = [
-    'out/main/index.js',
-    'out/preload/index.cjs',
-    'out/renderer/index.html',
-    'out/cli/groundlabel.mjs',
-  ];
-  if (built.every((f) => existsSync(path.join(root, f)))) return;
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
-}
-
 function run(
   cmd: string,
   args: readonly string[],
@@ -76,34 +63,27 @@ function run(
 }
 
 describe.skipIf(!runsHere)('the packaged app', () => {
-  let appOut: string;
+  let executable: string;
   let resources: string;
   let unpacked: string;
   let files: { path: string; unpacked: boolean }[];
 
   beforeAll(async () => {
-    ensureBuilt();
     const work = await tempDir();
     const version = (
-      JSON.parse(readFileSync(path.join(root, 'node_modules/electron/package.json'), 'utf8')) as {
+      JSON.parse(readFileSync(path.join(appRoot(), 'node_modules/electron/package.json'), 'utf8')) as {
         version: string;
       }
     ).version;
-    const electronDist = await writeStandInElectron(path.join(work, 'electron'), version);
-    await build({
-      projectDir: root,
-      targets: Platform.LINUX.createTarget(['dir'], Arch[arch!]),
-      config: {
-        ...BUILDER_CONFIG,
-        electronDist,
-        directories: { ...BUILDER_CONFIG.directories, output: path.join(work, 'dist') },
-      },
-      publish: 'never',
-    });
-    appOut = path.join(work, 'dist', arch === 'x64' ? 'linux-unpacked' : `linux-${arch}-unpacked`);
-    resources = path.join(appOut, 'resources');
-    unpacked = path.join(resources, 'app.asar.unpacked');
-    files = headerFiles(asar.getRawHeader(path.join(resources, 'app.asar')).header as HeaderNode);
+    const app = await packageLinuxApp(
+      await writeStandInElectron(path.join(work, 'electron'), version),
+      path.join(work, 'dist'),
+      arch!,
+    );
+    executable = app.executable;
+    resources = app.resources;
+    unpacked = app.unpacked;
+    files = headerFiles(asar.getRawHeader(app.asar).header as HeaderNode);
   }, 300_000);
 
   it('packs the production bundle and its dependencies, and no source, test or development tool', () => {
@@ -161,7 +141,7 @@ describe.skipIf(!runsHere)('the packaged app', () => {
   });
 
   it('sets the fuses in the app binary', async () => {
-    const wire = await getCurrentFuseWire(path.join(appOut, 'groundlabel'));
+    const wire = await getCurrentFuseWire(executable);
     expect(wire[FuseV1Options.RunAsNode]).toBe(FuseState.DISABLE);
     expect(wire[FuseV1Options.EnableNodeOptionsEnvironmentVariable]).toBe(FuseState.DISABLE);
     expect(wire[FuseV1Options.EnableNodeCliInspectArguments]).toBe(FuseState.DISABLE);
@@ -178,6 +158,9 @@ describe.skipIf(!runsHere)('the packaged app', () => {
     const help = await run(process.execPath, [cli, '--help'], work);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/label .*\n.*batch.*\n.*convert.*\n.*serve/);
+    // The launcher shipped beside the app runs the same file.
+    const launcher = await run(path.join(resources, 'bin', 'groundlabel-cli'), ['--help'], work);
+    expect(launcher).toEqual(help);
 
     const models = await writeFixtureModels(path.join(work, 'models'));
     const images = path.join(work, 'images');
