@@ -7,6 +7,7 @@ import { AppServices } from './app-services';
 import { answerImageRequest, imageRouteOf } from './dataset/image-requests';
 import { isInside } from './fs/paths';
 import { APP_SCHEME, bindIpc, eventSender } from './ipc/bind';
+import { DesktopShell } from './ipc/desktop-shell';
 import { folderArgument, folderOfSecondLaunch, type LaunchData } from './launch-folder';
 import { userDataPaths } from './paths';
 import { fileSettings } from './settings/settings-store';
@@ -27,12 +28,16 @@ const emit = eventSender(() => BrowserWindow.getAllWindows().map((w) => w.webCon
 // desktop app and `npm run serve` share them (Electron's userData is made the same folder).
 const user = userDataPaths();
 app.setPath('userData', path.dirname(user.settingsFile));
+const settings = fileSettings(user.settingsFile);
 const services = new AppServices({
   mode: 'electron',
   emit,
-  settings: fileSettings(user.settingsFile),
+  settings,
   modelsDir: user.modelsDir,
+  onDatasetOpened: (root) => desktop.remember(root),
 });
+// The menu, File → Open Recent, and the window's remembered size and place.
+const desktop = new DesktopShell(settings, services.access, emit);
 const launch = { cwd: process.cwd(), defaultApp: process.defaultApp === true };
 
 function registerProtocols(): void {
@@ -58,14 +63,18 @@ function registerProtocols(): void {
 }
 
 function createWindow(): BrowserWindow {
+  const { options, maximized } = desktop.windowOptions();
   const win = new BrowserWindow({
-    width: 1440,
-    height: 900,
+    ...options,
     show: false,
     title: 'GroundLabel',
     webPreferences: { ...SECURE_WEB_PREFERENCES, preload: path.join(here, '../preload/index.cjs') },
   });
-  win.once('ready-to-show', () => win.show());
+  desktop.track(win);
+  win.once('ready-to-show', () => {
+    if (maximized) win.maximize();
+    win.show();
+  });
   win.webContents.on('will-navigate', (event) => event.preventDefault());
   win.webContents.setWindowOpenHandler(({ url }) => {
     if (EXTERNAL_ALLOW.some((prefix) => url.startsWith(prefix))) void shell.openExternal(url);
@@ -91,6 +100,7 @@ function start(folder: string | null): void {
     session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
     registerProtocols();
     bindIpc(services);
+    await desktop.start();
     if (folder) await openAtLaunch(folder);
     createWindow();
     app.on('activate', () => {
@@ -123,7 +133,7 @@ function start(folder: string | null): void {
   app.on('before-quit', (event) => {
     if (closed) return;
     event.preventDefault();
-    void Promise.race([services.close(), sleep(5000)])
+    void Promise.race([Promise.all([services.close(), desktop.flush()]), sleep(5000)])
       .catch(() => undefined)
       .finally(() => {
         closed = true;
