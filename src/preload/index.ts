@@ -1,5 +1,12 @@
-import { contextBridge, ipcRenderer } from 'electron';
-import { CHANNELS, PICK_FOLDER, type Api, type EventName, type Events } from '../shared/ipc/contract';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
+import {
+  CHANNELS,
+  OPEN_DROPPED,
+  PICK_FOLDER,
+  type Api,
+  type EventName,
+  type Events,
+} from '../shared/ipc/contract';
 
 /**
  * The renderer's API, built from the contract's channel list: named functions only. ipcRenderer,
@@ -19,6 +26,10 @@ const api = {
   imageUrl: (id: string) => `gl-image://image/${encodeURIComponent(id)}`,
   thumbUrl: (id: string) => `gl-image://thumb/${encodeURIComponent(id)}`,
   pickFolder: () => ipcRenderer.invoke(PICK_FOLDER) as Promise<string | null>,
+  // The path is read here, from a File the person dropped: the page itself never names one, so it
+  // cannot make main open a folder nobody chose (a File it makes itself has no path).
+  openDropped: (item: File) =>
+    ipcRenderer.invoke(OPEN_DROPPED, webUtils.getPathForFile(item)) as Promise<string | null>,
 } as Api;
 
 contextBridge.exposeInMainWorld('api', api);

@@ -1,5 +1,6 @@
+import { stat } from 'node:fs/promises';
 import { BrowserWindow, dialog, ipcMain, type WebContents } from 'electron';
-import { CHANNELS, PICK_FOLDER, type EventName, type Events } from '../../shared/ipc/contract';
+import { CHANNELS, OPEN_DROPPED, PICK_FOLDER, type EventName, type Events } from '../../shared/ipc/contract';
 import type { AppServices } from '../app-services';
 import { dispatch } from '../dispatch';
 
@@ -39,6 +40,13 @@ export function bindIpc(services: AppServices): void {
     // What the person picks in the system's dialog is theirs to open, import from and export into.
     if (picked !== null) services.access.allow(picked);
     return picked;
+  });
+  // A folder dropped onto the window is chosen as surely as one picked in the dialog.
+  ipcMain.handle(OPEN_DROPPED, async (event, dropped: unknown) => {
+    if (!trusted(event.senderFrame?.url) || typeof dropped !== 'string' || dropped === '') return null;
+    if (!(await stat(dropped).catch(() => null))?.isDirectory()) return null;
+    services.access.allow(dropped);
+    return dropped;
   });
 }
 

@@ -21,6 +21,7 @@ import { IMPORT_FORMATS, type ImportFormat } from '../formats/import/types';
 import type { DatasetStats } from '../stats';
 import { IMPORT_MODES, type ImportApplied, type ImportPreview } from './import-replies';
 import type { BatchStatus, DatasetStepUndone } from './job-replies';
+import type { MenuAction } from './menu-actions';
 
 export * from './import-replies';
 export * from './job-replies';
@@ -291,6 +292,8 @@ export interface Events {
    * on their way are saved (or their failure shown) before the folder changes.
    */
   'dataset:open-requested': { readonly path: string };
+  /** Desktop app: a menu item for the page to run, as its own shortcut or button would. */
+  'menu:action': { readonly action: MenuAction };
   'batch:progress': {
     readonly jobId: string;
     readonly done: number;
@@ -322,12 +325,18 @@ export type Api = { readonly [C in Channel]: (request: Request<C>) => Promise<Re
   thumbUrl(id: string): string;
   /** The system's folder picker; only the desktop app has one (browser mode types a path). */
   pickFolder?: () => Promise<string | null>;
+  /**
+   * A folder dropped onto the window, made openable as if picked: its path, or null when what was
+   * dropped is not a folder. Only the desktop app knows where a dropped item lives.
+   */
+  openDropped?: (item: File) => Promise<string | null>;
 };
 
 export const CHANNELS = Object.keys(channels) as Channel[];
 
-/** Desktop-only IPC channel behind Api.pickFolder. */
+/** Desktop-only IPC channels behind Api.pickFolder and Api.openDropped. */
 export const PICK_FOLDER = 'dialog:pick-folder';
+export const OPEN_DROPPED = 'dialog:open-dropped';
 
 /** Handlers the services provide, one per channel; they throw GroundLabelError and the binding wraps it. */
 export type Handlers = { readonly [C in Channel]: (request: ParsedRequest<C>) => Promise<Reply<C>> };

@@ -6,6 +6,7 @@ export default {
     sidebarRight: 'Prompt, review and classes',
     readOnly: 'Read-only: {reason}',
     noFolder: 'Open a folder of images to start labeling.',
+    dropNotFolder: 'Drop a folder to open it: {name} is not a folder.',
   },
   toolbar: {
     label: 'Main toolbar',

@@ -8,6 +8,7 @@ const zhCN: typeof en = {
     sidebarRight: '提示词、审核与类别',
     readOnly: '只读：{reason}',
     noFolder: '打开一个图片文件夹开始标注。',
+    dropNotFolder: '拖入文件夹即可打开：{name} 不是文件夹。',
   },
   toolbar: {
     label: '主工具栏',

@@ -62,6 +62,8 @@ export interface FakeApiOptions {
   readonly devices?: DeviceList;
   /** What device:test answers per device (default: a failure saying the fake has none). */
   readonly deviceTests?: Partial<Record<Device, DeviceTestResult>>;
+  /** The desktop app's answer to a dropped item (its folder, or null); browser mode has none. */
+  readonly openDropped?: (item: File) => string | null;
 }
 
 const ONE_PIXEL_GIF = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
@@ -514,6 +516,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       set.add(listener as (p: never) => void);
       return () => set.delete(listener as (p: never) => void);
     },
+    ...(options.openDropped && { openDropped: async (item: File) => options.openDropped!(item) }),
     imageUrl: (id) => options.imageUrl?.(id) ?? `fake-image://${id}`,
     thumbUrl: (id) => options.thumbUrl?.(id) ?? options.imageUrl?.(id) ?? ONE_PIXEL_GIF,
   };
