@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -71,6 +71,8 @@ describe.skipIf(!binary || asRoot)('the Electron app', () => {
       executablePath: binary!,
       args: [await appUnderTest(packagedDir)],
       cwd: dir,
+      // Settings (recent folders, the window's place) go to a folder of the test's own.
+      env: { ...process.env, XDG_CONFIG_HOME: path.join(packagedDir, 'config') },
     });
     page = await app.firstWindow();
     await page.waitForLoadState('domcontentloaded');
@@ -197,6 +199,29 @@ describe.skipIf(!binary || asRoot)('the Electron app', () => {
       return current.ok ? current.value?.images[0].status : current.error.message;
     }, dir);
     expect(status).toBe('reviewed');
+  });
+
+  it('has a minimum size, a menu showing the shortcuts, and the folder opened under File → Open Recent', async () => {
+    const opened = await realpath(dir);
+    await expect
+      .poll(() =>
+        app.evaluate(({ Menu }, folder) => {
+          type Item = { label: string; accelerator?: string | null; submenu?: { items: Item[] } | null };
+          const all = (items: Item[]): Item[] => items.flatMap((i) => [i, ...all(i.submenu?.items ?? [])]);
+          return all((Menu.getApplicationMenu()?.items ?? []) as Item[]).some((i) => i.label === folder);
+        }, opened),
+      )
+      .toBe(true);
+    const shown = await app.evaluate(({ BrowserWindow, Menu }) => {
+      type Item = { accelerator?: string | null; submenu?: { items: Item[] } | null };
+      const all = (items: Item[]): Item[] => items.flatMap((i) => [i, ...all(i.submenu?.items ?? [])]);
+      return {
+        min: BrowserWindow.getAllWindows()[0].getMinimumSize(),
+        keys: all((Menu.getApplicationMenu()?.items ?? []) as Item[]).map((i) => i.accelerator ?? ''),
+      };
+    });
+    expect(shown.min).toEqual([1024, 640]);
+    expect(shown.keys).toEqual(expect.arrayContaining(['CmdOrCtrl+O', 'CmdOrCtrl+S', 'CmdOrCtrl+B']));
   });
 
   it('serves a thumbnail and the full image over the image scheme', async () => {
