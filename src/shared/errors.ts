@@ -30,6 +30,8 @@ export const ERROR_CODES = [
   'dataset-mismatch',
   'batch-running',
   'batch-not-found',
+  /** A model download that failed, was refused by its checksum, or is not there. */
+  'download-failed',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

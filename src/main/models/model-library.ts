@@ -226,7 +226,10 @@ export class ModelLibrary {
   async addDownloaded(
     folder: string,
     files: readonly InstalledFile[],
-    options: AddOptions & { readonly source: ModelSource; readonly sha256From: Sha256From },
+    options: Omit<AddOptions, 'sha256From'> & {
+      readonly source: ModelSource;
+      readonly sha256From: Sha256From;
+    },
   ): Promise<InstalledModel> {
     const facts = await this.inspect(folder, this.bundledVocab);
     return this.register(folder, {
@@ -235,7 +238,8 @@ export class ModelLibrary {
       entry: '.',
       storage: 'copy',
       source: options.source,
-      options,
+      // The download verified every file already; nothing further to compare.
+      options: { name: options.name },
       base: folder,
       sha256From: options.sha256From,
     });
