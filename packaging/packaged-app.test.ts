@@ -48,10 +48,11 @@ function run(
   cmd: string,
   args: readonly string[],
   cwd: string,
+  extraEnv: Record<string, string> = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     // Plain node: no loader, no NODE_OPTIONS, nothing of the checkout on its module path.
-    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1' };
+    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', ...extraEnv };
     const child = spawn(cmd, args, { cwd, env });
     let stdout = '';
     let stderr = '';
@@ -161,6 +162,13 @@ describe.skipIf(!runsHere)('the packaged app', () => {
     // The launcher shipped beside the app runs the same file.
     const launcher = await run(path.join(resources, 'bin', 'groundlabel-cli'), ['--help'], work);
     expect(launcher).toEqual(help);
+
+    // The model manager, on a models folder of the test's own.
+    const list = await run(process.execPath, [cli, 'models', 'list'], work, {
+      GROUNDLABEL_MODELS_DIR: path.join(work, 'library'),
+    });
+    expect(list.code).toBe(0);
+    expect(list.stdout + list.stderr).toContain('xanylabeling-swint-ogc');
 
     const models = await writeFixtureModels(path.join(work, 'models'));
     const images = path.join(work, 'images');

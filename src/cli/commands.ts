@@ -8,7 +8,7 @@ export const COMMANDS = {
   convert: () => import('./convert'),
   serve: () => import('./serve'),
   merge: () => import('./merge'),
-  // The model manager's command line joins here as `models: () => import('./models')`.
+  models: () => import('./models'),
 } as const satisfies Record<string, () => Promise<unknown>>;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -21,6 +21,7 @@ Commands:
   convert  convert labels between YOLO, COCO, Pascal VOC and LabelMe
   serve    serve the app to a browser (browser mode)
   merge    merge the outputs of label shards
+  models   list, add (from disk, an address or the catalogue) and remove models
 
 groundlabel <command> --help prints a command's own options.`;
 
