@@ -2,16 +2,16 @@
  * The `groundlabel` command's subcommands. Each module runs its command when imported (its last
  * line reads `process.argv`), so the entry imports only the one asked for.
  */
-export const COMMANDS = {
+import { isCommandName, type CommandName } from './command-names';
+
+export const COMMANDS: { readonly [K in CommandName]: () => Promise<unknown> } = {
   label: () => import('./label'),
   batch: () => import('./batch'),
   convert: () => import('./convert'),
   serve: () => import('./serve'),
   merge: () => import('./merge'),
   models: () => import('./models'),
-} as const satisfies Record<string, () => Promise<unknown>>;
-
-export type CommandName = keyof typeof COMMANDS;
+};
 
 export const GROUNDLABEL_USAGE = `Usage: groundlabel <command> [options]
 
@@ -30,12 +30,10 @@ export type Invocation =
   | { readonly kind: 'help' }
   | { readonly kind: 'unknown'; readonly given: string | undefined };
 
-const isCommand = (name: string): name is CommandName => Object.hasOwn(COMMANDS, name);
-
 /** What `groundlabel <argv>` asks for: a command and its own arguments, the usage, or neither. */
 export function invocationOf(argv: readonly string[]): Invocation {
   const [first, ...rest] = argv;
   if (first === '--help' || first === '-h' || first === 'help') return { kind: 'help' };
-  if (first === undefined || !isCommand(first)) return { kind: 'unknown', given: first };
+  if (first === undefined || !isCommandName(first)) return { kind: 'unknown', given: first };
   return { kind: 'command', name: first, argv: rest };
 }

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +9,7 @@ import { answerImageRequest, imageRouteOf } from './dataset/image-requests';
 import { isInside } from './fs/paths';
 import { APP_SCHEME, bindIpc, eventSender } from './ipc/bind';
 import { DesktopShell } from './ipc/desktop-shell';
+import { commandLaunchMessage, commandOfLaunch } from './launch-command';
 import { folderArgument, folderOfSecondLaunch, type LaunchData } from './launch-folder';
 import { userDataPaths } from './paths';
 import { fileSettings } from './settings/settings-store';
@@ -144,6 +146,21 @@ function start(folder: string | null): void {
 
 // One app at a time: a second launch hands its folder to the first and quits, so two windows never
 // write one dataset (the dataset lock would refuse the second one, less helpfully).
+const askedCommand = commandOfLaunch(
+  process.argv,
+  launch,
+  (p) => statSync(p, { throwIfNoEntry: false })?.isDirectory() === true,
+);
 const launchFolder = folderArgument(process.argv, launch);
-if (app.requestSingleInstanceLock({ folder: launchFolder } satisfies LaunchData)) start(launchFolder);
+if (askedCommand) {
+  // `groundlabel label …` from a terminal: the command lines run on Node.js, not in the app.
+  const message = commandLaunchMessage(
+    askedCommand,
+    app.isPackaged ? process.resourcesPath : null,
+    process.platform,
+  );
+  process.stderr.write(`${message}\n`);
+  if (process.platform === 'win32') dialog.showErrorBox('GroundLabel', message);
+  app.exit(2);
+} else if (app.requestSingleInstanceLock({ folder: launchFolder } satisfies LaunchData)) start(launchFolder);
 else app.quit();
