@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageLinuxApp } from '../packaging/__test__/package-app';
 import { appRoot } from '../src/main/paths';
 import { drawScene } from '../test/fixtures/images';
+import { writeFixtureModels } from '../test/fixtures/model-folders';
 import { ensureRendererBuilt } from './fixtures/app-server';
 import { electronBinary } from './fixtures/electron-binary';
 
@@ -222,6 +223,17 @@ describe.skipIf(!binary || asRoot)('the Electron app', () => {
     });
     expect(shown.min).toEqual([1024, 640]);
     expect(shown.keys).toEqual(expect.arrayContaining(['CmdOrCtrl+O', 'CmdOrCtrl+S', 'CmdOrCtrl+B']));
+  });
+
+  it('opens a model with the unpacked ONNX Runtime, on a thread of its own', async () => {
+    const models = await writeFixtureModels(path.join(packagedDir, 'models'));
+    const status = await page.evaluate(async (file) => {
+      const opened = await window.api!['model:open']({ path: file });
+      if (!opened.ok) throw new Error(opened.error.message);
+      return opened.value;
+    }, models.flavourASmall);
+    expect(status.loaded).toBe(true);
+    expect(status.threadFallback).toBeUndefined();
   });
 
   it('serves a thumbnail and the full image over the image scheme', async () => {
