@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { Arch, build, Platform } from 'electron-builder';
 import { BUILDER_CONFIG } from './builder-config';
-import { DIST_TARGETS, distTargetOf } from './targets';
+import { DIST_TARGETS, distFailureMessage, distTargetOf } from './targets';
 
 const { values } = parseArgs({
   options: {
@@ -20,9 +20,15 @@ if (!chosen.ok) {
 }
 const { platform, arch } = chosen.target;
 const entry = DIST_TARGETS[platform];
-const files = await build({
-  targets: Platform.fromString(entry.builderKey).createTarget([...entry.targets], Arch[arch]),
-  config: BUILDER_CONFIG,
-  publish: 'never',
-});
-process.stdout.write(`${files.join('\n')}\n`);
+try {
+  const files = await build({
+    targets: Platform.fromString(entry.builderKey).createTarget([...entry.targets], Arch[arch]),
+    config: BUILDER_CONFIG,
+    publish: 'never',
+  });
+  process.stdout.write(`${files.join('\n')}\n`);
+} catch (e) {
+  process.stderr.write(`\n${distFailureMessage(e, chosen.target)}\n`);
+  // electron-builder leaves handles open after a failed download: stop here.
+  process.exit(1);
+}

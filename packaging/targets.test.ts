@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DIST_TARGETS, distTargetOf } from './targets';
+import { DIST_TARGETS, distFailureMessage, distTargetOf } from './targets';
 
 describe('what npm run dist builds', () => {
   it('makes NSIS installers for Windows and AppImage and .deb for Linux, x64 and arm64, and a dmg for Apple silicon', () => {
@@ -26,5 +26,22 @@ describe('what npm run dist builds', () => {
       ok: true,
       target: { platform: 'win32', arch: 'arm64' },
     });
+  });
+});
+
+describe('when npm run dist fails', () => {
+  const linux = { platform: 'linux', arch: 'x64' } as const;
+
+  it("says a download that could not happen needs network access to Electron's builds", () => {
+    const offline = Object.assign(new Error('getaddrinfo ENOTFOUND github.com'), { code: 'ENOTFOUND' });
+    expect(distFailureMessage(offline, linux)).toMatch(
+      /^Packaging for linux-x64 needs Electron's build for it.*github\.com.*ENOTFOUND github\.com\. Installers cannot be built without that access\.$/,
+    );
+  });
+
+  it("keeps electron-builder's own message for anything else", () => {
+    expect(distFailureMessage(new Error('disk full'), linux)).toBe(
+      'Packaging for linux-x64 failed: disk full',
+    );
   });
 });

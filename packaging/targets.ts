@@ -47,3 +47,29 @@ export function distTargetOf(
     };
   return { ok: true, target: { platform, arch: arch as DistArch } };
 }
+
+const NETWORK_CODES = new Set([
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENETUNREACH',
+]);
+
+/**
+ * What `npm run dist` says when packaging fails: a download that could not happen gets what it
+ * needs in words; anything else keeps electron-builder's own message.
+ */
+export function distFailureMessage(error: unknown, target: DistTarget): string {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  const message = typeof e?.message === 'string' ? e.message : String(error);
+  if (typeof e?.code === 'string' && NETWORK_CODES.has(e.code))
+    return (
+      `Packaging for ${target.platform}-${target.arch} needs Electron's build for it, and its installer ` +
+      `tools, downloaded from github.com (set ELECTRON_MIRROR and ELECTRON_BUILDER_BINARIES_MIRROR for ` +
+      `mirrors, HTTPS_PROXY behind a proxy); the download failed: ${message}. Installers cannot be ` +
+      'built without that access.'
+    );
+  return `Packaging for ${target.platform}-${target.arch} failed: ${message}`;
+}
