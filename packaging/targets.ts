@@ -68,7 +68,7 @@ export function distFailureMessage(error: unknown, target: DistTarget): string {
     return (
       `Packaging for ${target.platform}-${target.arch} needs Electron's build for it, and its installer ` +
       `tools, downloaded from github.com (set ELECTRON_MIRROR and ELECTRON_BUILDER_BINARIES_MIRROR for ` +
-      `mirrors, HTTPS_PROXY behind a proxy); the download failed: ${message}. Installers cannot be ` +
+      `mirrors); the download failed: ${message}. Installers cannot be ` +
       'built without that access.'
     );
   return `Packaging for ${target.platform}-${target.arch} failed: ${message}`;
