@@ -89,6 +89,20 @@ describe('downloadWithResume', () => {
     expect((await readFile(dest)).length).toBe(10_000);
   });
 
+  it('stops at once when paused just as the server answers, before the file is open', async () => {
+    const server = await serve({ '/m.onnx': BODY }, { stallAfter: 10_000 });
+    const stop = new AbortController();
+    const e = await failure(
+      downloadWithResume(server.url('/m.onnx'), path.join(await tempDir(), 'm.onnx'), {
+        signal: stop.signal,
+        // Only the pause can end it within the test's time.
+        idleTimeoutMs: 600_000,
+        onStart: () => stop.abort(),
+      }),
+    );
+    expect(e.kind).toBe('aborted');
+  });
+
   it('calls an address nothing answers at unreachable', async () => {
     const server = await serve({});
     const url = server.url('/m.onnx');

@@ -81,6 +81,8 @@ function writeBody(
       chain.catch((e: unknown) => res.destroy(e as Error));
     });
     res.on('error', () => undefined);
+    // Closed already (stopped while the file was being opened): its 'close' has been and gone.
+    if (res.destroyed) return reject(res.errored ?? new Error('the connection closed early'));
     res.on('close', () => {
       chain.then(
         () => (res.complete ? resolve() : reject(res.errored ?? new Error('the connection closed early'))),
@@ -172,6 +174,8 @@ export async function downloadWithResume(
   const handle = await open(dest, partial ? 'a' : 'w');
   const onAbort = () => res.destroy(new Error('stopped'));
   signal.addEventListener('abort', onAbort);
+  // A pause or cancel while the file was being opened has fired already: it would wait forever.
+  if (signal.aborted) onAbort();
   try {
     await writeBody(res, handle, (n) => {
       clearTimeout(timer);
