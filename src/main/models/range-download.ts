@@ -63,17 +63,19 @@ function contentRange(header: string | undefined): { start: number | null; total
  */
 function writeBody(
   res: IncomingMessage,
-  handle: FileHandle,
+  handle: Promise<FileHandle>,
   onWritten: (bytes: number) => void,
 ): Promise<void> {
   return new Promise((resolve, reject) => {
-    let chain = Promise.resolve();
+    // Listened to at once, while the file is still being opened: a connection that breaks off
+    // meanwhile would otherwise take its bytes and its 'close' with it.
+    let chain: Promise<unknown> = handle;
     let queued = 0;
     res.on('data', (chunk: Buffer) => {
       queued++;
       if (queued > 16) res.pause();
       chain = chain.then(async () => {
-        await handle.write(chunk);
+        await (await handle).write(chunk);
         onWritten(chunk.length);
         queued--;
         if (queued <= 4 && res.isPaused()) res.resume();
@@ -81,8 +83,6 @@ function writeBody(
       chain.catch((e: unknown) => res.destroy(e as Error));
     });
     res.on('error', () => undefined);
-    // Closed already (stopped while the file was being opened): its 'close' has been and gone.
-    if (res.destroyed) return reject(res.errored ?? new Error('the connection closed early'));
     res.on('close', () => {
       chain.then(
         () => (res.complete ? resolve() : reject(res.errored ?? new Error('the connection closed early'))),
@@ -171,11 +171,9 @@ export async function downloadWithResume(
   const validator = validatorOf(res);
   options.onStart?.({ total, validator, restarted: !partial && have > 0 });
   let size = partial ? have : 0;
-  const handle = await open(dest, partial ? 'a' : 'w');
+  const handle = open(dest, partial ? 'a' : 'w');
   const onAbort = () => res.destroy(new Error('stopped'));
   signal.addEventListener('abort', onAbort);
-  // A pause or cancel while the file was being opened has fired already: it would wait forever.
-  if (signal.aborted) onAbort();
   try {
     await writeBody(res, handle, (n) => {
       clearTimeout(timer);
@@ -188,7 +186,7 @@ export async function downloadWithResume(
   } finally {
     clearTimeout(timer);
     signal.removeEventListener('abort', onAbort);
-    await handle.close();
+    await (await handle.catch(() => null))?.close();
   }
   if (total !== null && size !== total) throw broke(`${total - size} bytes short`, size);
   return { size, validator };
