@@ -1,12 +1,14 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { WebPreferences } from 'electron';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageLinuxApp } from '../packaging/__test__/package-app';
 import { appRoot } from '../src/main/paths';
 import { drawScene } from '../test/fixtures/images';
+import { writeFixtureModels } from '../test/fixtures/model-folders';
 import { ensureRendererBuilt } from './fixtures/app-server';
 import { electronBinary } from './fixtures/electron-binary';
 
@@ -22,6 +24,23 @@ if (!binary) {
   console.warn('Skipping the Electron spec: Chromium refuses to run sandboxed as root; run it as a user.');
 }
 
+/**
+ * The packaged app on Linux: electron-builder lays it out (asar, unpacked native code, pruned
+ * binaries) from this Electron, and this Electron runs its app.asar. The packaged binary itself is
+ * not started: its fuses turn off the inspector that Playwright drives Electron through.
+ */
+async function appUnderTest(work: string): Promise<string> {
+  const arch = process.arch === 'x64' || process.arch === 'arm64' ? process.arch : null;
+  if (process.platform === 'linux' && arch) {
+    const packaged = await packageLinuxApp(path.dirname(binary!), path.join(work, 'dist'), arch);
+    return packaged.asar;
+  }
+  console.warn(
+    `The Electron spec runs the built app (out/), not a packaged one: packaging here is checked on Linux only.`,
+  );
+  return path.join(appRoot(), 'out', 'main', 'index.js');
+}
+
 /** What main records of the next navigation the page attempts (see "denies … navigation"). */
 interface NavigationAttempt {
   readonly url: string;
@@ -35,6 +54,7 @@ describe.skipIf(!binary || asRoot)('the Electron app', () => {
   let app: ElectronApplication;
   let page: Page;
   let dir: string;
+  let packagedDir: string;
 
   beforeAll(async () => {
     ensureRendererBuilt();
@@ -47,10 +67,13 @@ describe.skipIf(!binary || asRoot)('the Electron app', () => {
         rects: [{ colour: 'red', x1: 10, y1: 10, x2: 100, y2: 90 }],
       }),
     );
+    packagedDir = await mkdtemp(path.join(os.tmpdir(), 'gl-electron-app-'));
     app = await _electron.launch({
       executablePath: binary!,
-      args: [path.join(appRoot(), 'out', 'main', 'index.js')],
-      cwd: appRoot(),
+      args: [await appUnderTest(packagedDir)],
+      cwd: dir,
+      // Settings (recent folders, the window's place) go to a folder of the test's own.
+      env: { ...process.env, XDG_CONFIG_HOME: path.join(packagedDir, 'config') },
     });
     page = await app.firstWindow();
     await page.waitForLoadState('domcontentloaded');
@@ -59,6 +82,7 @@ describe.skipIf(!binary || asRoot)('the Electron app', () => {
   afterAll(async () => {
     await app?.close();
     await rm(dir, { recursive: true, force: true });
+    await rm(packagedDir, { recursive: true, force: true });
   });
 
   it('starts with one window titled GroundLabel, served from the app scheme', async () => {
@@ -176,6 +200,40 @@ describe.skipIf(!binary || asRoot)('the Electron app', () => {
       return current.ok ? current.value?.images[0].status : current.error.message;
     }, dir);
     expect(status).toBe('reviewed');
+  });
+
+  it('has a minimum size, a menu showing the shortcuts, and the folder opened under File → Open Recent', async () => {
+    const opened = await realpath(dir);
+    await expect
+      .poll(() =>
+        app.evaluate(({ Menu }, folder) => {
+          type Item = { label: string; accelerator?: string | null; submenu?: { items: Item[] } | null };
+          const all = (items: Item[]): Item[] => items.flatMap((i) => [i, ...all(i.submenu?.items ?? [])]);
+          return all((Menu.getApplicationMenu()?.items ?? []) as Item[]).some((i) => i.label === folder);
+        }, opened),
+      )
+      .toBe(true);
+    const shown = await app.evaluate(({ BrowserWindow, Menu }) => {
+      type Item = { accelerator?: string | null; submenu?: { items: Item[] } | null };
+      const all = (items: Item[]): Item[] => items.flatMap((i) => [i, ...all(i.submenu?.items ?? [])]);
+      return {
+        min: BrowserWindow.getAllWindows()[0].getMinimumSize(),
+        keys: all((Menu.getApplicationMenu()?.items ?? []) as Item[]).map((i) => i.accelerator ?? ''),
+      };
+    });
+    expect(shown.min).toEqual([800, 600]);
+    expect(shown.keys).toEqual(expect.arrayContaining(['CmdOrCtrl+O', 'CmdOrCtrl+S', 'CmdOrCtrl+B']));
+  });
+
+  it('opens a model with the unpacked ONNX Runtime, on a thread of its own', async () => {
+    const models = await writeFixtureModels(path.join(packagedDir, 'models'));
+    const status = await page.evaluate(async (file) => {
+      const opened = await window.api!['model:open']({ path: file });
+      if (!opened.ok) throw new Error(opened.error.message);
+      return opened.value;
+    }, models.flavourASmall);
+    expect(status.loaded).toBe(true);
+    expect(status.threadFallback).toBeUndefined();
   });
 
   it('serves a thumbnail and the full image over the image scheme', async () => {

@@ -52,6 +52,8 @@ export interface AppServicesOptions {
   readonly modelAccess?: FolderAccess;
   /** Quiet time before label files are rewritten (the journal makes every edit durable at once). */
   readonly saveDebounceMs?: number;
+  /** Told each folder opened as the dataset (the desktop app's File → Open Recent). */
+  readonly onDatasetOpened?: (root: string) => void;
 }
 
 /** `maxPixels` of the JSON settings file, when it holds a positive whole number; nothing otherwise. */
@@ -179,6 +181,7 @@ export class AppServices {
       isBusy: () => this.batchRunning(next),
     });
     await previous?.close();
+    this.options.onDatasetOpened?.(next.root);
     return next;
   }
 

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -7,10 +8,12 @@ import { AppServices } from './app-services';
 import { answerImageRequest, imageRouteOf } from './dataset/image-requests';
 import { isInside } from './fs/paths';
 import { APP_SCHEME, bindIpc, eventSender } from './ipc/bind';
+import { DesktopShell } from './ipc/desktop-shell';
+import { commandLaunchMessage, commandOfLaunch } from './launch-command';
 import { folderArgument, folderOfSecondLaunch, type LaunchData } from './launch-folder';
 import { userDataPaths } from './paths';
 import { fileSettings } from './settings/settings-store';
-import { MIN_WINDOW_SIZE, SECURE_WEB_PREFERENCES } from './window-options';
+import { SECURE_WEB_PREFERENCES } from './window-options';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const rendererDir = path.join(here, '../renderer');
@@ -27,12 +30,16 @@ const emit = eventSender(() => BrowserWindow.getAllWindows().map((w) => w.webCon
 // desktop app and `npm run serve` share them (Electron's userData is made the same folder).
 const user = userDataPaths();
 app.setPath('userData', path.dirname(user.settingsFile));
+const settings = fileSettings(user.settingsFile);
 const services = new AppServices({
   mode: 'electron',
   emit,
-  settings: fileSettings(user.settingsFile),
+  settings,
   modelsDir: user.modelsDir,
+  onDatasetOpened: (root) => desktop.remember(root),
 });
+// The menu, File → Open Recent, and the window's remembered size and place.
+const desktop = new DesktopShell(settings, services.access, emit);
 const launch = { cwd: process.cwd(), defaultApp: process.defaultApp === true };
 
 function registerProtocols(): void {
@@ -58,15 +65,18 @@ function registerProtocols(): void {
 }
 
 function createWindow(): BrowserWindow {
+  const { options, maximized } = desktop.windowOptions();
   const win = new BrowserWindow({
-    width: 1440,
-    height: 900,
-    ...MIN_WINDOW_SIZE,
+    ...options,
     show: false,
     title: 'GroundLabel',
     webPreferences: { ...SECURE_WEB_PREFERENCES, preload: path.join(here, '../preload/index.cjs') },
   });
-  win.once('ready-to-show', () => win.show());
+  desktop.track(win);
+  win.once('ready-to-show', () => {
+    if (maximized) win.maximize();
+    win.show();
+  });
   win.webContents.on('will-navigate', (event) => event.preventDefault());
   win.webContents.setWindowOpenHandler(({ url }) => {
     if (EXTERNAL_ALLOW.some((prefix) => url.startsWith(prefix))) void shell.openExternal(url);
@@ -92,6 +102,7 @@ function start(folder: string | null): void {
     session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
     registerProtocols();
     bindIpc(services);
+    await desktop.start();
     if (folder) await openAtLaunch(folder);
     createWindow();
     app.on('activate', () => {
@@ -124,7 +135,7 @@ function start(folder: string | null): void {
   app.on('before-quit', (event) => {
     if (closed) return;
     event.preventDefault();
-    void Promise.race([services.close(), sleep(5000)])
+    void Promise.race([Promise.all([services.close(), desktop.flush()]), sleep(5000)])
       .catch(() => undefined)
       .finally(() => {
         closed = true;
@@ -135,6 +146,21 @@ function start(folder: string | null): void {
 
 // One app at a time: a second launch hands its folder to the first and quits, so two windows never
 // write one dataset (the dataset lock would refuse the second one, less helpfully).
+const askedCommand = commandOfLaunch(
+  process.argv,
+  launch,
+  (p) => statSync(p, { throwIfNoEntry: false })?.isDirectory() === true,
+);
 const launchFolder = folderArgument(process.argv, launch);
-if (app.requestSingleInstanceLock({ folder: launchFolder } satisfies LaunchData)) start(launchFolder);
+if (askedCommand) {
+  // `groundlabel label …` from a terminal: the command lines run on Node.js, not in the app.
+  const message = commandLaunchMessage(
+    askedCommand,
+    app.isPackaged ? process.resourcesPath : null,
+    process.platform,
+  );
+  process.stderr.write(`${message}\n`);
+  if (process.platform === 'win32') dialog.showErrorBox('GroundLabel', message);
+  app.exit(2);
+} else if (app.requestSingleInstanceLock({ folder: launchFolder } satisfies LaunchData)) start(launchFolder);
 else app.quit();

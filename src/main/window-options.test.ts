@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { MIN_WINDOW_SIZE, SECURE_WEB_PREFERENCES } from './window-options';
+import { SECURE_WEB_PREFERENCES } from './window-options';
 
 /** Each `webPreferences: { … }` written in a source file, as the names of what it spreads and sets. */
 function webPreferencesLiterals(file: URL): { spreads: string[]; sets: string[] }[] {
@@ -36,12 +36,6 @@ describe('SECURE_WEB_PREFERENCES', () => {
       allowRunningInsecureContent: false,
       webviewTag: false,
     });
-  });
-
-  it('keeps the app window from being made smaller than the layout is checked at (800×600)', () => {
-    expect(MIN_WINDOW_SIZE).toEqual({ minWidth: 800, minHeight: 600 });
-    const source = readFileSync(new URL('./index.ts', import.meta.url), 'utf8');
-    expect(source).toMatch(/new BrowserWindow\(\{[^}]*\.\.\.MIN_WINDOW_SIZE,/);
   });
 
   it('is what the app window gets, with only the preload added and nothing overridden', () => {

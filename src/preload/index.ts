@@ -1,6 +1,7 @@
-import { contextBridge, ipcRenderer } from 'electron';
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import {
   CHANNELS,
+  OPEN_DROPPED,
   PICK_FOLDER,
   PICK_MODEL,
   type Api,
@@ -27,6 +28,10 @@ const api = {
   thumbUrl: (id: string) => `gl-image://thumb/${encodeURIComponent(id)}`,
   pickFolder: () => ipcRenderer.invoke(PICK_FOLDER) as Promise<string | null>,
   pickModel: (kind: 'file' | 'folder') => ipcRenderer.invoke(PICK_MODEL, kind) as Promise<string | null>,
+  // The path is read here, from a File the person dropped: the page itself never names one, so it
+  // cannot make main open a folder nobody chose (a File it makes itself has no path).
+  openDropped: (item: File) =>
+    ipcRenderer.invoke(OPEN_DROPPED, webUtils.getPathForFile(item)) as Promise<string | null>,
 } as Api;
 
 contextBridge.exposeInMainWorld('api', api);

@@ -1,5 +1,13 @@
+import { stat } from 'node:fs/promises';
 import { BrowserWindow, dialog, ipcMain, type WebContents } from 'electron';
-import { CHANNELS, PICK_FOLDER, PICK_MODEL, type EventName, type Events } from '../../shared/ipc/contract';
+import {
+  CHANNELS,
+  OPEN_DROPPED,
+  PICK_FOLDER,
+  PICK_MODEL,
+  type EventName,
+  type Events,
+} from '../../shared/ipc/contract';
 import type { AppServices } from '../app-services';
 import { dispatch } from '../dispatch';
 
@@ -49,6 +57,13 @@ export function bindIpc(services: AppServices): void {
         : { properties: ['openFile'], filters: [{ name: 'ONNX model', extensions: ['onnx'] }] };
     const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
     return result.canceled ? null : (result.filePaths[0] ?? null);
+  });
+  // A folder dropped onto the window is chosen as surely as one picked in the dialog.
+  ipcMain.handle(OPEN_DROPPED, async (event, dropped: unknown) => {
+    if (!trusted(event.senderFrame?.url) || typeof dropped !== 'string' || dropped === '') return null;
+    if (!(await stat(dropped).catch(() => null))?.isDirectory()) return null;
+    services.access.allow(dropped);
+    return dropped;
   });
 }
 

@@ -26,6 +26,7 @@ import { modelChannels, type ModelEvents } from './model-channels';
 import type { PixelLimit } from './settings-replies';
 import type { CompareReport } from '../compare';
 import { compareRequestSchema, recSchema, thresholdsSchema } from './prompt-requests';
+import type { MenuAction } from './menu-actions';
 
 export * from './import-replies';
 export * from './job-replies';
@@ -317,6 +318,8 @@ export interface Events extends ModelEvents {
    * on their way are saved (or their failure shown) before the folder changes.
    */
   'dataset:open-requested': { readonly path: string };
+  /** Desktop app: a menu item for the page to run, as its own shortcut or button would. */
+  'menu:action': { readonly action: MenuAction };
   'batch:progress': {
     readonly jobId: string;
     readonly done: number;
@@ -353,12 +356,18 @@ export type Api = { readonly [C in Channel]: (request: Request<C>) => Promise<Re
   pickFolder?: () => Promise<string | null>;
   /** The system's picker for a model: an .onnx file, or a folder holding one (desktop app only). */
   pickModel?: (kind: 'file' | 'folder') => Promise<string | null>;
+  /**
+   * A folder dropped onto the window, made openable as if picked: its path, or null when what was
+   * dropped is not a folder. Only the desktop app knows where a dropped item lives.
+   */
+  openDropped?: (item: File) => Promise<string | null>;
 };
 
 export const CHANNELS = Object.keys(channels) as Channel[];
 
-/** Desktop-only IPC channel behind Api.pickFolder. */
+/** Desktop-only IPC channels behind Api.pickFolder and Api.openDropped. */
 export const PICK_FOLDER = 'dialog:pick-folder';
+export const OPEN_DROPPED = 'dialog:open-dropped';
 
 /** Handlers the services provide, one per channel; they throw GroundLabelError and the binding wraps it. */
 export type Handlers = { readonly [C in Channel]: (request: ParsedRequest<C>) => Promise<Reply<C>> };

@@ -7,6 +7,7 @@ export default {
     readOnly: 'Read-only: {reason}',
     noFolder: 'Open a folder of images to start labeling.',
     resizeList: 'Width of the image list',
+    dropNotFolder: 'Drop a folder to open it: {name} is not a folder.',
   },
   toolbar: {
     label: 'Main toolbar',

@@ -9,6 +9,7 @@ const zhCN: typeof en = {
     readOnly: '只读：{reason}',
     noFolder: '打开一个图片文件夹开始标注。',
     resizeList: '图片列表宽度',
+    dropNotFolder: '拖入文件夹即可打开：{name} 不是文件夹。',
   },
   toolbar: {
     label: '主工具栏',

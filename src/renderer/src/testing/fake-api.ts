@@ -77,6 +77,8 @@ export interface FakeApiOptions {
   readonly deviceTests?: Partial<Record<Device, DeviceTestResult>>;
   /** The model manager's folder (default: empty, with a small catalogue, in the desktop app). */
   readonly library?: Partial<ModelLibraryView>;
+  /** The desktop app's answer to a dropped item (its folder, or null); browser mode has none. */
+  readonly openDropped?: (item: File) => string | null;
 }
 
 const ONE_PIXEL_GIF = 'data:image/gif;base64,R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7';
@@ -625,6 +627,7 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
       set.add(listener as (p: never) => void);
       return () => set.delete(listener as (p: never) => void);
     },
+    ...(options.openDropped && { openDropped: async (item: File) => options.openDropped!(item) }),
     imageUrl: (id) => options.imageUrl?.(id) ?? `fake-image://${id}`,
     thumbUrl: (id) => options.thumbUrl?.(id) ?? options.imageUrl?.(id) ?? ONE_PIXEL_GIF,
   };
