@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { link, open, readFile, rename, unlink } from 'node:fs/promises';
+import { open, readFile, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { GroundLabelError, messageOf } from '../../shared/errors';
+import { whileClaimed } from './lock-takeover';
 
 /**
  * One writer per dataset. Two processes on one folder lose acknowledged edits (the second replays
@@ -162,33 +163,8 @@ async function createExclusive(file: string, record: LockRecord): Promise<boolea
   }
 }
 
-/**
- * Moves a lock judged stale out of the way. Another opener may have taken it over between the
- * reading and the moving: then what was moved is that opener's fresh lock, and it is put back
- * (a hard link fails if a lock is there again; where links are not supported, the record is
- * rewritten with an exclusive create).
- */
-async function moveAside(file: string, stale: LockRecord): Promise<'moved' | 'gone' | 'raced'> {
-  const aside = `${file}.stale-${randomUUID()}`;
-  try {
-    await rename(file, aside);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
-    throw new GroundLabelError('io-failed', `Could not move the stale lock ${file} aside: ${messageOf(e)}`, {
-      cause: e,
-    });
-  }
-  const moved = await readLock(aside);
-  if (moved.kind !== 'lock' || moved.record.token !== stale.token) {
-    await link(aside, file).catch(async () => {
-      if (moved.kind === 'lock') await createExclusive(file, moved.record).catch(() => false);
-    });
-    await unlink(aside).catch(() => undefined);
-    return 'raced';
-  }
-  await unlink(aside).catch(() => undefined);
-  return 'moved';
-}
+/** Turns of an opener before it gives up: enough to wait out other openers' takeovers (about a second). */
+const MAX_TURNS = 100;
 
 /** An exclusive hold on one dataset, from {@link DatasetLock.acquire} until {@link release}. */
 export class DatasetLock {
@@ -216,8 +192,8 @@ export class DatasetLock {
       isRunning: options.isRunning ?? isRunning,
     };
     let notice: string | null = null;
-    // Each turn either wins the exclusive create or learns about a holder; a few turns settle any race.
-    for (let turn = 0; turn < 5; turn++) {
+    // Each turn wins the exclusive create, learns about a holder, or waits on another's takeover.
+    for (let turn = 0; turn < MAX_TURNS; turn++) {
       if (await createExclusive(file, record)) {
         heldHere.add(record.token);
         return new DatasetLock(file, record.token, notice);
@@ -232,10 +208,18 @@ export class DatasetLock {
       }
       const verdict = judgeLock(found.record, here);
       if (verdict !== 'stale') throw refusal(verdict, found.record, dataset, file);
-      if ((await moveAside(file, found.record)) === 'moved') {
-        const r = found.record;
-        notice = `Took over a lock left by pid ${r.pid} on host ${r.hostname}, started at ${r.startedAt}; that process is gone.`;
-      }
+      const stale = found.record;
+      const removed = await whileClaimed(file, async () => {
+        // Another opener may have taken the lock over since it was read: remove only the stale one.
+        const now = await readLock(file);
+        if (now.kind !== 'lock' || now.record.token !== stale.token) return false;
+        await unlink(file).catch((e: NodeJS.ErrnoException) => {
+          if (e.code !== 'ENOENT') throw e;
+        });
+        return true;
+      });
+      if (removed === true)
+        notice = `Took over a lock left by pid ${stale.pid} on host ${stale.hostname}, started at ${stale.startedAt}; that process is gone.`;
     }
     throw new GroundLabelError(
       'dataset-locked',
