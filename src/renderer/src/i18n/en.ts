@@ -353,9 +353,18 @@ export default {
     close: 'Close',
     folder: 'Models folder: {dir}',
     added: '{name} was checked and added.',
+    inUse: {
+      title: 'Model in use',
+      outside:
+        'It is not in the models folder, so it is not among your models and opens from where it is. Add it to have it checked and kept with them.',
+      byHand: 'It was put into the models folder by hand: add it below to have it checked and listed.',
+      copy: 'Copy into the models folder',
+      link: 'Link it where it is',
+    },
     installed: {
       title: 'Your models',
       none: 'No model yet. Download one from the catalogue, or add a model file you have.',
+      noneInUse: 'None in the models folder yet: the model in use opens from where it is.',
       active: 'In use',
       use: 'Use',
       remove: 'Remove',
