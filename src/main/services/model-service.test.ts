@@ -106,7 +106,7 @@ describe('ModelService with a fixture model', () => {
     const s = service();
     await s.open(models.flavourB);
     await caught(() => s.open(models.notOnnx), 'model-invalid');
-    expect(await s.status()).toMatchObject({ loaded: true, flavour: 'B' });
+    expect(await s.status()).toMatchObject({ loaded: true, flavour: 'B', openedFrom: models.flavourB });
     await s.close();
   });
 

@@ -218,6 +218,7 @@ export class ModelService {
       loaded: true,
       name: info.name,
       file: info.file,
+      ...(this.target && { openedFrom: this.target }),
       flavour: info.flavour,
       provider: info.device.provider,
       requested: info.device.requested,

@@ -51,6 +51,8 @@ export interface ModelStatus {
   readonly loaded: boolean;
   readonly name?: string;
   readonly file?: string;
+  /** What the loaded model was opened from (a folder or an .onnx file): what adding it to the models folder takes. */
+  readonly openedFrom?: string;
   readonly flavour?: 'A' | 'B';
   /** The provider running the model, and why it is not the GPU when it fell back. */
   readonly provider?: string;

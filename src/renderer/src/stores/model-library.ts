@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { Request } from '../../../shared/ipc/contract';
-import type { DownloadStatus, ModelLibraryView } from '../../../shared/models';
+import type { DownloadStatus, InstalledModel, ModelLibraryView } from '../../../shared/models';
 import { useApi } from './api';
 import { useModelStore } from './model';
 
@@ -45,12 +45,25 @@ export const useModelLibraryStore = defineStore('modelLibrary', () => {
     }
   }
 
-  async function importModel(request: Request<'models:import'>): Promise<boolean> {
+  /** Checks and adds a model from disk: the model added, or null when it was refused. */
+  async function importModel(request: Request<'models:import'>): Promise<InstalledModel | null> {
     added.value = null;
     const model = await attempt(() => api['models:import'](request));
     if (model) added.value = model.name;
     await refresh();
-    return model !== null;
+    return model;
+  }
+
+  /**
+   * Adds the model in use, opened from outside the models folder, and makes the one added the
+   * model in use: a copy is opened from the folder; a link to what is open already is the same.
+   */
+  async function adoptInUse(mode: 'copy' | 'link'): Promise<void> {
+    const status = model.status;
+    const from = status?.loaded ? (status.openedFrom ?? status.file) : undefined;
+    if (!from) return;
+    const next = await importModel({ path: from, mode, ...(status?.name && { name: status.name }) });
+    if (next && view.value?.active !== next.id) await activate(next.id);
   }
 
   async function activate(id: string): Promise<void> {
@@ -108,6 +121,7 @@ export const useModelLibraryStore = defineStore('modelLibrary', () => {
     downloadOf,
     refresh,
     importModel,
+    adoptInUse,
     activate,
     remove,
     download,

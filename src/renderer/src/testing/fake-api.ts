@@ -365,7 +365,14 @@ export function createFakeApi(options: FakeApiOptions = {}): FakeApi {
     'app:info': () => ({ version: '0.0.0-test', mode: 'browser', platform: 'test' }),
     'model:status': () => fake.model,
     'model:open': ({ path }) =>
-      (fake.model = { ...fake.model, loaded: true, name: path, file: path, provider: 'cpu' }),
+      (fake.model = {
+        ...fake.model,
+        loaded: true,
+        name: path,
+        file: path,
+        openedFrom: path,
+        provider: 'cpu',
+      }),
     'device:list': () => fake.devices,
     'settings:pixel-limit': ({ maxPixels }) => {
       if (maxPixels !== undefined) fake.maxPixels = maxPixels;

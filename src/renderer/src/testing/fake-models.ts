@@ -121,6 +121,7 @@ export function fakeModelHandlers(state: () => FakeModelState, fail: FailWith): 
         loaded: true,
         name: m.name,
         file: m.path,
+        openedFrom: m.path,
         flavour: m.flavour,
         provider: 'cpu',
       };

@@ -21,19 +21,25 @@ async function mountPanel() {
   return mounted;
 }
 
+/** The row's Delete button, behind its Move or delete button. */
+async function deleteCat(): Promise<void> {
+  await page.getByRole('button', { name: 'Move or delete cat' }).click();
+  await page.getByRole('button', { name: 'Delete class cat' }).click();
+}
+
 const dialog = () => page.getByRole('dialog', { name: 'Delete class “cat”' });
 const classNames = () => useProjectStore().classes.map((c) => c.name);
 
 describe('delete class dialog', () => {
   it('opens from the class row, and Cancel or Escape close it without deleting', async () => {
     await mountPanel();
-    await page.getByRole('button', { name: 'Delete class cat' }).click();
+    await deleteCat();
     await expect.element(dialog()).toBeVisible();
     await expect.element(dialog().getByRole('radio', { name: 'Move them to' })).toBeChecked();
     await dialog().getByRole('button', { name: 'Cancel' }).click();
     await expect.element(dialog()).not.toBeInTheDocument();
 
-    await page.getByRole('button', { name: 'Delete class cat' }).click();
+    await deleteCat();
     await expect.element(dialog()).toBeVisible();
     await userEvent.keyboard('{Escape}');
     await expect.element(dialog()).not.toBeInTheDocument();
@@ -42,7 +48,7 @@ describe('delete class dialog', () => {
 
   it('deletes the class on confirm and closes', async () => {
     await mountPanel();
-    await page.getByRole('button', { name: 'Delete class cat' }).click();
+    await deleteCat();
     await dialog().getByRole('button', { name: 'Delete class', exact: true }).click();
     await expect.element(dialog()).not.toBeInTheDocument();
     expect(classNames()).toEqual(['dog']);
