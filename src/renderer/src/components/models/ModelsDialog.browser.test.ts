@@ -7,6 +7,7 @@ import { mountBare } from '../../testing/mount-bare';
 import { useModelLibraryStore } from '../../stores/model-library';
 import { until } from '../../testing/mount';
 import ModelsDialog from './ModelsDialog.vue';
+import '../../styles.css';
 
 let unmount = () => {};
 beforeAll(() => page.viewport(1400, 900));
@@ -170,5 +171,22 @@ describe('models dialog', () => {
     await expect.element(offline).toBeVisible();
     await expect.element(offline.getByText('npm run models -- add <id>', { exact: false })).toBeVisible();
     await expect.element(offline.getByText('Add from disk', { exact: false })).toBeVisible();
+  });
+
+  it('fits a 1024×700 window: nothing in the catalogue is cut off at the right', async () => {
+    await page.viewport(1024, 700);
+    try {
+      mount();
+      const button = dialog().getByRole('listitem').first().getByRole('button', { name: 'Download' });
+      await expect.element(button).toBeVisible();
+      const box = dialog().element().getBoundingClientRect();
+      const right = button.element().getBoundingClientRect().right;
+      expect(box.right).toBeLessThanOrEqual(1024);
+      expect(right).toBeLessThanOrEqual(box.right);
+      const body = dialog().element().querySelector('.body') ?? dialog().element();
+      expect(body.scrollWidth).toBeLessThanOrEqual(body.clientWidth);
+    } finally {
+      await page.viewport(1400, 900);
+    }
   });
 });
