@@ -42,8 +42,10 @@ describe('the annotator’s habits', () => {
     await expect.element(shortcutsDialog()).toBeVisible();
   });
 
-  it('hides boxes with H and labels with L, and shows 1:1 with Ctrl+0', async () => {
+  it('hides boxes with H and labels with L, shows 1:1 with Ctrl+0 and fits again with Ctrl+F', async () => {
     await mountApp({ images: [{ ...images(1)[0], boxes: [manual('m', 10, 10, 50, 50, 'c1')] }] });
+    const fitted = hook().view.scale;
+    expect(fitted).not.toBe(1);
     await userEvent.keyboard('h');
     expect(useViewStore().showBoxes).toBe(false);
     await until(() => hook().drawn === 0);
@@ -53,6 +55,8 @@ describe('the annotator’s habits', () => {
     expect(useViewStore().showLabels).toBe(false);
     await userEvent.keyboard('{Control>}0{/Control}');
     await until(() => hook().view.scale === 1);
+    await userEvent.keyboard('{Control>}f{/Control}');
+    await until(() => hook().view.scale === fitted);
   });
 
   it('copies the previous image’s confirmed boxes with C as one undo step, and says so', async () => {
