@@ -174,6 +174,12 @@ describe('the box list', () => {
     await expect.element(page.getByRole('radio', { name: 'Use cat for new boxes (key 1)' })).toBeVisible();
     await expect.element(page.getByLabelText('Boxes on this image: 2')).toBeVisible();
     await expect.element(page.getByLabelText('Boxes on this image: 0')).toBeVisible();
+    // Each row shows its class's colour and its key.
+    await expect.element(page.getByLabelText('Colour of class cat')).toHaveValue('#ff0000');
+    await expect.element(page.getByLabelText('Colour of class dog')).toHaveValue('#00ff00');
+    const rows = page.getByRole('list', { name: 'Classes' }).getByRole('listitem');
+    await expect.element(rows.nth(0).getByText('1', { exact: true })).toBeVisible();
+    await expect.element(rows.nth(1).getByText('2', { exact: true })).toBeVisible();
     await page.getByRole('checkbox', { name: 'Show boxes of cat' }).click();
     await until(() => hook().drawn === 0);
     // The list sits in its own panel: in view without scrolling the prompt panel.
