@@ -142,6 +142,10 @@ describe('the box list', () => {
       .element(page.getByRole('button', { name: 'Box 1: cat' }))
       .toHaveAttribute('aria-pressed', 'true');
     await expect.element(row2).toHaveAttribute('aria-pressed', 'false');
+    // The selected row stands out from the others.
+    const background = (name: string) =>
+      getComputedStyle(page.getByRole('button', { name }).element().closest('li')!).backgroundColor;
+    expect(background('Box 1: cat')).not.toBe(background('Box 2: cat'));
     await row2.click({ modifiers: ['Control'] });
     expect(new Set(hook().selection)).toEqual(new Set(['m', 's']));
   });
@@ -165,6 +169,41 @@ describe('the box list', () => {
     await until(() => api.docs.get('img-0')?.boxes.length === 1);
     await userEvent.keyboard('{Control>}z{/Control}');
     await until(() => api.docs.get('img-0')?.boxes.length === 2);
+    // The checkbox shows the box's flag, also when the flag comes back by undo.
+    const difficult = page.getByRole('checkbox', { name: 'Box 1 is difficult' });
+    await expect.element(difficult).not.toBeChecked();
+    await userEvent.keyboard('{Control>}z{/Control}');
+    await until(() => api.docs.get('img-0')?.boxes[0].difficult === true);
+    await expect.element(difficult).toBeChecked();
+  });
+
+  it('brings the box picked on the canvas into view in a long list', async () => {
+    const many = Array.from({ length: 40 }, (_, i) => manual(`m${i}`, i * 5, 10, i * 5 + 20, 40, 'c1'));
+    await mountApp({ images: [{ ...images(1)[0], boxes: many }] });
+    await boxesTab().click();
+    const panel = page.getByRole('tabpanel', { name: /^Boxes/ }).element();
+    const last = page.getByRole('button', { name: 'Box 40: cat' });
+    const inView = () => {
+      const p = panel.getBoundingClientRect();
+      const r = last.element().getBoundingClientRect();
+      return r.top >= p.top && r.bottom <= p.bottom;
+    };
+    expect(inView()).toBe(false);
+    // A click on the canvas inside the last box alone.
+    const { view, canvas } = hook();
+    const at = {
+      clientX: canvas.left + view.x + 213 * view.scale,
+      clientY: canvas.top + view.y + 25 * view.scale,
+      button: 0,
+      bubbles: true,
+      pointerId: 1,
+    };
+    const host = document.querySelector('[role="application"]') as HTMLElement;
+    host.dispatchEvent(new PointerEvent('pointerdown', at));
+    window.dispatchEvent(new PointerEvent('pointerup', at));
+    expect(hook().selection).toEqual(['m39']);
+    await expect.element(last).toHaveAttribute('aria-pressed', 'true');
+    await until(inView);
   });
 
   it('shows the class list by default with each class’s colour, key and count on this image', async () => {
