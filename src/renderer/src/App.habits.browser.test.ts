@@ -69,6 +69,7 @@ describe('the annotator’s habits', () => {
           boxes: [
             { ...manual('m', 10, 10, 50, 50, 'c1'), difficult: true },
             suggestion('s', 0.5, [100, 100, 150, 150], 'c2'),
+            manual('m2', 200, 20, 260, 80, 'c2'),
           ],
         },
         b,
@@ -77,8 +78,8 @@ describe('the annotator’s habits', () => {
     await userEvent.keyboard('d');
     await until(() => hook().imageReady && hook().doc?.relPath === 'img00001.jpg');
     await userEvent.keyboard('c');
-    await until(() => hook().doc?.boxes.length === 1);
-    // The drawn box, not the pending suggestion, with its class and flag; the copy is selected.
+    await until(() => hook().doc?.boxes.length === 2);
+    // The drawn boxes, not the pending suggestion, with their classes and flags; the copies are selected.
     expect(hook().doc?.boxes[0]).toMatchObject({
       x1: 10,
       y1: 10,
@@ -88,13 +89,16 @@ describe('the annotator’s habits', () => {
       difficult: true,
     });
     expect(hook().doc?.boxes[0].origin).toEqual({ kind: 'manual' });
-    expect(hook().selection).toEqual([hook().doc?.boxes[0].id]);
-    await expect.element(page.getByText('Copied 1 box from img00000.jpg.')).toBeVisible();
-    await until(() => api.docs.get('img-1')?.boxes.length === 1);
+    expect(hook().doc?.boxes[1]).toMatchObject({ x1: 200, y1: 20, x2: 260, y2: 80, classId: 'c2' });
+    expect(hook().doc?.boxes[1]).not.toHaveProperty('difficult');
+    expect(new Set(hook().selection)).toEqual(new Set(hook().doc?.boxes.map((b) => b.id)));
+    await expect.element(page.getByText('Copied 2 boxes from img00000.jpg.')).toBeVisible();
+    await until(() => api.docs.get('img-1')?.boxes.length === 2);
     // Again: the box is there already, so nothing more lands.
     await userEvent.keyboard('c');
     await expect.element(page.getByText(/^Nothing copied/)).toBeVisible();
-    expect(hook().doc?.boxes).toHaveLength(1);
+    expect(hook().doc?.boxes).toHaveLength(2);
+    // One undo takes back the whole copy.
     await userEvent.keyboard('{Control>}z{/Control}');
     await until(() => hook().doc?.boxes.length === 0);
     await until(() => api.docs.get('img-1')?.boxes.length === 0);
