@@ -42,8 +42,10 @@ describe('the annotator’s habits', () => {
     await expect.element(shortcutsDialog()).toBeVisible();
   });
 
-  it('hides boxes with H and labels with L, and shows 1:1 with Ctrl+0', async () => {
+  it('hides boxes with H and labels with L, shows 1:1 with Ctrl+0 and fits again with Ctrl+F', async () => {
     await mountApp({ images: [{ ...images(1)[0], boxes: [manual('m', 10, 10, 50, 50, 'c1')] }] });
+    const fitted = hook().view.scale;
+    expect(fitted).not.toBe(1);
     await userEvent.keyboard('h');
     expect(useViewStore().showBoxes).toBe(false);
     await until(() => hook().drawn === 0);
@@ -53,6 +55,8 @@ describe('the annotator’s habits', () => {
     expect(useViewStore().showLabels).toBe(false);
     await userEvent.keyboard('{Control>}0{/Control}');
     await until(() => hook().view.scale === 1);
+    await userEvent.keyboard('{Control>}f{/Control}');
+    await until(() => hook().view.scale === fitted);
   });
 
   it('copies the previous image’s confirmed boxes with C as one undo step, and says so', async () => {
@@ -65,6 +69,7 @@ describe('the annotator’s habits', () => {
           boxes: [
             { ...manual('m', 10, 10, 50, 50, 'c1'), difficult: true },
             suggestion('s', 0.5, [100, 100, 150, 150], 'c2'),
+            manual('m2', 200, 20, 260, 80, 'c2'),
           ],
         },
         b,
@@ -73,8 +78,8 @@ describe('the annotator’s habits', () => {
     await userEvent.keyboard('d');
     await until(() => hook().imageReady && hook().doc?.relPath === 'img00001.jpg');
     await userEvent.keyboard('c');
-    await until(() => hook().doc?.boxes.length === 1);
-    // The drawn box, not the pending suggestion, with its class and flag; the copy is selected.
+    await until(() => hook().doc?.boxes.length === 2);
+    // The drawn boxes, not the pending suggestion, with their classes and flags; the copies are selected.
     expect(hook().doc?.boxes[0]).toMatchObject({
       x1: 10,
       y1: 10,
@@ -84,13 +89,16 @@ describe('the annotator’s habits', () => {
       difficult: true,
     });
     expect(hook().doc?.boxes[0].origin).toEqual({ kind: 'manual' });
-    expect(hook().selection).toEqual([hook().doc?.boxes[0].id]);
-    await expect.element(page.getByText('Copied 1 box from img00000.jpg.')).toBeVisible();
-    await until(() => api.docs.get('img-1')?.boxes.length === 1);
+    expect(hook().doc?.boxes[1]).toMatchObject({ x1: 200, y1: 20, x2: 260, y2: 80, classId: 'c2' });
+    expect(hook().doc?.boxes[1]).not.toHaveProperty('difficult');
+    expect(new Set(hook().selection)).toEqual(new Set(hook().doc?.boxes.map((b) => b.id)));
+    await expect.element(page.getByText('Copied 2 boxes from img00000.jpg.')).toBeVisible();
+    await until(() => api.docs.get('img-1')?.boxes.length === 2);
     // Again: the box is there already, so nothing more lands.
     await userEvent.keyboard('c');
     await expect.element(page.getByText(/^Nothing copied/)).toBeVisible();
-    expect(hook().doc?.boxes).toHaveLength(1);
+    expect(hook().doc?.boxes).toHaveLength(2);
+    // One undo takes back the whole copy.
     await userEvent.keyboard('{Control>}z{/Control}');
     await until(() => hook().doc?.boxes.length === 0);
     await until(() => api.docs.get('img-1')?.boxes.length === 0);
@@ -138,6 +146,10 @@ describe('the box list', () => {
       .element(page.getByRole('button', { name: 'Box 1: cat' }))
       .toHaveAttribute('aria-pressed', 'true');
     await expect.element(row2).toHaveAttribute('aria-pressed', 'false');
+    // The selected row stands out from the others.
+    const background = (name: string) =>
+      getComputedStyle(page.getByRole('button', { name }).element().closest('li')!).backgroundColor;
+    expect(background('Box 1: cat')).not.toBe(background('Box 2: cat'));
     await row2.click({ modifiers: ['Control'] });
     expect(new Set(hook().selection)).toEqual(new Set(['m', 's']));
   });
@@ -161,6 +173,41 @@ describe('the box list', () => {
     await until(() => api.docs.get('img-0')?.boxes.length === 1);
     await userEvent.keyboard('{Control>}z{/Control}');
     await until(() => api.docs.get('img-0')?.boxes.length === 2);
+    // The checkbox shows the box's flag, also when the flag comes back by undo.
+    const difficult = page.getByRole('checkbox', { name: 'Box 1 is difficult' });
+    await expect.element(difficult).not.toBeChecked();
+    await userEvent.keyboard('{Control>}z{/Control}');
+    await until(() => api.docs.get('img-0')?.boxes[0].difficult === true);
+    await expect.element(difficult).toBeChecked();
+  });
+
+  it('brings the box picked on the canvas into view in a long list', async () => {
+    const many = Array.from({ length: 40 }, (_, i) => manual(`m${i}`, i * 5, 10, i * 5 + 20, 40, 'c1'));
+    await mountApp({ images: [{ ...images(1)[0], boxes: many }] });
+    await boxesTab().click();
+    const panel = page.getByRole('tabpanel', { name: /^Boxes/ }).element();
+    const last = page.getByRole('button', { name: 'Box 40: cat' });
+    const inView = () => {
+      const p = panel.getBoundingClientRect();
+      const r = last.element().getBoundingClientRect();
+      return r.top >= p.top && r.bottom <= p.bottom;
+    };
+    expect(inView()).toBe(false);
+    // A click on the canvas inside the last box alone.
+    const { view, canvas } = hook();
+    const at = {
+      clientX: canvas.left + view.x + 213 * view.scale,
+      clientY: canvas.top + view.y + 25 * view.scale,
+      button: 0,
+      bubbles: true,
+      pointerId: 1,
+    };
+    const host = document.querySelector('[role="application"]') as HTMLElement;
+    host.dispatchEvent(new PointerEvent('pointerdown', at));
+    window.dispatchEvent(new PointerEvent('pointerup', at));
+    expect(hook().selection).toEqual(['m39']);
+    await expect.element(last).toHaveAttribute('aria-pressed', 'true');
+    await until(inView);
   });
 
   it('shows the class list by default with each class’s colour, key and count on this image', async () => {
@@ -170,6 +217,12 @@ describe('the box list', () => {
     await expect.element(page.getByRole('radio', { name: 'Use cat for new boxes (key 1)' })).toBeVisible();
     await expect.element(page.getByLabelText('Boxes on this image: 2')).toBeVisible();
     await expect.element(page.getByLabelText('Boxes on this image: 0')).toBeVisible();
+    // Each row shows its class's colour and its key.
+    await expect.element(page.getByLabelText('Colour of class cat')).toHaveValue('#ff0000');
+    await expect.element(page.getByLabelText('Colour of class dog')).toHaveValue('#00ff00');
+    const rows = page.getByRole('list', { name: 'Classes' }).getByRole('listitem');
+    await expect.element(rows.nth(0).getByText('1', { exact: true })).toBeVisible();
+    await expect.element(rows.nth(1).getByText('2', { exact: true })).toBeVisible();
     await page.getByRole('checkbox', { name: 'Show boxes of cat' }).click();
     await until(() => hook().drawn === 0);
     // The list sits in its own panel: in view without scrolling the prompt panel.

@@ -117,6 +117,8 @@ describe('canvas view', () => {
     await expect.element(coords).toHaveTextContent('120, 80');
     const line = document.querySelector('.cross-v') as HTMLElement;
     expect(line.getBoundingClientRect().left).toBeCloseTo(at.clientX, 0);
+    const across = document.querySelector('.cross-h') as HTMLElement;
+    expect(across.getBoundingClientRect().top).toBeCloseTo(at.clientY, 0);
     host().dispatchEvent(new PointerEvent('pointerleave', { bubbles: true }));
     await expect.element(coords).not.toBeInTheDocument();
   });
