@@ -4,18 +4,19 @@
  * One folder of IMAGES (default 150) 1280×960 JPEGs with a few colour rectangles, the fixture model
  * (flavour A) on the CPU, the same prompt, labeled ROUNDS times (default 2) each way, alternating:
  *  - cli: `npm run batch` as a child process, as a person runs it;
- *  - app: browser mode (the real handlers in this process, as `npm run serve` runs them) with the
- *    real renderer open and visible in Debian's Chromium, the batch started with Ctrl+B, the list,
- *    status bar and batch panel following every image.
+ *  - app: `npm run serve` as a child process, as a person runs it, with the real renderer open and
+ *    visible in Debian's Chromium, the batch started with Ctrl+B, the list, status bar and batch
+ *    panel following every image. (Each way has a process of its own: the bench's own images and
+ *    models stay out of both heaps.)
  * Each run labels a fresh copy of the folder; its rate is read the same way for both, from the
  * batch's own job file: images done / (last update − start), so model loading is left out of both.
  * Ends with `name: value` lines: each way's median images/s and app_vs_cli (goal ≥ 0.9).
  */
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startApp } from '../e2e/fixtures/app-server';
 import { LabelPage, launchChromium } from '../e2e/fixtures/label-page';
 import { readBatchJob } from '../src/main/jobs/batch-file';
 import { appRoot } from '../src/main/paths';
@@ -82,11 +83,63 @@ async function runCli(dataset: string, model: string): Promise<number> {
   return rateOf(dataset);
 }
 
-async function runApp(dataset: string): Promise<number> {
-  const app = await startApp({ dataset: async () => dataset, model: 'flavourA' });
-  const browser = await launchChromium();
+/**
+ * `npm run serve` on the folder, in a process of its own as `npm run batch` runs in, with the
+ * person's folders (settings, models) in a throwaway home. Resolves with its address once it listens.
+ */
+async function startServe(dataset: string, model: string, home: string) {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/cli/serve.ts',
+      '--dataset',
+      dataset,
+      '--model',
+      model,
+      '--device',
+      'cpu',
+      '--port',
+      '0',
+    ],
+    {
+      cwd: appRoot(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        XDG_CONFIG_HOME: path.join(home, 'config'),
+        XDG_DATA_HOME: path.join(home, 'data'),
+      },
+    },
+  );
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const closed = once(child, 'close');
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const address = /^(http:\/\/\S+)$/m.exec(out);
+      if (address) resolve(address[1]);
+    });
+    void closed.then(([code]) =>
+      reject(new Error(`npm run serve exited with ${code}: ${stderr.slice(-500)}`)),
+    );
+  });
+  return {
+    url,
+    async stop() {
+      child.kill('SIGINT');
+      await closed;
+    },
+  };
+}
+
+async function runApp(dataset: string, model: string, home: string): Promise<number> {
+  const [serve, browser] = await Promise.all([startServe(dataset, model, home), launchChromium()]);
   try {
-    const lp = await LabelPage.open(browser, app.server.url);
+    const lp = await LabelPage.open(browser, serve.url);
     await lp.setPrompt(PROMPT);
     const visible = await lp.page.evaluate(() => document.visibilityState);
     if (visible !== 'visible') throw new Error(`the page is ${visible}, not visible`);
@@ -96,7 +149,7 @@ async function runApp(dataset: string): Promise<number> {
     return await rateOf(dataset);
   } finally {
     await browser.close();
-    await app.stop();
+    await serve.stop();
   }
 }
 
@@ -114,7 +167,10 @@ async function main(): Promise<void> {
         const dataset = path.join(dir, `${way}-${round}`);
         await mkdir(dataset);
         await cp(source, dataset, { recursive: true });
-        const rate = way === 'cli' ? await runCli(dataset, models.flavourA) : await runApp(dataset);
+        const rate =
+          way === 'cli'
+            ? await runCli(dataset, models.flavourA)
+            : await runApp(dataset, models.flavourA, path.join(dir, 'home'));
         (way === 'cli' ? cli : app).push(rate);
         log(`round ${round + 1} ${way}: ${rate.toFixed(1)} images/s`);
         await rm(dataset, { recursive: true, force: true });
