@@ -1,5 +1,5 @@
 /**
- * A keyboard-first labeling session in browser mode, with the habits label-formats.md lists:
+ * A keyboard-first labeling session in browser mode, with the keys people bring from other labeling tools:
  * arrows/A/D through the image list, I to run the prompt, Enter / Shift+Enter to accept, W to draw,
  * 1–9 for the class, arrows to nudge (Shift ×10), Ctrl+D, Delete, Ctrl+Z / Ctrl+Y, Ctrl+= / Ctrl+- and
  * Ctrl+F for the view, Ctrl+B for the list. Two things need the mouse: picking one box on the canvas

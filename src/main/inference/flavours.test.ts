@@ -222,7 +222,7 @@ describe('maxTextTokens', () => {
 });
 
 describe('feeds', () => {
-  // "cat . dog ." with its §3 mask.
+  // "cat . dog ." with its model-inputs §3 mask.
   const text: TextRun = {
     caption: 'cat . dog .',
     ids: [101, 4937, 1012, 3899, 1012, 102],

@@ -45,7 +45,7 @@ export const FLAVOURS: readonly Flavour[] = [
     imageInput: 'img',
     logits: 'logits',
     boxes: 'boxes',
-    // These files are traced at 800×1200 and only work at that size (contract §1).
+    // These files are traced at 800×1200 and only work at that size (docs/model-inputs.md §1).
     defaultSize: { kind: 'fixed', size: { height: 800, width: 1200 } },
     readsProcessorConfig: false,
     feeds: (src) => {

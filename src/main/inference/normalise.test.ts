@@ -9,7 +9,7 @@ describe('normaliseValue', () => {
     [255, 0, 2.248908],
     [255, 1, 2.428571],
     [255, 2, 2.64],
-  ] as const)('maps %d in channel %d to %d (contract §4)', (value, channel, expected) => {
+  ] as const)('maps %d in channel %d to %d (model-inputs §4)', (value, channel, expected) => {
     expect(Math.abs(normaliseValue(value, channel) - expected)).toBeLessThan(1e-6);
   });
 

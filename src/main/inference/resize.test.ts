@@ -32,7 +32,7 @@ describe('roundHalfEven', () => {
 });
 
 describe('originalRepoSize', () => {
-  // Contract §4: target (h×w) for a source (w×h).
+  // docs/model-inputs.md §4: target (h×w) for a source (w×h).
   it.each([
     [640, 480, 800, 1066],
     [480, 640, 1066, 800],

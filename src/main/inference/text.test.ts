@@ -14,7 +14,7 @@ import { loadBundledVocab, type TextTokenizer } from './tokenizer';
 
 const D = new Set([101, 102, 1012, 1029]);
 
-/** Mask rows as strings of 0/1, as contract §3 writes them. */
+/** Mask rows as strings of 0/1, as docs/model-inputs.md §3 writes them. */
 function rows(mask: Uint8Array, n: number): string[] {
   expect(mask.length).toBe(n * n);
   return Array.from({ length: n }, (_, r) => Array.from(mask.subarray(r * n, (r + 1) * n)).join(''));
@@ -33,7 +33,7 @@ beforeAll(async () => {
 
 const wholeCaptionIds = (prompt: string) => [101, ...bert.encodeBare(normaliseCaption(prompt)), 102];
 
-/** Every run must carry the §3 masks of its own ids, and its caption must tokenise to its ids. */
+/** Every run must carry the model-inputs §3 masks of its own ids, and its caption must tokenise to its ids. */
 function expectConsistent(run: TextRun) {
   const n = run.ids.length;
   const expected = subSentenceMasks(run.ids, D);
@@ -82,7 +82,7 @@ describe('parsePhrases', () => {
 });
 
 describe('subSentenceMasks', () => {
-  it('gives the worked example of §3 for "cat . dog ."', () => {
+  it('gives the worked example of model-inputs §3 for "cat . dog ."', () => {
     const ids = [101, 4937, 1012, 3899, 1012, 102];
     const { mask, positionIds, ranges } = subSentenceMasks(ids, D);
     expect(positionIds).toEqual([0, 0, 1, 0, 1, 0]);
@@ -108,7 +108,7 @@ describe('subSentenceMasks', () => {
     expect(ranges).toEqual([[1, 2]]);
   });
 
-  it('gives the §3 positions, blocks and phrase ranges for "traffic light . fire hydrant ."', () => {
+  it('gives the model-inputs §3 positions, blocks and phrase ranges for "traffic light . fire hydrant ."', () => {
     const ids = [101, 4026, 2422, 1012, 2543, 26018, 3372, 1012, 102];
     const { mask, positionIds, ranges } = subSentenceMasks(ids, D);
     expect(positionIds).toEqual([0, 0, 1, 2, 0, 1, 2, 3, 0]);

@@ -30,7 +30,7 @@ export function normaliseCaption(prompt: string): string {
 }
 
 /**
- * Sub-sentence masks and position ids (contract §3): each block of tokens between two delimiters,
+ * Sub-sentence masks and position ids (docs/model-inputs.md §3): each block of tokens between two delimiters,
  * closing delimiter included, attends only to itself, and positions restart at 0 in each block.
  */
 export function subSentenceMasks(

@@ -47,7 +47,7 @@ describe('the bundled vocabulary', () => {
     expect(bert.source).toBe(BUNDLED_VOCAB_PATH);
   });
 
-  it('knows the special and delimiter ids of contract §2', () => {
+  it('knows the special and delimiter ids of model-inputs §2', () => {
     expect(bert.ids).toEqual({ cls: 101, sep: 102, dot: 1012, question: 1029 });
     expect(bert.tokenOf(0)).toBe('[PAD]');
     expect(bert.tokenOf(100)).toBe('[UNK]');

@@ -15,7 +15,7 @@ export interface TextTokenizer {
   encodeBare(text: string): number[];
   /** Vocabulary entry of an id (`##` pieces kept), for showing the raw decoded text. */
   tokenOf(id: number): string;
-  /** Ids that open, close or separate sub-sentences (§3 of the contract: [CLS], [SEP], `.`, `?`). */
+  /** Ids that open, close or separate sub-sentences (docs/model-inputs.md §2: [CLS], [SEP], `.`, `?`). */
   readonly ids: TokenIds;
   readonly source: string;
 }

@@ -1,4 +1,4 @@
-/** The keyboard map (label-formats.md, "Keyboard habits"), as a pure function so it is tested without a DOM. */
+/** The keyboard map (the keys people bring from labelImg, X-AnyLabeling and CVAT), as a pure function so it is tested without a DOM. */
 
 export type Action =
   | {
