@@ -5,7 +5,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { GroundLabelError, messageOf } from '../../shared/errors';
-import { whileClaimed } from './lock-takeover';
+import { ignoreMissing, whileClaimed } from './lock-takeover';
 
 /**
  * One writer per dataset. Two processes on one folder lose acknowledged edits (the second replays
@@ -213,9 +213,7 @@ export class DatasetLock {
         // Another opener may have taken the lock over since it was read: remove only the stale one.
         const now = await readLock(file);
         if (now.kind !== 'lock' || now.record.token !== stale.token) return false;
-        await unlink(file).catch((e: NodeJS.ErrnoException) => {
-          if (e.code !== 'ENOENT') throw e;
-        });
+        await unlink(file).catch(ignoreMissing);
         return true;
       });
       if (removed === true)
@@ -234,9 +232,7 @@ export class DatasetLock {
     heldHere.delete(this.token);
     const found = await readLock(this.file).catch(() => null);
     if (found?.kind === 'lock' && found.record.token === this.token) {
-      await unlink(this.file).catch((e: NodeJS.ErrnoException) => {
-        if (e.code !== 'ENOENT') throw e;
-      });
+      await unlink(this.file).catch(ignoreMissing);
     }
   }
 }

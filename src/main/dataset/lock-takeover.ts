@@ -8,7 +8,8 @@ const ABANDONED_MS = 10_000;
 /** How long an opener waits for another's takeover before looking again. */
 export const CLAIM_WAIT_MS = 10;
 
-const ignoreMissing = (e: NodeJS.ErrnoException) => {
+/** For `.catch`: a file already gone is what removing it wanted. */
+export const ignoreMissing = (e: NodeJS.ErrnoException): void => {
   if (e.code !== 'ENOENT') throw e;
 };
 
