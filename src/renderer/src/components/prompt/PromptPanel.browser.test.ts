@@ -106,6 +106,23 @@ describe('prompt panel', () => {
     await expect.element(promptBox()).toHaveValue('bus . car');
   });
 
+  it('runs with the thresholds the sliders are moved to, and shows each value', async () => {
+    const { api } = await mountApp(() => [found('person', 0)]);
+    await userEvent.fill(promptBox(), 'person');
+    const move = (name: string, value: string) => {
+      const slider = page.getByRole('slider', { name }).element() as HTMLInputElement;
+      slider.value = value;
+      slider.dispatchEvent(new Event('input', { bubbles: true }));
+    };
+    move('Box threshold', '0.6');
+    move('Text threshold', '0.4');
+    await expect.element(page.getByRole('slider', { name: 'Box threshold' })).toHaveValue('0.6');
+    await expect.element(page.getByText('0.60', { exact: true })).toBeInTheDocument();
+    await userEvent.click(page.getByRole('button', { name: 'Run prompt' }));
+    await until(() => api.callsOf('infer:run').length > 0);
+    expect(api.callsOf('infer:run')[0]).toMatchObject({ thresholds: { box: 0.6, text: 0.4 } });
+  });
+
   it('turns on one phrase per object and lists the phrase pairs that claimed one object in the run', async () => {
     const { api } = await mountApp(
       () => [found('person', 0)],
