@@ -8,7 +8,7 @@ import { orientedImageBytes } from '../dataset/image-source';
 import { ThumbnailService } from '../dataset/thumbnails';
 import { caught, tempDirs } from './__test__/helpers';
 import { loadModelPixels, readOrientedSize } from './image';
-import { DEFAULT_MAX_PIXELS, setMaxPixels } from './image-file';
+import { DEFAULT_MAX_PIXELS, decoderReason, setMaxPixels } from './image-file';
 
 const newDir = tempDirs('image-file');
 let dir: string;
@@ -107,6 +107,19 @@ describe('decoder messages', () => {
         'half.jpg: not a readable image (the file ends early: it was cut short or is still being copied)',
       );
     }
+  });
+
+  it('says a JPEG ends early from its missing end marker when sharp names only its failOn warning', async () => {
+    const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#08f' } })
+      .jpeg()
+      .toBuffer();
+    const cut = path.join(dir, 'cut-warned.jpg');
+    const whole = path.join(dir, 'whole-warned.jpg');
+    await writeFile(cut, jpeg.subarray(0, jpeg.length - 10));
+    await writeFile(whole, jpeg);
+    const warned = new Error('Warning treated as error due to failOn setting');
+    expect(decoderReason(cut, warned)).toBe('the file ends early: it was cut short or is still being copied');
+    expect(decoderReason(whole, warned)).toBe('Warning treated as error due to failOn setting');
   });
 
   it('gives the size and the limit for an image over it, and opens it once the limit is raised', async () => {

@@ -1,3 +1,4 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { decode as decodeBmp } from 'bmp-ts';
@@ -55,11 +56,39 @@ export function pixelLimitError(file: string, size: ImageSize, maxPixels: number
   );
 }
 
+/**
+ * Whether `file` starts as a JPEG (FF D8) but lacks its end marker (FF D9) as its last bytes: cut
+ * short. Read only after a decode failed.
+ */
+function jpegCutShort(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const size = fstatSync(fd).size;
+    const head = Buffer.alloc(2);
+    const tail = Buffer.alloc(2);
+    readSync(fd, head, 0, 2, 0);
+    if (head[0] !== 0xff || head[1] !== 0xd8) return false;
+    if (size < 4) return true;
+    readSync(fd, tail, 0, 2, size - 2);
+    return tail[0] !== 0xff || tail[1] !== 0xd9;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 /** What a decoder said, as one line a person can read, without the file's path. */
 export function decoderReason(file: string, e: unknown): string {
   const text = messageOf(e).replaceAll(file, path.basename(file));
+  // With failOn 'warning', sharp may report only that a warning stopped it, without libvips' words
+  // (which of the two arrives varies from run to run): the file itself then says if it was cut short.
   if (
-    /premature end|truncated|unexpected end|end of (file|stream|data)|short read|not enough data/i.test(text)
+    /premature end|truncated|unexpected end|end of (file|stream|data)|short read|not enough data/i.test(
+      text,
+    ) ||
+    (/treated as error due to failOn/i.test(text) && jpegCutShort(file))
   )
     return 'the file ends early: it was cut short or is still being copied';
   if (/unsupported image format|bad seek|improper image header|not a known file format/i.test(text))
