@@ -63,6 +63,8 @@ export class ProjectStore {
   private readonly migrated = new Set<string>();
   private metaDirty = false;
   private timer: NodeJS.Timeout | null = null;
+  /** The save state last reported through onStatus. */
+  private reported: SaveState | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private journal: WritableFile | null = null;
   private closed = false;
@@ -264,9 +266,9 @@ export class ProjectStore {
         await this.journal?.close();
         this.journal = null;
         await this.removeJournal();
-        this.options.onStatus?.('saved');
+        this.report('saved');
       } catch (e) {
-        this.options.onStatus?.('failed', messageOf(e));
+        this.report('failed', messageOf(e));
         throw e;
       }
     });
@@ -290,8 +292,15 @@ export class ProjectStore {
     await this.fs.fsyncDir(this.dir);
   }
 
+  /** Says a new save state; "saving" again while still saving says nothing new (a batch writes dozens a second). */
+  private report(state: SaveState, message?: string): void {
+    if (state === 'saving' && this.reported === 'saving') return;
+    this.reported = state;
+    this.options.onStatus?.(state, message);
+  }
+
   private schedule(): void {
-    this.options.onStatus?.('saving');
+    this.report('saving');
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       // A failed flush was reported through onStatus; the journal still holds the edits.
@@ -313,7 +322,7 @@ export class ProjectStore {
         await this.journal.write(`${JSON.stringify(entry)}\n`);
         await this.journal.datasync();
       } catch (e) {
-        this.options.onStatus?.('failed', messageOf(e));
+        this.report('failed', messageOf(e));
         throw new GroundLabelError(
           'io-failed',
           `Could not record the edit in ${this.journalFile}: ${messageOf(e)}`,
