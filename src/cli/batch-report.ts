@@ -29,7 +29,7 @@ function lookFirstLine(l: LookFirstEntry): string {
   const score = (l.topScore ?? 0).toFixed(2);
   switch (l.reason) {
     case 'failed':
-      return `  could not be read  ${l.relPath}: ${withoutName(l.relPath, l.message ?? '')}`;
+      return `  could not be labeled  ${l.relPath}: ${withoutName(l.relPath, l.message ?? '')}`;
     case 'low-score':
       return `  least sure ${score}    ${l.relPath} (${count(l.suggestions, 'suggestion')})`;
     case 'many-boxes':

@@ -70,7 +70,7 @@ describe('npm run batch', () => {
     );
     // Each image named once with why it is there: the unreadable one in one line, then the least sure.
     expect(run.stdout).toContain(
-      'look at first:\n  could not be read  broken.jpg: not a readable image (the file ends early: it was cut short or is still being copied)\n',
+      'look at first:\n  could not be labeled  broken.jpg: not a readable image (the file ends early: it was cut short or is still being copied)\n',
     );
     expect(run.stdout).toMatch(/least sure 0\.\d\d {4}e-rotated\.jpg \(1 suggestion\)/);
     expect(run.stdout).not.toMatch(/least sure 0\.95/);

@@ -191,7 +191,7 @@ export default {
       '{n} image where the model found nothing stays out of exports until it is marked negative (in the image list). | {n} images where the model found nothing stay out of exports until they are marked negative (in the image list).',
     perClass: 'Pending suggestions per class:',
     lookFirst: 'Look at these first:',
-    reasonFailed: 'could not be read',
+    reasonFailed: 'could not be labeled',
     reasonLowScore: 'least sure: best score {score}',
     reasonManyBoxes: 'more boxes than most: {n} box | more boxes than most: {n} boxes',
   },

@@ -190,7 +190,7 @@ const zhCN: typeof en = {
       '{n} 张未检出目标的图片在（于图片列表中）标为无目标之前不会导出。 | {n} 张未检出目标的图片在（于图片列表中）标为无目标之前不会导出。',
     perClass: '各类别待审核的候选框：',
     lookFirst: '建议先查看：',
-    reasonFailed: '无法读取',
+    reasonFailed: '无法标注',
     reasonLowScore: '最不确定：最高分 {score}',
     reasonManyBoxes: '框比多数图片多：{n} 个 | 框比多数图片多：{n} 个',
   },

@@ -91,7 +91,7 @@ describe('batch in the app', () => {
     });
     await page.getByText(/^Last batch: 4 labeled/).click();
     const item = (name: string) => page.getByRole('listitem').filter({ hasText: name });
-    await expect.element(item('img1.jpg')).toHaveTextContent('could not be read');
+    await expect.element(item('img1.jpg')).toHaveTextContent('could not be labeled');
     await expect.element(item('img2.jpg')).toHaveTextContent('least sure: best score 0.42');
     await expect.element(item('img3.jpg')).toHaveTextContent('more boxes than most: 1 box');
   });
