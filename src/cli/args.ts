@@ -1,5 +1,6 @@
 import { GroundLabelError, messageOf } from '../shared/errors';
 import { DEVICES, isDevice, type Device } from '../main/inference/devices';
+import { BUILT_IN_PRESETS, type PromptPreset } from '../shared/prompt/presets';
 import { MAX_REC_TOP_K, type RecOptions } from '../shared/prompt/units';
 
 /** What every command line says about itself: a 'bad-argument' error naming the option. */
@@ -90,6 +91,16 @@ export function promptArg(raw: string | undefined): string | undefined {
   if (raw !== undefined && !raw.replace(/[\s.]/g, ''))
     throw bad('--prompt is empty: give the phrases to look for, such as --prompt "cat . dog"');
   return raw;
+}
+
+/** `--preset <id>`: a built-in class list as the prompt, with the list's own class names. */
+export function presetArg(id: string | undefined, prompt: string | undefined): PromptPreset | undefined {
+  if (id === undefined) return undefined;
+  if (prompt !== undefined) throw bad('--preset is the prompt: give --preset or --prompt, not both');
+  const found = BUILT_IN_PRESETS.find((b) => b.id === id);
+  if (!found)
+    throw bad(`--preset must be one of ${BUILT_IN_PRESETS.map((b) => b.id).join(', ')}, got "${id}"`);
+  return found.preset;
 }
 
 /** `--rec` and `--top-k`: referring expressions, one per line of the prompt, each with its best k boxes. */

@@ -7,6 +7,7 @@ import {
   MAX_PIXELS_USAGE,
   maxPixelsArg,
   parseCli,
+  presetArg,
   promptArg,
   REC_OPTIONS,
   REC_USAGE,
@@ -16,6 +17,7 @@ import {
   thresholdArgs,
   type ThresholdArgs,
 } from './args';
+import { BUILT_IN_PRESETS } from '../shared/prompt/presets';
 import type { RecOptions } from '../shared/prompt/units';
 
 export interface BatchArgs extends ThresholdArgs {
@@ -23,6 +25,8 @@ export interface BatchArgs extends ThresholdArgs {
   readonly model: string;
   /** Absent with --resume: the saved job's prompt is used. */
   readonly prompt?: string;
+  /** With --preset: the list's class name for each phrase whose name differs from the phrase. */
+  readonly phraseNames?: Readonly<Record<string, string>>;
   readonly perPhrase: boolean;
   /** Referring expressions instead of phrases. */
   readonly rec?: RecOptions;
@@ -35,6 +39,8 @@ export interface BatchArgs extends ThresholdArgs {
 export const BATCH_USAGE = `Usage: npm run batch -- --dataset <folder> --model <file-or-folder> --prompt "<text>"
   Runs the prompt over every image of the dataset; results are stored as pending suggestions in
   <folder>/.groundlabel (accepted and drawn boxes are kept), ready for review in the app.
+  [--preset <list>]             instead of --prompt: a built-in class list as the prompt, its classes
+                                named as the list names them (${BUILT_IN_PRESETS.map((b) => b.id).join(', ')})
   [--box-threshold 0.35]        keep boxes scoring strictly above this
   [--text-threshold 0.25]       tokens above this make up the raw text shown with a box
   [--nms-iou 0.5|off]           per-phrase non-maximum suppression
@@ -57,6 +63,7 @@ export function parseBatchArgs(argv: readonly string[]): BatchArgs | 'help' {
         dataset: { type: 'string' },
         model: { type: 'string' },
         prompt: { type: 'string' },
+        preset: { type: 'string' },
         ...THRESHOLD_OPTIONS,
         'per-phrase': { type: 'boolean', default: false },
         ...REC_OPTIONS,
@@ -70,10 +77,13 @@ export function parseBatchArgs(argv: readonly string[]): BatchArgs | 'help' {
   );
   if (values.help) return 'help';
   const missing: string[] = (['dataset', 'model'] as const).filter((k) => !values[k]);
-  if (!values.resume && values.prompt === undefined) missing.push('prompt');
+  if (!values.resume && values.prompt === undefined && values.preset === undefined) missing.push('prompt');
   if (missing.length) throw bad(`missing ${missing.map((m) => `--${m}`).join(', ')}`);
-  if (values.resume && values.prompt !== undefined)
-    throw bad('--resume goes on with the saved job and its prompt; leave out --prompt');
+  if (values.resume && (values.prompt ?? values.preset) !== undefined)
+    throw bad(
+      `--resume goes on with the saved job and its prompt; leave out ${values.prompt !== undefined ? '--prompt' : '--preset'}`,
+    );
+  const preset = presetArg(values.preset, values.prompt);
   const device = deviceArg(values.device);
   const prompt = promptArg(values.prompt);
   const maxPixels = maxPixelsArg(values['max-pixels']);
@@ -82,7 +92,8 @@ export function parseBatchArgs(argv: readonly string[]): BatchArgs | 'help' {
   return {
     dataset: values.dataset!,
     model: values.model!,
-    prompt,
+    prompt: preset?.prompt ?? prompt,
+    ...(preset && { phraseNames: preset.phraseNames }),
     ...thresholdArgs(values),
     perPhrase: values['per-phrase'],
     ...(rec && { rec }),

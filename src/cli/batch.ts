@@ -15,6 +15,15 @@ import { count } from '../shared/plural';
 /** Exit status of a batch stopped with Ctrl+C (128 + SIGINT), as shells report it. */
 export const EXIT_CANCELLED = 130;
 
+/** A preset's class names go into the project, where the batch reads each phrase's class name from. */
+async function withPhraseNames(
+  dataset: DatasetService,
+  names: Readonly<Record<string, string>>,
+): Promise<void> {
+  const meta = dataset.store.getMeta();
+  await dataset.store.putMeta({ ...meta, phraseNames: { ...meta.phraseNames, ...names } });
+}
+
 export async function runBatch(args: BatchArgs): Promise<number> {
   if (args.maxPixels !== undefined) setMaxPixels(args.maxPixels);
   const dataset = await DatasetService.open(args.dataset, { lock: { label: 'npm run batch' } });
@@ -56,6 +65,7 @@ export async function runBatch(args: BatchArgs): Promise<number> {
     if (args.resume) {
       await batch.resume(detector);
     } else {
+      if (args.phraseNames) await withPhraseNames(dataset, args.phraseNames);
       await batch.start(detector, {
         prompt: args.prompt ?? '',
         perPhrase: args.perPhrase,

@@ -1,4 +1,4 @@
-import { BUILT_IN_PRESETS, type PromptPreset } from '../shared/prompt/presets';
+import { BUILT_IN_PRESETS } from '../shared/prompt/presets';
 import { parseArgs } from 'node:util';
 import type { ImageSize } from '../shared/geometry';
 import { DEVICES, type Device } from '../main/inference/devices';
@@ -9,6 +9,7 @@ import {
   MAX_PIXELS_USAGE,
   maxPixelsArg,
   parseCli,
+  presetArg,
   promptArg,
   REC_OPTIONS,
   REC_USAGE,
@@ -156,14 +157,4 @@ function shardArgs(values: {
       `${notHere.join(' and ')} cannot go with --shard: a shard writes its results for npm run merge, which writes the dataset (npm run merge -- --format …)`,
     );
   return count === undefined ? { request } : { request, count };
-}
-
-/** `--preset <id>`: a built-in class list as the prompt, its class names as --classes. */
-function presetArg(id: string | undefined, prompt: string | undefined): PromptPreset | undefined {
-  if (id === undefined) return undefined;
-  if (prompt !== undefined) throw bad('--preset is the prompt: give --preset or --prompt, not both');
-  const found = BUILT_IN_PRESETS.find((b) => b.id === id);
-  if (!found)
-    throw bad(`--preset must be one of ${BUILT_IN_PRESETS.map((b) => b.id).join(', ')}, got "${id}"`);
-  return found.preset;
 }

@@ -229,6 +229,28 @@ describe('npm run batch', () => {
     expect(phrases).not.toContain('red car');
   });
 
+  it('runs a built-in class list with --preset, its classes named as the list names them', async () => {
+    const dataset = await tempDir();
+    await writeDataset(dataset);
+    const run = await batch([
+      '--dataset',
+      dataset,
+      '--model',
+      models.flavourASmall,
+      '--preset',
+      'voc-20',
+      '--device',
+      'cpu',
+    ]);
+    expect(run.code, run.stderr).toBe(1); // broken.jpg
+    expect((await readBatchJob(dataset))?.prompt).toMatch(/^airplane \. bicycle \. .* tv monitor \.$/);
+    const project = JSON.parse(
+      await readFile(path.join(dataset, '.groundlabel', 'project.json'), 'utf8'),
+    ) as { phraseNames?: Record<string, string> };
+    // A class made for "tv monitor" is called "tvmonitor", as in VOC's own files.
+    expect(project.phraseNames).toMatchObject({ airplane: 'aeroplane', 'tv monitor': 'tvmonitor' });
+  });
+
   it('names the option when the arguments do not fit', async () => {
     const run = await batch([
       '--dataset',
