@@ -18,16 +18,9 @@ export const BUILDER_CONFIG = {
   copyright: 'GroundLabel contributors, Apache-2.0',
   directories: { output: 'dist', buildResources: 'packaging/build' },
   // The built app only: out/ (main, preload, renderer, command lines), the BERT vocabulary and the
-  // production dependencies. tsx runs the command lines from source in a checkout; the app never does.
-  files: [
-    'out/**',
-    'resources/models/bert-base-uncased/**',
-    'package.json',
-    '!**/*.map',
-    '!node_modules/tsx/**',
-    '!node_modules/esbuild/**',
-    '!node_modules/@esbuild/**',
-  ],
+  // production dependencies (tsx, which runs the command lines from source in a checkout, is a
+  // development one).
+  files: ['out/**', 'resources/models/bert-base-uncased/**', 'package.json', '!**/*.map'],
   // groundlabel-cli: the compiled command lines on the machine's own node (resources/bin).
   extraResources: [{ from: 'packaging/bin', to: 'bin' }],
   asar: true,
