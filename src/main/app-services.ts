@@ -148,6 +148,15 @@ export class AppServices {
     return (await batch.service.catch(() => null))?.isRunning === true;
   }
 
+  /** After the pixel limit was raised: the open folder's images refused for it that read now are marked so no more. */
+  private async readOverLimitAgain(): Promise<void> {
+    const { dataset, fill } = this;
+    if (!dataset || !fill) return;
+    const entries = await fill.readAgain(dataset.overPixelLimit().map((r) => dataset.idFor(r)));
+    for (const e of entries) dataset.clearUnreadable(dataset.relPathOf(e.id));
+    if (entries.length) this.options.emit('dataset:meta', { root: dataset.root, entries });
+  }
+
   /** A running batch stops (resumable) before its dataset is closed. */
   private async stopBatch(): Promise<void> {
     const batch = this.batch;
@@ -174,7 +183,7 @@ export class AppServices {
     await this.fill?.close();
     this.fill = fillDataset(next, {
       onMeta: (entries) => {
-        for (const e of entries) if ('error' in e) next.markUnreadable(next.relPathOf(e.id), e.error);
+        for (const e of entries) if ('error' in e) next.markUnreadable(next.relPathOf(e.id), e.error, e.code);
         this.options.emit('dataset:meta', { root: next.root, entries });
       },
       // Waits while a batch runs on the dataset; inference pauses it by hand (infer:run).
@@ -227,6 +236,7 @@ export class AppServices {
       if (limit !== undefined) {
         setMaxPixels(limit);
         await this.options.settings?.set('maxPixels', limit);
+        await this.readOverLimitAgain();
       }
       return { maxPixels: maxPixels(), defaultMaxPixels: DEFAULT_MAX_PIXELS };
     },

@@ -190,11 +190,17 @@ describe('background fill', () => {
     const fill = fillDataset(dataset, { onMeta: (e) => batches.push(e), startDelayMs: 0, flushMs: 10 });
     await fill.done;
     const of = (relPath: string) => batches.flat().filter((e) => e.id === dataset.idFor(relPath));
-    expect(of('a-broken.jpg')).toEqual([{ id: dataset.idFor('a-broken.jpg'), error: expect.any(String) }]);
+    expect(of('a-broken.jpg')).toEqual([
+      { id: dataset.idFor('a-broken.jpg'), error: expect.any(String), code: 'image-unreadable' },
+    ]);
     expect((of('a-broken.jpg')[0] as { error: string }).error).toContain('a-broken.jpg');
     expect(of('b-truncated.jpg')).toEqual([
       { id: dataset.idFor('b-truncated.jpg'), width: 400, height: 300 },
-      { id: dataset.idFor('b-truncated.jpg'), error: expect.stringContaining('b-truncated.jpg') },
+      {
+        id: dataset.idFor('b-truncated.jpg'),
+        error: expect.stringContaining('b-truncated.jpg'),
+        code: 'image-unreadable',
+      },
     ]);
     expect(of('c-good.png')).toEqual([{ id: dataset.idFor('c-good.png'), width: 40, height: 30 }]);
     const annotated = fill.annotate(dataset.snapshot().images);

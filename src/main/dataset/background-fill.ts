@@ -1,10 +1,17 @@
-import { messageOf } from '../../shared/errors';
+import { isGroundLabelError, messageOf } from '../../shared/errors';
 import type { ImageSize } from '../../shared/geometry';
 import type { DatasetMetaEntry, ImageEntry } from '../../shared/ipc/contract';
 import { readOrientedSize } from '../inference/image';
 import type { DatasetService } from './dataset-service';
 import { thumbnailsOf } from './image-requests';
 import type { ThumbnailService } from './thumbnails';
+
+/** An image's failure as the page gets it: the message, and the code that tells its kind. */
+const failureOf = (id: string, e: unknown): DatasetMetaEntry => ({
+  id,
+  error: messageOf(e),
+  ...(isGroundLabelError(e) && { code: e.code }),
+});
 
 export interface BackgroundFillOptions {
   /** Image ids in list order. */
@@ -86,6 +93,24 @@ export class BackgroundFill {
     });
   }
 
+  /**
+   * Reads the headers of `ids` again, after the pixel limit was raised: those that read now have
+   * their size here and in the entries returned; the others keep their failure.
+   */
+  async readAgain(ids: readonly string[]): Promise<DatasetMetaEntry[]> {
+    const entries: DatasetMetaEntry[] = [];
+    for (const id of ids) {
+      try {
+        const { width, height } = await readOrientedSize(await this.options.fileOf(id));
+        this.meta.set(id, { width, height });
+        entries.push({ id, width, height });
+      } catch {
+        // Still refused: its mark stays.
+      }
+    }
+    return entries;
+  }
+
   private async run(): Promise<void> {
     const { ids, fileOf, thumbs, known, onStep } = this.options;
     await this.sleep(this.options.startDelayMs ?? 0);
@@ -97,7 +122,7 @@ export class BackgroundFill {
         const { width, height } = await readOrientedSize(await fileOf(id));
         this.record({ id, width, height });
       } catch (e) {
-        this.record({ id, error: messageOf(e) });
+        this.record(failureOf(id, e));
       }
       onStep?.('size', id);
     }
@@ -110,7 +135,7 @@ export class BackgroundFill {
         await thumbs.get(id, { priority: 'prefetch' });
       } catch (e) {
         if (this.closed) return;
-        this.record({ id, error: messageOf(e) });
+        this.record(failureOf(id, e));
       }
       onStep?.('thumb', id);
     }

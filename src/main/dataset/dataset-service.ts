@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { GroundLabelError } from '../../shared/errors';
+import { GroundLabelError, type ErrorCode } from '../../shared/errors';
 import type { DatasetSnapshot, ImageDetail, ImageEntry, LabelSource } from '../../shared/ipc/contract';
 import {
   classesOf,
@@ -126,7 +126,7 @@ export class DatasetService {
 
   entry(relPath: string): ImageEntry {
     const doc = this.store.get(relPath);
-    const unreadable = this.unreadable.get(relPath);
+    const unreadable = this.unreadable.get(relPath)?.reason;
     const entry = {
       id: this.idFor(relPath),
       relPath,
@@ -139,15 +139,28 @@ export class DatasetService {
   }
 
   /** Why each image that could not be decoded could not (found in the background pass or a batch). */
-  private readonly unreadable = new Map<string, string>();
+  private readonly unreadable = new Map<string, { readonly reason: string; readonly code: ErrorCode }>();
 
-  /** Records that an image's file cannot be decoded; its status says so until the folder opens again. */
-  markUnreadable(relPath: string, reason: string): void {
-    if (this.ids.has(relPath)) this.unreadable.set(relPath, reason);
+  /**
+   * Records that an image's file cannot be decoded; its status says so until the folder opens again,
+   * or, for one over the pixel limit (code image-too-large), until the limit is raised.
+   */
+  markUnreadable(relPath: string, reason: string, code: ErrorCode = 'image-unreadable'): void {
+    if (this.ids.has(relPath)) this.unreadable.set(relPath, { reason, code });
   }
 
   isUnreadable(relPath: string): boolean {
     return this.unreadable.has(relPath);
+  }
+
+  /** The images marked as over the pixel limit: worth reading again when it is raised. */
+  overPixelLimit(): string[] {
+    return [...this.unreadable].filter(([, u]) => u.code === 'image-too-large').map(([relPath]) => relPath);
+  }
+
+  /** Takes back an image's mark: it read after all. */
+  clearUnreadable(relPath: string): void {
+    this.unreadable.delete(relPath);
   }
 
   snapshot(): DatasetSnapshot {

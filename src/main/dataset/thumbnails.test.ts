@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { drawScene } from '../../../test/fixtures/images';
 import { caught, tempDirs } from '../inference/__test__/helpers';
+import { maxPixels, setMaxPixels } from '../inference/image-file';
 import { DatasetService } from './dataset-service';
 import { answerImageRequest, thumbnailsOf } from './image-requests';
 import { decodeCacheFile, ThumbnailService, type ThumbnailOptions } from './thumbnails';
@@ -159,6 +160,22 @@ describe('thumbnails', () => {
     expect(headers.filter((h) => h?.error?.code === 'image-unreadable')).toHaveLength(2);
     // Served from the cache the second time: still the clear error.
     await caught(() => service.get('broken'), 'image-unreadable');
+  });
+
+  it('does not remember an image refused for the pixel limit: raising the limit gives its thumbnail', async () => {
+    const dir = await tempDir();
+    const big = await writeImage(dir, 'big.png', { width: 400, height: 300, rects: [] });
+    const { service, encoded } = await setup({ big });
+    const before = maxPixels();
+    try {
+      setMaxPixels(100_000);
+      expect((await caught(() => service.get('big'), 'image-too-large')).message).toContain('big.png');
+      setMaxPixels(200_000);
+      expect((await service.get('big')).width).toBeGreaterThan(0);
+      expect(encoded).toEqual(['big']);
+    } finally {
+      setMaxPixels(before);
+    }
   });
 
   it('lets requests for rows on screen go before prefetching', async () => {

@@ -59,7 +59,8 @@ interface Job {
 
 /** Cache file: magic, header length (u32 LE), JSON header, then the WebP bytes. Not an image extension. */
 const MAGIC = Buffer.from('GLT1');
-const CACHABLE_ERRORS = new Set<ErrorCode>(['image-unreadable', 'image-too-large']);
+/** A file that cannot be decoded stays so until it changes. Over the pixel limit is not kept: the limit can be raised. */
+const CACHABLE_ERRORS = new Set<ErrorCode>(['image-unreadable']);
 
 const abortError = (): Error => new DOMException('The thumbnail request was cancelled', 'AbortError');
 

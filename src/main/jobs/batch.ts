@@ -2,7 +2,13 @@ import { addCollisions } from '../../shared/prompt/collisions';
 import { performance } from 'node:perf_hooks';
 import { ensurePhraseClasses } from '../../shared/classes';
 import type { Thresholds } from '../../shared/detection';
-import { GroundLabelError, isGroundLabelError, messageOf, type ErrorInfo } from '../../shared/errors';
+import {
+  GroundLabelError,
+  isGroundLabelError,
+  messageOf,
+  type ErrorCode,
+  type ErrorInfo,
+} from '../../shared/errors';
 import { newId } from '../../shared/ids';
 import type { BatchStatus, Events } from '../../shared/ipc/contract';
 import { classesOf, imageStatus, type ImageDoc, type ProjectMeta } from '../../shared/project';
@@ -26,7 +32,7 @@ export interface BatchDataset {
   idFor(relPath: string): string;
   fileOf(id: string): Promise<string>;
   /** Images whose file cannot be decoded: their status says so instead of "unlabeled". */
-  markUnreadable?(relPath: string, reason: string): void;
+  markUnreadable?(relPath: string, reason: string, code?: ErrorCode): void;
   isUnreadable?(relPath: string): boolean;
 }
 
@@ -351,7 +357,8 @@ export class BatchService {
     const { relPath } = outcome;
     if (!outcome.ok) {
       job.failures.push({ relPath, ...outcome.error });
-      if (UNDECODABLE.has(outcome.error.code)) this.dataset.markUnreadable?.(relPath, outcome.error.message);
+      if (UNDECODABLE.has(outcome.error.code))
+        this.dataset.markUnreadable?.(relPath, outcome.error.message, outcome.error.code);
       return 'failed';
     }
     const { store } = this.dataset;

@@ -8,7 +8,7 @@ import {
   type DeviceTestResult,
   type ProviderFailure,
 } from '../devices';
-import type { ErrorInfo } from '../errors';
+import type { ErrorCode, ErrorInfo } from '../errors';
 import {
   imageDocSchema,
   projectMetaSchema,
@@ -93,7 +93,8 @@ export interface ImageEntry {
 /** What the background pass learned about one image: its oriented size, or why it cannot be read. */
 export type DatasetMetaEntry =
   | { readonly id: string; readonly width: number; readonly height: number }
-  | { readonly id: string; readonly error: string };
+  /** `code` tells a file that cannot be decoded (image-unreadable) from one over the pixel limit. */
+  | { readonly id: string; readonly error: string; readonly code?: ErrorCode };
 
 export interface DatasetSnapshot {
   /** Names the folder in every save, so an edit can never land in another dataset. */

@@ -100,6 +100,18 @@ describe('dataset store', () => {
     expect(dataset.images).toBe(now);
   });
 
+  it('takes back an unreadable mark when the image reads after all (the pixel limit was raised)', async () => {
+    const api = setupStores({ images });
+    const dataset = useDatasetStore();
+    await dataset.open('/data/set');
+    const tooLarge = 'a.jpg: 12000×9000 (108 MP) is more than the 100 MP pixel limit';
+    api.emit('dataset:meta', { root: '/data/set', entries: [{ id: 'img-0', error: tooLarge }] });
+    expect(dataset.images[0]).toMatchObject({ status: 'unreadable', unreadable: tooLarge });
+    api.emit('dataset:meta', { root: '/data/set', entries: [{ id: 'img-0', width: 12000, height: 9000 }] });
+    expect(dataset.images[0]).toMatchObject({ status: 'unlabeled', width: 12000 });
+    expect(dataset.images[0]).not.toHaveProperty('unreadable');
+  });
+
   it('opens the folder a second launch of the desktop app handed over, as if it was picked', async () => {
     const api = setupStores({ images });
     const dataset = useDatasetStore();

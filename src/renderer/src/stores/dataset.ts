@@ -167,6 +167,12 @@ export const useDatasetStore = defineStore('dataset', () => {
   }
 
   /** Sizes and failures the backend found in the background: one new list per batch, not per image. */
+  /** An image that reads after all (the pixel limit was raised): no longer marked unreadable. */
+  function readable({ unreadable, ...entry }: ImageEntry): ImageEntry {
+    if (unreadable === undefined) return entry;
+    return entry.status === 'unreadable' ? { ...entry, status: 'unlabeled' } : entry;
+  }
+
   function mergeMeta(entries: readonly DatasetMetaEntry[]): void {
     let next: ImageEntry[] | null = null;
     for (const entry of entries) {
@@ -181,12 +187,12 @@ export const useDatasetStore = defineStore('dataset', () => {
                 unreadable: entry.error,
                 status: old.status === 'unlabeled' ? ('unreadable' as const) : old.status,
               }
-          : old.width === entry.width && old.height === entry.height
+          : old.width === entry.width && old.height === entry.height && old.unreadable === undefined
             ? null
             : { width: entry.width, height: entry.height };
       if (!patch) continue;
       next ??= images.value.slice();
-      next[i] = { ...old, ...patch };
+      next[i] = 'error' in entry ? { ...old, ...patch } : readable({ ...old, ...patch });
     }
     if (next) images.value = next;
   }
