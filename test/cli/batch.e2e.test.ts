@@ -44,6 +44,10 @@ function batch(
   });
 }
 
+/** `batch` on `dataset` with the small fixture model on the CPU, and `args`. */
+const batchOn = (dataset: string, ...args: string[]): Promise<CliResult> =>
+  batch(['--dataset', dataset, '--model', models.flavourASmall, ...args, '--device', 'cpu']);
+
 const label = async (dataset: string, relPath: string): Promise<ImageDoc> =>
   JSON.parse(
     await readFile(path.join(dataset, '.groundlabel', 'labels', `${relPath}.json`), 'utf8'),
@@ -53,16 +57,7 @@ describe('npm run batch', () => {
   it('stores suggestions for every image and prints the summary, what to look at first and the statistics', async () => {
     const dataset = await tempDir();
     await writeDataset(dataset);
-    const run = await batch([
-      '--dataset',
-      dataset,
-      '--model',
-      models.flavourASmall,
-      '--prompt',
-      PROMPT,
-      '--device',
-      'cpu',
-    ]);
+    const run = await batchOn(dataset, '--prompt', PROMPT);
     expect(run.code, run.stderr).toBe(1); // broken.jpg failed; every other image was labeled
     expect(run.stdout).toMatch(/^batch \w+ finished: "red \. green/);
     expect(run.stdout).toContain(
@@ -105,16 +100,7 @@ describe('npm run batch', () => {
       { relPath: 'runs/out/images/train/a.png', spec: { width: 64, height: 48, rects: [] } },
     ]);
     await writeFile(path.join(dataset, 'runs', 'out', '.groundlabel-export'), '');
-    const run = await batch([
-      '--dataset',
-      dataset,
-      '--model',
-      models.flavourASmall,
-      '--prompt',
-      'red',
-      '--device',
-      'cpu',
-    ]);
+    const run = await batchOn(dataset, '--prompt', 'red');
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('1 in the job · 1 labeled');
   });
@@ -179,17 +165,7 @@ describe('npm run batch', () => {
   it('runs referring expressions with --rec: each expression its best suggestion, labelled with the expression', async () => {
     const dataset = await tempDir();
     await writeDataset(dataset);
-    const run = await batch([
-      '--dataset',
-      dataset,
-      '--model',
-      models.flavourASmall,
-      '--prompt',
-      'red\nblue thing',
-      '--rec',
-      '--device',
-      'cpu',
-    ]);
+    const run = await batchOn(dataset, '--prompt', 'red\nblue thing', '--rec');
     expect(run.code, run.stderr).toBe(1); // broken.jpg
     const phrases = async (relPath: string) =>
       (await label(dataset, relPath)).boxes.map((b) =>
@@ -203,19 +179,14 @@ describe('npm run batch', () => {
   it('suppresses boxes of different phrases on one object with --cross-iou and reports which phrases collided, across the batch', async () => {
     const dataset = await tempDir();
     await writeDataset(dataset);
-    const run = await batch([
-      '--dataset',
+    const run = await batchOn(
       dataset,
-      '--model',
-      models.flavourASmall,
       '--prompt',
       'red . red car . green',
       '--per-phrase',
       '--cross-iou',
       '0.5',
-      '--device',
-      'cpu',
-    ]);
+    );
     expect(run.code, run.stderr).toBe(1); // broken.jpg
     const job = await readBatchJob(dataset);
     expect(job?.thresholds.crossIou).toBe(0.5);
@@ -232,16 +203,7 @@ describe('npm run batch', () => {
   it('runs a built-in class list with --preset, its classes named as the list names them', async () => {
     const dataset = await tempDir();
     await writeDataset(dataset);
-    const run = await batch([
-      '--dataset',
-      dataset,
-      '--model',
-      models.flavourASmall,
-      '--preset',
-      'voc-20',
-      '--device',
-      'cpu',
-    ]);
+    const run = await batchOn(dataset, '--preset', 'voc-20');
     expect(run.code, run.stderr).toBe(1); // broken.jpg
     expect((await readBatchJob(dataset))?.prompt).toMatch(/^airplane \. bicycle \. .* tv monitor \.$/);
     const project = JSON.parse(
