@@ -8,29 +8,32 @@ export function useImageLoader(url: () => string | null) {
   const state = ref<ImageState>('none');
   let current: HTMLImageElement | null = null;
 
-  watch(
-    url,
-    (src) => {
-      if (current) current.onload = current.onerror = null;
-      element.value = null;
-      current = null;
-      state.value = src ? 'loading' : 'none';
-      if (!src) return;
-      const img = new Image();
-      current = img;
-      img.decoding = 'async';
-      img.onload = () => {
-        state.value = 'ready';
-        element.value = img;
-      };
-      img.onerror = () => (state.value = 'failed');
-      img.src = src;
-    },
-    { immediate: true },
-  );
+  function load(src: string | null): void {
+    if (current) current.onload = current.onerror = null;
+    element.value = null;
+    current = null;
+    state.value = src ? 'loading' : 'none';
+    if (!src) return;
+    const img = new Image();
+    current = img;
+    img.decoding = 'async';
+    img.onload = () => {
+      state.value = 'ready';
+      element.value = img;
+    };
+    img.onerror = () => (state.value = 'failed');
+    img.src = src;
+  }
+
+  watch(url, load, { immediate: true });
   onBeforeUnmount(() => {
     if (current) current.onload = current.onerror = null;
   });
 
-  return { element, state };
+  /** Tries a failed image again, e.g. once the pixel limit that refused it was raised. */
+  function retry(): void {
+    if (state.value === 'failed') load(url());
+  }
+
+  return { element, state, retry };
 }

@@ -167,7 +167,13 @@ export const useDatasetStore = defineStore('dataset', () => {
   }
 
   /** Sizes and failures the backend found in the background: one new list per batch, not per image. */
-  /** An image that reads after all (the pixel limit was raised): no longer marked unreadable. */
+  /**
+   * The images last found to read after all (the pixel limit was raised): whatever showed them as
+   * unreadable (a failed thumbnail, the canvas, the editor) tries them again.
+   */
+  const readAgain = shallowRef<ReadonlySet<string>>(new Set());
+
+  /** An image that reads after all: no longer marked unreadable. */
   function readable({ unreadable, ...entry }: ImageEntry): ImageEntry {
     if (unreadable === undefined) return entry;
     return entry.status === 'unreadable' ? { ...entry, status: 'unlabeled' } : entry;
@@ -175,6 +181,7 @@ export const useDatasetStore = defineStore('dataset', () => {
 
   function mergeMeta(entries: readonly DatasetMetaEntry[]): void {
     let next: ImageEntry[] | null = null;
+    const readNow = new Set<string>();
     for (const entry of entries) {
       const i = indexById.value.get(entry.id);
       if (i === undefined) continue;
@@ -193,8 +200,10 @@ export const useDatasetStore = defineStore('dataset', () => {
       if (!patch) continue;
       next ??= images.value.slice();
       next[i] = 'error' in entry ? { ...old, ...patch } : readable({ ...old, ...patch });
+      if (!('error' in entry) && old.unreadable !== undefined) readNow.add(entry.id);
     }
     if (next) images.value = next;
+    if (readNow.size) readAgain.value = readNow;
   }
   // Only the open folder's: a batch of a folder closed meanwhile is dropped.
   api.on('dataset:meta', (p) => {
@@ -207,6 +216,7 @@ export const useDatasetStore = defineStore('dataset', () => {
     root,
     datasetId,
     images,
+    readAgain,
     readOnly,
     labelSources,
     filter,

@@ -20,6 +20,24 @@ describe('editor store', () => {
     expect(editor.doc?.relPath).toBe('a.jpg');
   });
 
+  it('loads the image on screen again once it reads after all (the pixel limit was raised)', async () => {
+    const { api, dataset, editor } = await openEditor();
+    const tooLarge = 'b.jpg: 12000×9000 (108 MP) is more than the 100 MP pixel limit';
+    api.failNext('image:get', { code: 'image-too-large', message: tooLarge });
+    dataset.select(dataset.images[1].id);
+    await settle();
+    expect(editor.error).toBe(tooLarge);
+    api.emit('dataset:meta', { root: '/data/set', entries: [{ id: dataset.images[1].id, error: tooLarge }] });
+    await settle();
+    api.emit('dataset:meta', {
+      root: '/data/set',
+      entries: [{ id: dataset.images[1].id, width: 12000, height: 9000 }],
+    });
+    await settle();
+    expect(editor.error).toBeNull();
+    expect(editor.doc?.relPath).toBe('b.jpg');
+  });
+
   it('saves the whole document after a drawn box and marks the image reviewed', async () => {
     const { api, editor, dataset } = await openEditor();
     editor.drawBox({ x1: 1, y1: 2, x2: 30, y2: 40 });

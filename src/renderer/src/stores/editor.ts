@@ -344,6 +344,15 @@ export const useEditorStore = defineStore('editor', () => {
     if (run(commands.duplicateBoxes(selection.value, makeId))) select(created);
   }
 
+  // The image on screen that could not load (over the pixel limit) loads once it reads after all.
+  watch(
+    () => dataset.readAgain,
+    (ids) => {
+      const id = imageId.value;
+      if (id !== null && ids.has(id) && !sessions.has(id)) void open(id);
+    },
+  );
+
   watch(
     () => [dataset.datasetId, dataset.currentId] as const,
     ([datasetId, id], previous) => {

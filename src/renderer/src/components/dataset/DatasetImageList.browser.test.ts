@@ -94,6 +94,22 @@ describe('image list thumbnails', () => {
     expect(rowImages()).toEqual([null, null, null]);
   });
 
+  it('asks again for the thumbnail of an image that reads after all (the pixel limit was raised)', async () => {
+    const broken = [2];
+    const { api } = await mountList(5, broken);
+    const row = list().getByRole('option', { name: /^img00002\.jpg ,/ });
+    await until(() => row.element().getAttribute('aria-description') === 'Image unreadable');
+    const tooLarge = 'img00002.jpg: 12000×9000 (108 MP) is more than the 100 MP pixel limit';
+    api.emit('dataset:meta', { root: '/data/set', entries: [{ id: api.ids[2], error: tooLarge }] });
+    broken.length = 0; // the thumbnail can be made now
+    api.emit('dataset:meta', {
+      root: '/data/set',
+      entries: [{ id: api.ids[2], width: 12000, height: 9000 }],
+    });
+    await until(() => (row.element().querySelector('img')?.naturalWidth ?? 0) > 0);
+    await expect.element(row).toHaveAttribute('aria-description', '12000×9000');
+  });
+
   it('shows the size of each image once the backend has read it, and marks one it could not read', async () => {
     const { api } = await mountList(5);
     const row = (n: number) => list().getByRole('option', { name: new RegExp(`^img0000${n}\\.jpg ,`) });
