@@ -131,7 +131,8 @@ export class Detector {
     readonly info: ModelInfo,
     private readonly session: ModelSession,
     private readonly flavour: Flavour,
-    private readonly tokenizer: TextTokenizer,
+    /** The model's own tokenizer, or the bundled vocabulary's. */
+    readonly tokenizer: TextTokenizer,
     private readonly imageOptions: ImageLoadOptions,
   ) {}
 

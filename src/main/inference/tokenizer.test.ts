@@ -102,6 +102,14 @@ describe('the bundled vocabulary', () => {
     const e = await caught(() => loadBundledVocab(file), 'tokenizer-missing');
     expect(e.message).toContain(file);
   });
+
+  it('loads one tokenizer per file and shares it, and tries a file that failed again', async () => {
+    expect(await loadBundledVocab(BUNDLED_VOCAB_PATH)).toBe(await loadBundledVocab(BUNDLED_VOCAB_PATH));
+    const file = path.join(await newDir(), 'vocab.txt');
+    await caught(() => loadBundledVocab(file), 'tokenizer-missing');
+    await copyFile(BUNDLED_VOCAB_PATH, file);
+    expect((await loadBundledVocab(file)).encodeBare('dog')).toEqual([3899]);
+  });
 });
 
 describe('loadTokenizer', () => {

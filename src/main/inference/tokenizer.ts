@@ -127,7 +127,25 @@ export function tokenizerFromJson(json: unknown, source: string): TextTokenizer 
 /** Default location of the bundled vocabulary, relative to the project/app root. */
 export const BUNDLED_VOCAB = path.join('resources', 'models', 'bert-base-uncased', 'vocab.txt');
 
-export async function loadBundledVocab(file: string): Promise<TextTokenizer> {
+/**
+ * One tokenizer per bundled vocabulary file, shared by every model without a tokenizer of its own and
+ * by the prompt's analysis: a copy holds the 30,522 entries in several tables (about 4 MB, 60,000
+ * objects), which every full garbage collection of the process walks, dozens a second in a batch.
+ */
+const bundledTokenizers = new Map<string, Promise<TextTokenizer>>();
+
+export function loadBundledVocab(file: string): Promise<TextTokenizer> {
+  let loading = bundledTokenizers.get(file);
+  if (!loading) {
+    loading = readBundledVocab(file);
+    bundledTokenizers.set(file, loading);
+    // A failure (the file missing or changed) is tried again next time.
+    loading.catch(() => bundledTokenizers.delete(file));
+  }
+  return loading;
+}
+
+async function readBundledVocab(file: string): Promise<TextTokenizer> {
   if (!existsSync(file)) {
     throw new GroundLabelError(
       'tokenizer-missing',

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { drawScene } from '../../../test/fixtures/images';
@@ -70,6 +70,20 @@ describe('ModelService without a model', () => {
     const analysis = await service().analyse(prompt);
     expect(analysis.tokens).toBeGreaterThan(256);
     expect(analysis.passes).toBeGreaterThan(1);
+  });
+
+  it("counts with the loaded model's own vocabulary when it has one", async () => {
+    // The same model with a vocabulary of its own, which splits "zebra" into two pieces.
+    const folder = path.join(await tempDir(), 'own-vocab');
+    await mkdir(folder);
+    await copyFile(path.join(models.flavourA, 'model.onnx'), path.join(folder, 'model.onnx'));
+    const vocab = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', '.', '?', 'ze', '##bra'];
+    await writeFile(path.join(folder, 'vocab.txt'), `${vocab.join('\n')}\n`);
+    const s = service();
+    expect((await s.analyse('zebra .')).tokens).toBe(4); // [CLS] zebra . [SEP]
+    await s.open(folder);
+    expect((await s.analyse('zebra .')).tokens).toBe(5); // [CLS] ze ##bra . [SEP]
+    await s.close();
   });
 
   it('answers an empty prompt with no phrases and no passes', async () => {

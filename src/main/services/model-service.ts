@@ -16,7 +16,7 @@ import { precheck, unavailableMessage } from '../inference/providers/failures';
 import { systemProbe, type SystemProbe } from '../inference/providers/system-probe';
 import { testDevice, type OpenDetector } from './device-test';
 import { planTextRuns, countPromptTokens, parseExpressions, parsePhrases } from '../inference/text';
-import { loadBundledVocab, type TextTokenizer } from '../inference/tokenizer';
+import { loadBundledVocab } from '../inference/tokenizer';
 import { labelImages, type LabelOutcome, type LabelTarget } from '../jobs/label-images';
 
 export interface ModelServiceOptions {
@@ -43,7 +43,6 @@ export class ModelService {
   private detector: Detector | null = null;
   /** What the loaded model was opened from, to open it again on another device. */
   private target: string | null = null;
-  private bundled: TextTokenizer | null = null;
   /** The device models open on; read from the setting on first use unless the command line named one. */
   private device: Device | null;
   private readonly setting: DeviceSetting;
@@ -234,7 +233,8 @@ export class ModelService {
   /** The prompt's phrases (or, with `rec`, referring expressions), tokens and passes, and the lint's findings. */
   async analyse(prompt: string, rec = false): Promise<PromptAnalysis> {
     const maxTokens = this.detector?.info.maxTokens ?? 256;
-    const tokenizer = (this.bundled ??= await loadBundledVocab(this.options.bundledVocab));
+    // The loaded model's own tokenizer counts its tokens; without a model, the bundled one.
+    const tokenizer = this.detector?.tokenizer ?? (await loadBundledVocab(this.options.bundledVocab));
     const phrases = rec ? parseExpressions(prompt) : parsePhrases(prompt);
     const passes = phrases.length
       ? planTextRuns(prompt, tokenizer, { maxTokens, expressions: rec }).length
