@@ -166,7 +166,6 @@ export const useDatasetStore = defineStore('dataset', () => {
     if (next) images.value = next;
   }
 
-  /** Sizes and failures the backend found in the background: one new list per batch, not per image. */
   /**
    * The images last found to read after all (the pixel limit was raised): whatever showed them as
    * unreadable (a failed thumbnail, the canvas, the editor) tries them again.
@@ -179,6 +178,7 @@ export const useDatasetStore = defineStore('dataset', () => {
     return entry.status === 'unreadable' ? { ...entry, status: 'unlabeled' } : entry;
   }
 
+  /** Sizes and failures the backend found in the background: one new list per batch, not per image. */
   function mergeMeta(entries: readonly DatasetMetaEntry[]): void {
     let next: ImageEntry[] | null = null;
     const readNow = new Set<string>();
