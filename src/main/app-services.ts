@@ -148,7 +148,7 @@ export class AppServices {
     return (await batch.service.catch(() => null))?.isRunning === true;
   }
 
-  /** After the pixel limit was raised: the open folder's images refused for it that read now are marked so no more. */
+  /** After the pixel limit changed: the open folder's images it refused are read again; those that read now lose their mark. */
   private async readOverLimitAgain(): Promise<void> {
     const { dataset, fill } = this;
     if (!dataset || !fill) return;
