@@ -24,6 +24,18 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** `label` with the small fixture model on the test images, writing to `out` under the temp folder. */
+const labelSmall = (out: string, ...args: string[]) =>
+  runCli('label.ts', [
+    '--model',
+    models.flavourASmall,
+    '--images',
+    images,
+    ...args,
+    '--out',
+    path.join(dir, out),
+  ]);
+
 const label = (model: string, out: string, ...extra: string[]) =>
   runCli('label.ts', [
     '--model',
@@ -190,16 +202,7 @@ describe('npm run label', () => {
   it('splits a prompt over 256 tokens into several passes and still finds every phrase', async () => {
     const fillers = Array.from({ length: 100 }, (_, i) => `filler object ${i}`).join(' . ');
     const prompt = `${fillers} . ${PROMPT}`;
-    const run = await runCli('label.ts', [
-      '--model',
-      models.flavourASmall,
-      '--images',
-      images,
-      '--prompt',
-      prompt,
-      '--out',
-      path.join(dir, 'long'),
-    ]);
+    const run = await labelSmall('long', '--prompt', prompt);
     expect(run.stderr).toMatch(/106 phrases in [2-9] passes/);
     const coco = await readCoco('long');
     // Only the five phrases that found something are categories, not 106 mostly empty ones.
@@ -219,19 +222,14 @@ describe('npm run label', () => {
   });
 
   it('labels with referring expressions (--rec): each expression its best box per image, named by its class', async () => {
-    const run = await runCli('label.ts', [
-      '--model',
-      models.flavourASmall,
-      '--images',
-      images,
+    const run = await labelSmall(
+      'rec',
       '--prompt',
       'red\nblue thing',
       '--classes',
       'blue thing=blue',
       '--rec',
-      '--out',
-      path.join(dir, 'rec'),
-    ]);
+    );
     expect(run.stderr).toContain('prompt: 2 referring expressions, each yielding its best box');
     const coco = await readCoco('rec');
     expect(coco.categories.map((c) => c.name)).toEqual(['red', 'blue']);
@@ -247,19 +245,7 @@ describe('npm run label', () => {
   });
 
   it('drops a box of another phrase on the same object with --cross-iou, and says which phrases collided', async () => {
-    const run = await runCli('label.ts', [
-      '--model',
-      models.flavourASmall,
-      '--images',
-      images,
-      '--prompt',
-      'red . red car',
-      '--per-phrase',
-      '--cross-iou',
-      '0.5',
-      '--out',
-      path.join(dir, 'cross'),
-    ]);
+    const run = await labelSmall('cross', '--prompt', 'red . red car', '--per-phrase', '--cross-iou', '0.5');
     expect(run.code, run.stderr).toBe(1); // broken.jpg
     expect(run.stderr).toMatch(
       /\d+ box(?:es)? dropped where two phrases claimed one object \(--cross-iou\):\n {2}"red car" under "red": \d+ times?/,
@@ -269,48 +255,21 @@ describe('npm run label', () => {
   });
 
   it('warns that a prompt without " . " is one phrase, and how to write it', async () => {
-    const run = await runCli('label.ts', [
-      '--model',
-      models.flavourASmall,
-      '--images',
-      images,
-      '--prompt',
-      'red, blue',
-      '--out',
-      path.join(dir, 'one-phrase'),
-    ]);
+    const run = await labelSmall('one-phrase', '--prompt', 'red, blue');
     expect(run.stderr).toContain(
       'warning: the prompt has no " . ", so it is one phrase, "red, blue"; if you meant 2 phrases, write --prompt "red . blue ."',
     );
   });
 
   it('warns of phrases that overlap in meaning, as the app does', async () => {
-    const run = await runCli('label.ts', [
-      '--model',
-      models.flavourASmall,
-      '--images',
-      images,
-      '--prompt',
-      'person . girl . red',
-      '--out',
-      path.join(dir, 'overlap'),
-    ]);
+    const run = await labelSmall('overlap', '--prompt', 'person . girl . red');
     expect(run.stderr).toContain(
       'warning: phrases that overlap in meaning, each object going to only one of them: "person" and "girl"; run them separately, or see how often they collide with --cross-iou',
     );
   });
 
   it('labels with a built-in class list (--preset), in passes of at most 256 tokens', async () => {
-    const run = await runCli('label.ts', [
-      '--model',
-      models.flavourASmall,
-      '--images',
-      images,
-      '--preset',
-      'objects365',
-      '--out',
-      path.join(dir, 'objects365'),
-    ]);
+    const run = await labelSmall('objects365', '--preset', 'objects365');
     expect(run.code, run.stderr).toBe(1); // broken.jpg
     expect(run.stderr).toMatch(/prompt: 365 phrases in [3-9] passes of ≤ 256 tokens each/);
   });
