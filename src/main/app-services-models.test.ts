@@ -3,11 +3,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { writeFixtureModels, type FixtureModelPaths } from '../../test/fixtures/model-folders';
-import type { ErrorCode } from '../shared/errors';
-import type { Channel, Reply, Request } from '../shared/ipc/contract';
+import { channelCalls } from './__test__/calls';
 import { eventRecorder } from './__test__/events';
 import { AppServices } from './app-services';
-import { dispatch } from './dispatch';
 import { FolderAccess } from './fs/folder-access';
 import { tempDirs } from './inference/__test__/helpers';
 import { startFileServer, type FileServer } from './models/__test__/file-server';
@@ -44,16 +42,7 @@ async function services(mode: 'electron' | 'browser') {
     ...(mode === 'browser' && { modelAccess: new FolderAccess([modelsDir, fixtures.flavourB]) }),
   });
   open.push(s);
-  const call = async <C extends Channel>(channel: C, request: Request<C>): Promise<Reply<C>> => {
-    const result = await dispatch(s.handlers, channel, request);
-    if (!result.ok) throw new Error(`${channel} failed: ${result.error.code}: ${result.error.message}`);
-    return result.value as Reply<C>;
-  };
-  const fails = async <C extends Channel>(channel: C, request: Request<C>) => {
-    const result = await dispatch(s.handlers, channel, request);
-    if (result.ok) throw new Error(`${channel} was expected to fail`);
-    return result.error as { code: ErrorCode; message: string };
-  };
+  const { call, fails } = channelCalls(s.handlers);
   return { s, events, next, call, fails, settings, modelsDir };
 }
 

@@ -3,15 +3,14 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { drawScene } from '../../test/fixtures/images';
-import type { ErrorCode } from '../shared/errors';
-import { CHANNELS, type Channel, type Reply, type Request } from '../shared/ipc/contract';
+import { CHANNELS } from '../shared/ipc/contract';
 import { viaCalls, editOf, saveEdit } from '../../test/fixtures/edits';
 import { box, cls, meta } from './__test__/docs';
 import { tempFolderAccess } from './__test__/access';
+import { channelCalls } from './__test__/calls';
 import { eventRecorder } from './__test__/events';
 import { AppServices } from './app-services';
 import { STORE_DIR } from './dataset/project-store';
-import { dispatch } from './dispatch';
 import { tempDirs } from './inference/__test__/helpers';
 import { appRoot, userDataPaths } from './paths';
 
@@ -34,19 +33,7 @@ function services(saveDebounceMs = NEVER) {
     access: tempFolderAccess(),
   });
   open.push(s);
-  const call = async <C extends Channel>(channel: C, request: Request<C>): Promise<Reply<C>> => {
-    const result = await dispatch(s.handlers, channel, request);
-    if (!result.ok) throw new Error(`${channel} failed: ${result.error.code}: ${result.error.message}`);
-    return result.value as Reply<C>;
-  };
-  const fails = async <C extends Channel>(
-    channel: C,
-    request: Request<C>,
-  ): Promise<{ code: ErrorCode; message: string }> => {
-    const result = await dispatch(s.handlers, channel, request);
-    if (result.ok) throw new Error(`${channel} was expected to fail`);
-    return result.error;
-  };
+  const { call, fails } = channelCalls(s.handlers);
   return { s, events, next, call, fails };
 }
 

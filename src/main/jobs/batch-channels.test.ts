@@ -2,8 +2,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROMPT, writeDataset } from '../../../test/cli/scenes';
 import { writeFixtureModels, type FixtureModelPaths } from '../../../test/fixtures/model-folders';
-import type { Channel, Reply, Request } from '../../shared/ipc/contract';
 import { tempFolderAccess } from '../__test__/access';
+import { channelCalls } from '../__test__/calls';
 import { eventRecorder } from '../__test__/events';
 import { AppServices } from '../app-services';
 import { dispatch } from '../dispatch';
@@ -31,16 +31,7 @@ async function app(root?: string) {
     access: tempFolderAccess(),
   });
   opened.push(s);
-  const call = async <C extends Channel>(channel: C, request: Request<C>): Promise<Reply<C>> => {
-    const result = await dispatch(s.handlers, channel, request);
-    if (!result.ok) throw new Error(`${channel} failed: ${result.error.code}: ${result.error.message}`);
-    return result.value as Reply<C>;
-  };
-  const fails = async <C extends Channel>(channel: C, request: Request<C>) => {
-    const result = await dispatch(s.handlers, channel, request);
-    if (result.ok) throw new Error(`${channel} was expected to fail`);
-    return result.error;
-  };
+  const { call, fails } = channelCalls(s.handlers);
   const folder = root ?? (await tempDir());
   if (!root) await writeDataset(folder);
   await call('model:open', { path: models.flavourASmall });
