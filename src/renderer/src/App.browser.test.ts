@@ -1,31 +1,16 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
-import App from './App.vue';
 import { useEditorStore } from './stores/editor';
 import { useSettingsStore } from './stores/settings';
 import { detection, manual } from './testing/boxes';
 import { numberedImages as images } from './testing/datasets';
-import { hook, mountWith, solidImage, until } from './testing/mount';
+import { hook, until } from './testing/mount';
+import { mountApp } from './testing/mount-app';
 
-let unmount = () => {};
 beforeAll(() => page.viewport(1400, 900));
-afterEach(() => {
-  unmount();
-  localStorage.clear();
-});
+afterEach(() => localStorage.clear());
 
 const cat = detection('cat', 0.81, [20, 30, 120, 130]);
-
-async function mountApp(options: Parameters<typeof mountWith>[1]) {
-  const mounted = await mountWith(
-    App,
-    { imageUrl: () => solidImage(320, 240, '#406080'), ...options },
-    { width: 1400, height: 900 },
-  );
-  unmount = mounted.unmount;
-  await until(() => window.__groundlabel?.imageReady);
-  return mounted;
-}
 
 describe('app', () => {
   it('names its main controls for people using screen readers and for tests', async () => {

@@ -1,28 +1,18 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
-import App from './App.vue';
 import { useDatasetStore } from './stores/dataset';
 import { useEditorStore } from './stores/editor';
 import { useViewStore } from './stores/view';
 import { manual, suggestion } from './testing/boxes';
 import { catAndDogMeta, numberedImages as images } from './testing/datasets';
-import { hook, mountWith, solidImage, until } from './testing/mount';
+import { hook, until } from './testing/mount';
+import { mountApp as mountAppWith } from './testing/mount-app';
 
-let unmount = () => {};
 beforeAll(() => page.viewport(1400, 900));
-afterEach(() => {
-  unmount();
-  localStorage.clear();
-});
+afterEach(() => localStorage.clear());
 
-async function mountApp(options: Parameters<typeof mountWith>[1]) {
-  const mounted = await mountWith(
-    App,
-    { imageUrl: () => solidImage(320, 240, '#406080'), meta: catAndDogMeta, ...options },
-    { width: 1400, height: 900 },
-  );
-  unmount = mounted.unmount;
-  await until(() => window.__groundlabel?.imageReady);
+async function mountApp(options: Parameters<typeof mountAppWith>[0]) {
+  const mounted = await mountAppWith({ meta: catAndDogMeta, ...options });
   (document.querySelector('[role="application"]') as HTMLElement).focus();
   return mounted;
 }

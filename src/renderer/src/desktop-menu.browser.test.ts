@@ -1,27 +1,12 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { page } from 'vitest/browser';
-import App from './App.vue';
 import { useDatasetStore } from './stores/dataset';
 import { numberedImages as images } from './testing/datasets';
-import { hook, mountWith, solidImage, until } from './testing/mount';
+import { hook, until } from './testing/mount';
+import { mountApp } from './testing/mount-app';
 
-let unmount = () => {};
 beforeAll(() => page.viewport(1400, 900));
-afterEach(() => {
-  unmount();
-  localStorage.clear();
-});
-
-async function mountApp(options: Parameters<typeof mountWith>[1]) {
-  const mounted = await mountWith(
-    App,
-    { imageUrl: () => solidImage(320, 240, '#406080'), ...options },
-    { width: 1400, height: 900 },
-  );
-  unmount = mounted.unmount;
-  await until(() => window.__groundlabel?.imageReady);
-  return mounted;
-}
+afterEach(() => localStorage.clear());
 
 /** A drop of one item on the page, as the desktop app receives one from the file manager. */
 function drop(name: string): DragEvent {

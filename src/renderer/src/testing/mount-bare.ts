@@ -26,6 +26,7 @@ export function mountBare(
   app.mount(el);
   return {
     api,
+    el,
     unmount: () => {
       app.unmount();
       el.remove();

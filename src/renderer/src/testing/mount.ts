@@ -1,10 +1,8 @@
-import { createPinia, setActivePinia } from 'pinia';
-import { createApp, type Component } from 'vue';
+import type { Component } from 'vue';
 import type { TestHookView } from '../canvas/test-hook';
-import { createAppI18n } from '../i18n';
-import { installApi } from '../stores/api';
 import { useDatasetStore } from '../stores/dataset';
-import { createFakeApi, type FakeApiOptions } from './fake-api';
+import type { FakeApiOptions } from './fake-api';
+import { mountBare } from './mount-bare';
 
 /** Browser tests: a plain image as a data: URL, so no server is needed. */
 export function solidImage(width: number, height: number, color = '#000000'): string {
@@ -41,22 +39,7 @@ export async function mountWith(
   options: FakeApiOptions,
   size = { width: 800, height: 600 },
 ) {
-  const api = createFakeApi(options);
-  installApi(api);
-  const pinia = createPinia();
-  setActivePinia(pinia);
-  const el = document.createElement('div');
-  el.style.cssText = `position:fixed;left:0;top:0;width:${size.width}px;height:${size.height}px;display:flex;flex-direction:column`;
-  document.body.append(el);
-  const app = createApp(component).use(pinia).use(createAppI18n('en'));
-  app.mount(el);
+  const mounted = mountBare(component, options, () => {}, size);
   await useDatasetStore().open(options.root ?? '/data/set');
-  return {
-    api,
-    el,
-    unmount: () => {
-      app.unmount();
-      el.remove();
-    },
-  };
+  return mounted;
 }
