@@ -14,6 +14,7 @@ import { tempDirs } from '../src/main/inference/__test__/helpers';
 import { appRoot } from '../src/main/paths';
 import { writeSceneFolder } from '../test/fixtures/images';
 import { writeFixtureModels } from '../test/fixtures/model-folders';
+import { outputOf, type CliResult } from '../test/cli/run-cli';
 import { packageLinuxApp } from './__test__/package-app';
 import { writeStandInElectron } from './__test__/stand-in-electron';
 import { NATIVE_FILE } from './asar-layout';
@@ -49,18 +50,10 @@ function run(
   args: readonly string[],
   cwd: string,
   extraEnv: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    // Plain node: no loader, no NODE_OPTIONS, nothing of the checkout on its module path.
-    const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', ...extraEnv };
-    const child = spawn(cmd, args, { cwd, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+): Promise<CliResult> {
+  // Plain node: no loader, no NODE_OPTIONS, nothing of the checkout on its module path.
+  const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', NO_COLOR: '1', ...extraEnv };
+  return outputOf(spawn(cmd, args, { cwd, env }));
 }
 
 describe.skipIf(!runsHere)('the packaged app', () => {

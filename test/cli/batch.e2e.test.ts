@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { tempDirs } from '../../src/main/inference/__test__/helpers';
 import type { ImageDoc } from '../../src/shared/project';
 import { writeSceneFolder } from '../fixtures/images';
 import { writeFixtureModels, type FixtureModelPaths } from '../fixtures/model-folders';
-import type { CliResult } from './run-cli';
+import { outputOf, type CliResult } from './run-cli';
 import { PROMPT, writeDataset } from './scenes';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -21,27 +21,17 @@ beforeAll(async () => {
 /** `npm run batch --` as its script line runs it: node with tsx's loader, so Ctrl+C reaches the CLI itself. */
 function batch(
   args: readonly string[],
-  onStderr?: (text: string, child: ReturnType<typeof spawn>) => void,
+  onStderr?: (text: string, child: ChildProcess) => void,
 ): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', path.join(root, 'src', 'cli', 'batch.ts'), ...args],
-      {
-        cwd: root,
-        env: { ...process.env, NO_COLOR: '1' },
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      onStderr?.(stderr, child);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(root, 'src', 'cli', 'batch.ts'), ...args],
+    {
+      cwd: root,
+      env: { ...process.env, NO_COLOR: '1' },
+    },
+  );
+  return outputOf(child, onStderr);
 }
 
 /** `batch` on `dataset` with the small fixture model on the CPU, and `args`. */

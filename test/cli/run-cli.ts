@@ -10,20 +10,35 @@ export interface CliResult {
 const root = path.resolve(import.meta.dirname, '..', '..');
 const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 
-/** Runs a CLI entry point of src/cli the way `npm run <name> --` does, in a child process. */
-export function runCli(entry: string, args: readonly string[]): Promise<CliResult> {
+/**
+ * What a child process printed and how it exited, once it has. `onStderr` sees the error output so
+ * far each time more arrives (to stop the child at a given line, say).
+ */
+export function outputOf(
+  child: ChildProcess,
+  onStderr?: (text: string, child: ChildProcess) => void,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(tsx, [path.join(root, 'src', 'cli', entry), ...args], {
-      cwd: root,
-      env: { ...process.env, NO_COLOR: '1' },
-    });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      onStderr?.(stderr, child);
+    });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/** Runs a CLI entry point of src/cli the way `npm run <name> --` does, in a child process. */
+export function runCli(entry: string, args: readonly string[]): Promise<CliResult> {
+  return outputOf(
+    spawn(tsx, [path.join(root, 'src', 'cli', entry), ...args], {
+      cwd: root,
+      env: { ...process.env, NO_COLOR: '1' },
+    }),
+  );
 }
 
 export interface StartedCli {
