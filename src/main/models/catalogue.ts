@@ -14,14 +14,29 @@ const hf = (repo: string, rev: string, file: string) =>
 const hfFolder = (repo: string, rev: string, files: readonly string[]) =>
   files.map((path) => ({ path, url: hf(repo, rev, path), bytes: null, sha256: null }));
 
+/** X-AnyLabeling's exports of the original repository's Swin-T. */
+const X_ANYLABELING = {
+  flavour: 'A',
+  publisher: 'X-AnyLabeling',
+  sourcePage: 'https://github.com/CVHub520/X-AnyLabeling/blob/main/docs/en/model_zoo.md',
+  licence: 'Apache-2.0 (IDEA-Research Grounding DINO weights)',
+} as const;
+
+/** The files of an onnx-community export laid out for transformers.js: the model and its processors. */
+const TRANSFORMERS_JS_FILES = [
+  'onnx/model.onnx',
+  'config.json',
+  'preprocessor_config.json',
+  'tokenizer.json',
+  'tokenizer_config.json',
+  'special_tokens_map.json',
+];
+
 export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     id: 'xanylabeling-swint-ogc',
     name: 'Grounding DINO Swin-T (X-AnyLabeling)',
-    flavour: 'A',
-    publisher: 'X-AnyLabeling',
-    sourcePage: 'https://github.com/CVHub520/X-AnyLabeling/blob/main/docs/en/model_zoo.md',
-    licence: 'Apache-2.0 (IDEA-Research Grounding DINO weights)',
+    ...X_ANYLABELING,
     approxBytes: null,
     files: [
       {
@@ -36,10 +51,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
   {
     id: 'xanylabeling-swint-ogc-quant',
     name: 'Grounding DINO Swin-T, int8 (X-AnyLabeling)',
-    flavour: 'A',
-    publisher: 'X-AnyLabeling',
-    sourcePage: 'https://github.com/CVHub520/X-AnyLabeling/blob/main/docs/en/model_zoo.md',
-    licence: 'Apache-2.0 (IDEA-Research Grounding DINO weights)',
+    ...X_ANYLABELING,
     approxBytes: null,
     files: [
       {
@@ -59,14 +71,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     sourcePage: 'https://huggingface.co/onnx-community/grounding-dino-tiny-ONNX',
     licence: 'Apache-2.0',
     approxBytes: 720_000_000,
-    files: hfFolder('onnx-community/grounding-dino-tiny-ONNX', TINY_REV, [
-      'onnx/model.onnx',
-      'config.json',
-      'preprocessor_config.json',
-      'tokenizer.json',
-      'tokenizer_config.json',
-      'special_tokens_map.json',
-    ]),
+    files: hfFolder('onnx-community/grounding-dino-tiny-ONNX', TINY_REV, TRANSFORMERS_JS_FILES),
     note: 'Traced with one phrase: prompts of several phrases may get a wrong text mask. Use "one pass per phrase", or the fixed-mask re-export.',
   },
   {
@@ -77,14 +82,7 @@ export const CATALOGUE: readonly CatalogueEntry[] = [
     sourcePage: 'https://huggingface.co/onnx-community/grounding-dino-base-ONNX',
     licence: 'Apache-2.0',
     approxBytes: null,
-    files: hfFolder('onnx-community/grounding-dino-base-ONNX', 'main', [
-      'onnx/model.onnx',
-      'config.json',
-      'preprocessor_config.json',
-      'tokenizer.json',
-      'tokenizer_config.json',
-      'special_tokens_map.json',
-    ]),
+    files: hfFolder('onnx-community/grounding-dino-base-ONNX', 'main', TRANSFORMERS_JS_FILES),
     note: 'The larger Swin-B model: slower, often better. Exported like the tiny one, with the same one-phrase text mask.',
   },
   {
