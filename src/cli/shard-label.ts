@@ -1,10 +1,8 @@
 import { addCollisions } from '../shared/prompt/collisions';
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { Thresholds } from '../shared/detection';
+import { sha256File } from '../main/models/hash-file';
 import { GroundLabelError, messageOf } from '../shared/errors';
 import type { ClassMapping } from '../shared/labels/class-map';
 import { checkOutFolder } from '../main/export/out-folder';
@@ -47,15 +45,13 @@ export async function prepareShard(
 }
 
 async function sha256Of(file: string): Promise<string> {
-  const hash = createHash('sha256');
   try {
-    await pipeline(createReadStream(file), hash);
+    return await sha256File(file);
   } catch (e) {
     throw new GroundLabelError('io-failed', `Could not read the model file ${file}: ${messageOf(e)}`, {
       cause: e,
     });
   }
-  return hash.digest('hex');
 }
 
 /** The line results.jsonl keeps of an outcome: exactly what merging and importing need. */
