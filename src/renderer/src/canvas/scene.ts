@@ -78,6 +78,8 @@ export class CanvasScene {
   readonly #boxes = new FollowingLayer();
   readonly #overlay = new FollowingLayer();
   #settle: ReturnType<typeof setTimeout> | null = null;
+  /** A paint of the box layer was asked for and has not happened yet (Konva paints on the next frame). */
+  #paintPending = false;
 
   constructor(
     container: HTMLDivElement,
@@ -104,9 +106,9 @@ export class CanvasScene {
     return this.#boxesDrawn + this.#draggedDrawn;
   }
 
-  /** Whether every layer shows the current view (no pan or zoom is waiting to settle). */
+  /** Whether every layer shows the current view: no pan or zoom waits to settle, no paint is pending. */
   get settled(): boolean {
-    return this.#settle === null;
+    return this.#settle === null && !this.#paintPending;
   }
 
   get size(): { width: number; height: number } {
@@ -147,6 +149,7 @@ export class CanvasScene {
   redrawBoxes(): void {
     if (this.#settle !== null) clearTimeout(this.#settle);
     this.#settle = null;
+    this.#paintPending = true;
     this.#boxes.layer.batchDraw();
     this.#overlay.layer.batchDraw();
   }
@@ -163,6 +166,7 @@ export class CanvasScene {
 
   #paintBoxes(ctx: CanvasRenderingContext2D): void {
     const { doc, view, classes, dragged } = this.source;
+    this.#paintPending = false;
     this.#boxes.paintedAt(view);
     this.#boxesDrawn = 0;
     if (!doc) return;
